@@ -1,0 +1,190 @@
+"""Per-asset cash-cost build-up, in the asset's own currency.
+
+Cash cost per tonne of aluminium = alumina + power + carbon anode + other conversion costs + carbon
+cost, as SMM, CRU and Wood Mackenzie build it (domain-facts.md b2):
+
+* alumina: ``cost.alumina_t_per_t`` (≈1.93 t alumina per t Al, MacroEnergy.jl docs [R117]) × alumina price;
+* power: DC power use × ``cost.ac_dc_ratio`` (tariffs are paid on AC consumption, IAI [R58]) × the
+  delivered tariff of the asset's place and power source, plus China's tiered surcharge above
+  13,650 kWh/t AC (CNY 0.01/kWh per 20 kWh, [R94]);
+* anode: ``cost.anode_net_t_per_t`` (≈0.45 t net carbon per t Al, [R117][R118][R119]) × anode price;
+* other: labour, auxiliaries (fluorides, cathodes), maintenance, per t Al;
+* carbon: ETS or CBAM price × covered emissions (zero unless a scenario sets a carbon price).
+
+Chinese assets are costed in CNY/t tax-inclusive (as Chinese quotes are), all others in USD/t.
+Converting between the two needs the exchange rate and China's VAT, both explicit (see
+:func:`costs_in_currency`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from alusim.dataset import BUILT_STATUSES, Dataset
+from alusim.errors import InputError
+from alusim.units import convert
+
+COMPONENTS = ("alumina", "power", "anode", "other", "carbon")
+
+
+def asset_currency(country: str) -> str:
+    """CNY for Chinese assets (tax-inclusive), USD for the rest."""
+    return "CNY" if country == "CN" else "USD"
+
+
+def _pick_year(frame: pd.DataFrame, year: int, what: str) -> pd.DataFrame:
+    """Rows of the latest year ≤ ``year`` for each key; earlier data carry forward."""
+    usable = frame[frame["year"] <= year]
+    if usable.empty:
+        first = int(frame["year"].min()) if len(frame) else None
+        raise InputError(f"no {what} for {year} or earlier (first year {first})",
+                         fix=f"choose --year {first} or later")
+    return usable.sort_values("year").groupby([c for c in frame.columns if c in (
+        "key", "input", "country", "province", "power_source")], dropna=False).tail(1)
+
+
+def power_tariff_per_kwh(dataset: Dataset, year: int = 2025) -> np.ndarray:
+    """Delivered power tariff for every asset, in the asset currency per kWh.
+
+    Lookup order (docs/data-model.md): (country, province, source) → (country, *, source) →
+    (country, *, *) → (*, *, source).
+    """
+    tariffs = _pick_year(dataset.power_tariffs, year, "power tariffs")
+    index: dict[tuple[str, str, str], tuple[float, str]] = {
+        (r.country, str(r.province), r.power_source): (float(r.tariff), str(r.unit))
+        for r in tariffs.itertuples()}
+    out = np.empty(len(dataset.smelters))
+    for i, row in enumerate(dataset.smelters.itertuples()):
+        province = str(row.province) if isinstance(row.province, str) else "*"
+        for key in ((row.country, province, row.power_source), (row.country, "*", row.power_source),
+                    (row.country, "*", "*"), ("*", "*", row.power_source)):
+            if key in index:
+                value, unit = index[key]
+                break
+        else:
+            raise InputError(f"no power tariff for asset {row.asset_id} ({row.country}, {province}, "
+                             f"{row.power_source})", where="power_tariffs.csv",
+                             fix="add a country default row (province *) or a * row for that power source")
+        currency = asset_currency(row.country)
+        if unit.startswith(currency):
+            out[i] = float(convert(value, unit, f"{currency}/kWh"))
+        elif currency == "CNY":  # a USD tariff for a Chinese asset: convert at FX, tax-inclusive
+            fx = dataset.param_or("fx.cny_per_usd", 7.2)
+            out[i] = float(convert(value, unit, "USD/kWh")) * fx
+        else:
+            fx = dataset.param_or("fx.cny_per_usd", 7.2)
+            out[i] = float(convert(value, unit, "CNY/kWh")) / fx
+    return out
+
+
+def _input_vector(dataset: Dataset, item: str, year: int) -> np.ndarray:
+    prices = _pick_year(dataset.input_prices, year, "input prices")
+    fx = dataset.param_or("fx.cny_per_usd", 7.2)
+    vat = dataset.param_or("cost.vat_cn", 0.13)
+    by_key = {(r.key, r.input): (float(r.value), str(r.unit)) for r in prices.itertuples()}
+    out = np.empty(len(dataset.smelters))
+    for i, row in enumerate(dataset.smelters.itertuples()):
+        for key in (row.country, row.region, "ROW" if row.country != "CN" else "CN", "*"):
+            if (key, item) in by_key:
+                value, unit = by_key[(key, item)]
+                break
+        else:
+            raise InputError(f"no {item} price for asset {row.asset_id} ({row.country}/{row.region})",
+                             where="input_prices.csv", fix=f"add a row with key {row.country}, {row.region} or *")
+        currency = asset_currency(row.country)
+        if unit.startswith(currency):
+            out[i] = value
+        elif currency == "CNY":
+            out[i] = value * fx * (1 + vat)
+        else:
+            out[i] = value / (1 + vat) / fx
+    return out
+
+
+def tiered_surcharge_per_kwh(power_ac_kwh_t: np.ndarray, threshold_kwh_t: float,
+                             step_cny_kwh_per_20kwh: float) -> np.ndarray:
+    """China's tiered power price: CNY 0.01/kWh extra per 20 kWh/t above 13,650 kWh/t AC
+    (NDRC 2021 scheme as reported in [R94]); zero at or below the threshold."""
+    excess = np.maximum(power_ac_kwh_t - threshold_kwh_t, 0.0)
+    return np.ceil(excess / 20.0 - 1e-9) * step_cny_kwh_per_20kwh
+
+
+def cost_table(dataset: Dataset, year: int = 2025, *, carbon_price: dict[str, float] | None = None) -> pd.DataFrame:
+    """Cash-cost build-up for every asset in ``year`` (asset currency per t Al).
+
+    Returns one row per asset with the components ``alumina_cost``, ``power_cost``, ``anode_cost``,
+    ``other_cost``, ``carbon_cost``, ``cash_cost``, ``sustaining_cost``, ``full_cost`` and the inputs
+    used (``tariff_per_kwh``, ``power_ac_kwh_t``). ``carbon_price`` maps a currency-qualified region
+    (``CN`` in CNY/t CO2, others in USD/t CO2) to a price applied to direct (scope 1) emissions.
+    """
+    table = dataset.smelters.copy()
+    alumina_q = dataset.param_or("cost.alumina_t_per_t", 1.93)
+    anode_q = dataset.param_or("cost.anode_net_t_per_t", 0.45)
+    ac_ratio = dataset.param_or("cost.ac_dc_ratio", 1.05)
+    is_cn = (table["country"] == "CN").to_numpy()
+    power_ac = table["power_kwh_t"].to_numpy(float) * ac_ratio
+    tariff = power_tariff_per_kwh(dataset, year)
+    surcharge = np.where(is_cn, tiered_surcharge_per_kwh(
+        power_ac, dataset.param_or("cost.tiered_power.threshold_kwh_t_ac", 13650.0),
+        dataset.param_or("cost.tiered_power.surcharge_cny_kwh_per_20kwh", 0.01)), 0.0)
+    table["currency"] = np.where(is_cn, "CNY", "USD")
+    table["power_ac_kwh_t"] = power_ac
+    table["tariff_per_kwh"] = tariff + surcharge
+    table["alumina_cost"] = alumina_q * _input_vector(dataset, "alumina", year)
+    table["power_cost"] = power_ac * (tariff + surcharge)
+    table["anode_cost"] = anode_q * _input_vector(dataset, "anode", year)
+    table["other_cost"] = _input_vector(dataset, "other", year)
+    direct = direct_co2_t_per_t(dataset)
+    carbon = np.zeros(len(table))
+    for region, price in (carbon_price or {}).items():
+        carbon += np.where((table["country"] == region) | (table["region"] == region), price * direct, 0.0)
+    table["carbon_cost"] = carbon
+    table["cash_cost"] = table[[f"{c}_cost" for c in COMPONENTS]].sum(axis=1)
+    table["sustaining_cost"] = _input_vector(dataset, "sustaining", year)
+    table["full_cost"] = table["cash_cost"] + table["sustaining_cost"]
+    return table
+
+
+def direct_co2_t_per_t(dataset: Dataset) -> np.ndarray:
+    """Scope-1 CO2e per t Al: anode consumption + PFCs by cell technology (IAI [R61])."""
+    anode = dataset.emission_factor("anode.co2_t_per_t_al", 1.55)
+    pfc = np.array([dataset.emission_factor(f"pfc.{tech}", 0.5) for tech in dataset.smelters["cell_technology"]])
+    return anode + pfc
+
+
+def available_in_year(dataset: Dataset, year: int, basis: str = "operating") -> np.ndarray:
+    """Capacity (kt/yr) counted on a cost curve in ``year``: January-2025 operating (or built)
+    capacity, plus construction and planned projects whose start year has come."""
+    table = dataset.smelters
+    built = table["status"].isin(BUILT_STATUSES).to_numpy()
+    coming = table["status"].isin(("construction", "planned")).to_numpy() & (table["start_year"].to_numpy() <= year)
+    if basis == "operating":
+        base = np.where(built, table["operating_kt"].to_numpy(float), 0.0)
+    elif basis == "built":
+        base = np.where(built, table["capacity_kt"].to_numpy(float), 0.0)
+    else:
+        raise InputError(f"unknown capacity basis {basis!r}", fix="use operating or built")
+    return base + np.where(coming, table["capacity_kt"].to_numpy(float), 0.0)
+
+
+def costs_in_currency(table: pd.DataFrame, currency: str, *, cny_per_usd: float, vat_cn: float) -> pd.DataFrame:
+    """Convert every cost column to one currency.
+
+    CNY figures are tax-inclusive (SMM convention) and USD figures are not: CNY → USD divides by
+    ``(1 + vat_cn)`` and the exchange rate; USD → CNY multiplies by both.
+    """
+    if currency not in ("CNY", "USD"):
+        raise InputError(f"unknown currency {currency!r}", fix="use CNY or USD")
+    out = table.copy()
+    columns = [f"{c}_cost" for c in COMPONENTS] + ["cash_cost", "sustaining_cost", "full_cost"]
+    factor = np.ones(len(out))
+    from_cny = (out["currency"] == "CNY").to_numpy()
+    if currency == "USD":
+        factor[from_cny] = 1.0 / ((1 + vat_cn) * cny_per_usd)
+    else:
+        factor[~from_cny] = (1 + vat_cn) * cny_per_usd
+    for column in columns:
+        out[column] = out[column].to_numpy(float) * factor
+    out["currency"] = currency
+    return out

@@ -1,0 +1,205 @@
+"""The :class:`Dataset` container: every table of the industry in one object, with accessors.
+
+Think of PyPSA's ``Network``: tables of components (here smelters, parameters, tariffs, prices,
+emission factors, history, demand, trade) plus a statistics accessor (:attr:`Dataset.stats`).
+The container does no I/O of its own; :func:`load_dataset` reads it through the file adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from alusim.errors import InputError
+from alusim.units import convert, is_compatible
+
+#: statuses whose capacity counts as built (exists and could run)
+BUILT_STATUSES = ("operating", "curtailed", "idle", "restarting")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Tables describing the primary-aluminium industry; see ``docs/data-model.md``."""
+
+    smelters: pd.DataFrame
+    parameters: pd.DataFrame
+    power_tariffs: pd.DataFrame
+    input_prices: pd.DataFrame
+    emission_factors: pd.DataFrame
+    history_annual: pd.DataFrame
+    demand: pd.DataFrame
+    demand_sectors: pd.DataFrame
+    trade: pd.DataFrame
+    source_dir: Path | None = None
+    overrides: Mapping[str, float] = field(default_factory=dict)
+
+    # -- parameters -------------------------------------------------------------------------
+    def param(self, name: str, unit: str | None = None) -> float:
+        """Value of a scalar parameter by dotted name, converted to ``unit`` when given."""
+        table = self.parameters
+        hit = table.loc[table["name"] == name]
+        if hit.empty:
+            raise InputError(f"unknown parameter {name!r}", fix="see `alusim data info --parameters` for names")
+        value = float(self.overrides.get(name, hit["value"].iloc[0]))
+        if unit is None:
+            return value
+        return float(convert(value, str(hit["unit"].iloc[0]), unit))
+
+    def param_or(self, name: str, default: float, unit: str | None = None) -> float:
+        """Like :meth:`param` but returns ``default`` when the parameter is absent."""
+        if name in self.overrides:
+            return float(self.overrides[name])
+        if (self.parameters["name"] == name).any():
+            return self.param(name, unit)
+        return float(default)
+
+    def param_unit(self, name: str) -> str:
+        hit = self.parameters.loc[self.parameters["name"] == name, "unit"]
+        if hit.empty:
+            raise InputError(f"unknown parameter {name!r}", fix="see `alusim data info --parameters` for names")
+        return str(hit.iloc[0])
+
+    def with_overrides(self, overrides: Mapping[str, float]) -> Dataset:
+        """A copy whose parameters are overridden by dotted name (scenario ``assumptions``)."""
+        known = set(self.parameters["name"])
+        for name in overrides:
+            if name not in known:
+                raise InputError(f"unknown parameter {name!r}", where="assumptions",
+                                 fix="use a dotted parameter name from `alusim data info --parameters`")
+        return replace(self, overrides={**self.overrides, **{k: float(v) for k, v in overrides.items()}})
+
+    # -- lookups used by the cost build-up ----------------------------------------------------
+    def input_price(self, key: str, region: str, item: str) -> tuple[float, str, str]:
+        """(value, unit, source) of an input price for a country, falling back to region then ``*``."""
+        table = self.input_prices
+        for k in (key, region, "*"):
+            hit = table[(table["key"] == k) & (table["input"] == item)]
+            if len(hit):
+                row = hit.sort_values("year").iloc[-1]
+                return float(row["value"]), str(row["unit"]), str(row["source"])
+        raise InputError(f"no {item} price for {key}/{region}", where="input_prices.csv",
+                         fix=f"add a row with key {key}, {region} or * for input {item}")
+
+    def emission_factor(self, key: str, default: float | None = None) -> float:
+        hit = self.emission_factors.loc[self.emission_factors["key"] == key, "value"]
+        if hit.empty:
+            if default is None:
+                raise InputError(f"no emission factor {key!r}", where="emission_factors.csv",
+                                 fix=f"add a row with key {key}")
+            return float(default)
+        return float(hit.iloc[0])
+
+    # -- selection ---------------------------------------------------------------------------
+    def select(self, **target: object) -> np.ndarray:
+        """Boolean mask over :attr:`smelters` for a target (asset_id, owner, province, region, country,
+        power_source, compliant). String matches ignore case; ``owner`` also matches ``parent``; a list
+        matches any of its items."""
+        table = self.smelters
+        mask = np.ones(len(table), dtype=bool)
+        for key, wanted in target.items():
+            if wanted is None:
+                continue
+            values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
+            if key == "compliant":
+                mask &= table["compliant"].to_numpy() == bool(values[0])
+                continue
+            columns = {"owner": ("owner", "parent"), "asset_id": ("asset_id",), "asset": ("asset_id",)}.get(
+                key, (key,))
+            if any(c not in table.columns for c in columns):
+                raise InputError(f"unknown target field {key!r}",
+                                 fix="use asset_id, owner, province, region, country, power_source or compliant")
+            lowered = {str(v).strip().lower() for v in values}
+            hit = np.zeros(len(table), dtype=bool)
+            for column in columns:
+                hit |= table[column].fillna("").astype(str).str.strip().str.lower().isin(lowered).to_numpy()
+            mask &= hit
+        return mask
+
+    # -- statistics --------------------------------------------------------------------------
+    @property
+    def stats(self) -> DatasetStatistics:
+        return DatasetStatistics(self)
+
+    def history(self, variable: str, region: str) -> pd.Series:
+        """Annual history of one variable for one region, indexed by year."""
+        table = self.history_annual
+        hit = table[(table["variable"] == variable) & (table["region"] == region)]
+        return hit.set_index("year")["value"].sort_index().astype(float)
+
+
+@dataclass(frozen=True)
+class DatasetStatistics:
+    """Statistics accessor: ``dataset.stats.capacity_by('province', country='CN')``."""
+
+    dataset: Dataset
+
+    def built(self) -> pd.DataFrame:
+        table = self.dataset.smelters
+        return table[table["status"].isin(BUILT_STATUSES)]
+
+    def capacity_by(self, by: str | list[str], **target: object) -> pd.DataFrame:
+        """Built and operating capacity (kt/yr) and asset counts grouped by a column."""
+        table = self.dataset.smelters
+        mask = self.dataset.select(**target) & table["status"].isin(BUILT_STATUSES).to_numpy()
+        grouped = table[mask].groupby(by, dropna=False).agg(
+            assets=("asset_id", "count"), capacity_kt=("capacity_kt", "sum"), operating_kt=("operating_kt", "sum"))
+        return grouped.sort_values("capacity_kt", ascending=False)
+
+    def totals(self) -> dict[str, float]:
+        built = self.built()
+        cn = built["country"] == "CN"
+        pipeline = self.dataset.smelters["status"].isin(("construction", "planned"))
+        return {
+            "world_built_kt": float(built["capacity_kt"].sum()),
+            "world_operating_kt": float(built["operating_kt"].sum()),
+            "china_built_kt": float(built.loc[cn, "capacity_kt"].sum()),
+            "china_operating_kt": float(built.loc[cn, "operating_kt"].sum()),
+            "row_built_kt": float(built.loc[~cn, "capacity_kt"].sum()),
+            "row_operating_kt": float(built.loc[~cn, "operating_kt"].sum()),
+            "pipeline_kt": float(self.dataset.smelters.loc[pipeline, "capacity_kt"].sum()),
+            "assets": int(len(self.dataset.smelters)),
+        }
+
+    def sources(self) -> pd.DataFrame:
+        """Every distinct source with the tables and row counts that cite it."""
+        frames = []
+        for name in ("smelters", "parameters", "power_tariffs", "input_prices", "emission_factors",
+                     "history_annual", "demand", "demand_sectors", "trade"):
+            table = getattr(self.dataset, name)
+            frames.append(pd.DataFrame({"table": name, "source": table["source"].astype(str)}))
+        both = pd.concat(frames, ignore_index=True)
+        return (both.groupby(["source", "table"]).size().rename("rows").reset_index()
+                .sort_values("rows", ascending=False, kind="stable"))
+
+
+def load_dataset(path: str | Path | None = None) -> Dataset:
+    """Load a dataset folder (default: the embedded dataset) and validate every table.
+
+    Raises :class:`~alusim.errors.InputError` with one line naming file, line and column on bad data.
+    """
+    from alusim.dataset.loader import default_data_dir, read_tables
+
+    folder = Path(path) if path is not None else default_data_dir()
+    tables = read_tables(folder)
+    dataset = Dataset(source_dir=folder, **tables)
+    _check_units(dataset)
+    return dataset
+
+
+def _check_units(dataset: Dataset) -> None:
+    """Every unit string in the parameter table must parse (fails early, with the row)."""
+    from alusim.units import parse_unit
+
+    for row in dataset.parameters.itertuples():
+        try:
+            parse_unit(str(row.unit))
+        except InputError as exc:
+            raise InputError(f"parameter {row.name}: {exc}", where="parameters.csv",
+                             fix="use a unit listed in docs/data-model.md") from None
+
+
+__all__ = ["Dataset", "DatasetStatistics", "load_dataset", "is_compatible"]

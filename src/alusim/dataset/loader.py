@@ -1,0 +1,100 @@
+"""Read the dataset tables from CSV files and validate them: the file adapter of the dataset.
+
+Every failure becomes an :class:`~alusim.errors.InputError` whose one line names the file, the CSV
+line and the column, so that ``alusim data validate`` and every command that loads data can report it
+and exit with code 2.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+
+from alusim.dataset.schemas import TABLES
+from alusim.errors import InputError
+
+BOOL_COLUMNS = ("alumina_integrated", "compliant")
+_TRUE = {"true", "1", "yes", "y"}
+_FALSE = {"false", "0", "no", "n"}
+
+
+def default_data_dir() -> Path:
+    """Folder of the embedded default dataset shipped inside the package."""
+    return Path(str(resources.files("alusim") / "data" / "default"))
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError("file not found", where=str(path),
+                         fix="restore the file or point --data at a folder holding every table of docs/data-model.md")
+    try:
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])  # "NA" is North America
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"malformed CSV ({first})", where=str(path),
+                         fix="check quoting and the number of fields on that line") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _coerce_bools(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    for column in BOOL_COLUMNS:
+        if column not in frame.columns:
+            continue
+        text = frame[column].astype("string").str.strip().str.lower()
+        bad = ~text.isin(_TRUE | _FALSE)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(f"line {row + 2} column {column}: {frame[column].iloc[row]!r} is not true/false",
+                             where=str(path), fix="write true or false")
+        frame[column] = text.isin(_TRUE).astype(bool)
+    return frame
+
+
+def _first_failure(exc: pandera.errors.SchemaErrors | pandera.errors.SchemaError, path: Path) -> InputError:
+    cases = getattr(exc, "failure_cases", None)
+    if isinstance(cases, pd.DataFrame) and len(cases):
+        case = cases.iloc[0]
+        column = case.get("column")
+        check = case.get("check")
+        index = case.get("index")
+        value = case.get("failure_case")
+        line = f"line {int(index) + 2} " if pd.notna(index) else ""
+        col = f"column {column}: " if isinstance(column, str) and column else ""
+        more = f" (+{len(cases) - 1} more)" if len(cases) > 1 else ""
+        return InputError(f"{line}{col}check {check} failed for value {value!r}{more}", where=str(path),
+                          fix="correct the value to match docs/data-model.md")
+    first = str(exc).strip().splitlines()[0]
+    return InputError(first, where=str(path), fix="correct the table to match docs/data-model.md")
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read and validate one dataset table; the schema is chosen by the file name."""
+    schema = TABLES.get(path.name)
+    if schema is None:
+        raise InputError("not a dataset table", where=str(path), fix=f"use one of {', '.join(TABLES)}")
+    frame = _coerce_bools(_read_csv(path), path)
+    try:
+        return schema.validate(frame, lazy=True)
+    except (pandera.errors.SchemaErrors, pandera.errors.SchemaError) as exc:
+        raise _first_failure(exc, path) from None
+
+
+def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
+    """All tables of a dataset folder, validated, keyed by file stem; smelters are combined."""
+    folder = Path(folder) if folder is not None else default_data_dir()
+    if not folder.is_dir():
+        raise InputError("dataset folder not found", where=str(folder),
+                         fix="pass an existing folder to --data, or leave it out for the embedded data")
+    tables = {name: read_table(folder / name) for name in TABLES}
+    smelters = pd.concat([tables.pop("smelters_cn.csv"), tables.pop("smelters_row.csv")], ignore_index=True)
+    duplicated = smelters["asset_id"][smelters["asset_id"].duplicated()]
+    if len(duplicated):
+        raise InputError(f"asset_id {duplicated.iloc[0]!r} appears in both smelter tables", where=str(folder),
+                         fix="give every asset a unique asset_id")
+    out = {"smelters": smelters}
+    out.update({Path(name).stem: frame for name, frame in tables.items()})
+    return out

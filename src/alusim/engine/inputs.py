@@ -1,0 +1,328 @@
+"""Build the engine's arrays from a dataset and a scenario: small pure functions, no I/O.
+
+:class:`EngineInputs` holds everything the kernel reads. Policy levers (``alusim.levers``) edit a
+fresh copy of it; with no events it is exactly what :func:`build_inputs` returns, so a lever that is
+absent changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from alusim.costs.buildup import cost_table, direct_co2_t_per_t
+from alusim.dataset import Dataset
+from alusim.engine import kernel as K
+from alusim.scenario.model import Scenario
+
+MARKETS = ("CN", "ROW")
+STATE_CODE = {name: i for i, name in enumerate(K.STATE_NAMES)}
+
+
+@dataclass
+class EngineInputs:
+    """Arrays for one run. Shapes: A assets, M months, V event variants."""
+
+    start: str
+    months: int
+    assets: pd.DataFrame                     # the asset table (with scenario-added assets)
+    market: np.ndarray                       # (A,) 0 = CN, 1 = ROW
+    capacity_kt: np.ndarray                  # (A,) built capacity, kt/yr
+    init_share: np.ndarray                   # (A,) running share of capacity at start
+    init_state: np.ndarray                   # (A,) state code
+    commission_m: np.ndarray                 # (A,) month index when construction completes, -1 none
+    power_ac_kwh_t: np.ndarray               # (A,)
+    tariff0: np.ndarray                      # (A,) asset currency per kWh, incl. tiered surcharge
+    coal_share: np.ndarray                   # (A,) share of the power tariff that follows coal
+    other_cost: np.ndarray                   # (A,) asset currency per t
+    direct_co2: np.ndarray                   # (A,) t CO2e per t (anode + PFC)
+    power_co2_t_mwh: np.ndarray              # (A,) t CO2 per MWh of the asset's power
+    is_cn: np.ndarray                        # (A,) bool
+    counts_in_cap: np.ndarray                # (A,) bool, capacity counted by China's cap
+    demand_base: np.ndarray                  # (V, M, 2) kt/month total metal demand before price response
+    secondary_kt: np.ndarray                 # (M, 2) kt/month recycled supply
+    export_tax: np.ndarray                   # (V, M)
+    export_rebate: np.ndarray                # (V, M)
+    foreign_tariff: np.ndarray               # (V, M) export-weighted tariff on Chinese metal abroad
+    cap_limit_cn: np.ndarray                 # (V, M) kt; +inf without a cap
+    avail_share: np.ndarray                  # (V, M, A) share of capacity allowed to run
+    power_mult: np.ndarray                   # (V, M, A)
+    power_add: np.ndarray                    # (V, M, A) asset currency per kWh
+    carbon1: np.ndarray                      # (V, M, A) asset currency per t CO2e, on scope-1 emissions
+    carbon2: np.ndarray                      # (V, M, A) asset currency per t CO2, on power (scope-2) emissions
+    force_close: np.ndarray                  # (V, M, A) bool
+    force_restart: np.ndarray                # (V, M, A) bool
+    build_block: np.ndarray                  # (V, M, A) bool
+    input_mult: np.ndarray                   # (V, M, 3, 2) scenario multipliers on alumina, coal, anode per market
+    par: np.ndarray                          # (N_PAR,)
+    price0: np.ndarray                       # (2,) SHFE CNY/t, LME USD/t
+    stock0: np.ndarray                       # (2,) kt
+    exports0: float                          # kt/month China net exports at start
+    arb0: float = 0.0
+    variant_prob: list[float] = field(default_factory=list)   # probability of each probabilistic event
+    variant_events: list[int] = field(default_factory=list)   # scenario event index per probabilistic event
+    notes: list[str] = field(default_factory=list)
+    lever_log: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def n_assets(self) -> int:
+        return len(self.capacity_kt)
+
+
+def month_labels(start: str, months: int) -> pd.PeriodIndex:
+    return pd.period_range(start=start, periods=months, freq="M")
+
+
+def _commission_month(row, start_year: int, start_month: int) -> int:
+    """Construction/planned projects finish mid-year of their start year (or 3 months in when late)."""
+    if row.status not in ("construction", "planned"):
+        return -1
+    m = (int(row.start_year) - start_year) * 12 + (6 - start_month)
+    return max(m, 3)
+
+
+def asset_arrays(dataset: Dataset, start: str) -> dict[str, np.ndarray]:
+    """Static per-asset arrays (costs in the asset's currency, CNY tax-inclusive for China)."""
+    table = dataset.smelters
+    year = int(start[:4])
+    costs = cost_table(dataset, min(year, int(dataset.input_prices["year"].max())))
+    is_cn = (table["country"] == "CN").to_numpy()
+    cap = table["capacity_kt"].to_numpy(float)
+    op = table["operating_kt"].to_numpy(float)
+    status = table["status"].to_numpy()
+    init_share = np.where(cap > 0, op / np.maximum(cap, 1e-9), 0.0)
+    init_state = np.array([STATE_CODE[s] for s in status], dtype=np.int64)
+    # partly running plants start as curtailed, fully idle ones as idle
+    init_state = np.where((init_state == STATE_CODE["operating"]) & (init_share < 0.999), STATE_CODE["curtailed"],
+                          init_state)
+    init_state = np.where(np.isin(init_state, (STATE_CODE["operating"], STATE_CODE["curtailed"]))
+                          & (init_share <= 1e-9), STATE_CODE["idle"], init_state)
+    y0, m0 = int(start[:4]), int(start[5:7])
+    commission = np.array([_commission_month(r, y0, m0) for r in table.itertuples()], dtype=np.int64)
+    coal_share = np.select(
+        [table["power_source"] == "captive_coal", table["power_source"] == "grid", table["power_source"] == "mixed"],
+        [dataset.param("cost.coal_pass_through.captive_coal"), dataset.param("cost.coal_pass_through.grid"),
+         0.5 * dataset.param("cost.coal_pass_through.grid")], 0.0)
+    power_ef = np.array([_power_factor(dataset, r) for r in table.itertuples()])
+    return dict(
+        market=np.where(is_cn, 0, 1).astype(np.int64), capacity_kt=cap, init_share=np.clip(init_share, 0, 1),
+        init_state=init_state, commission_m=commission,
+        power_ac_kwh_t=costs["power_ac_kwh_t"].to_numpy(float), tariff0=costs["tariff_per_kwh"].to_numpy(float),
+        coal_share=coal_share.astype(float), other_cost=costs["other_cost"].to_numpy(float),
+        direct_co2=direct_co2_t_per_t(dataset), power_co2_t_mwh=power_ef, is_cn=is_cn,
+        counts_in_cap=is_cn.copy())
+
+
+def _power_factor(dataset: Dataset, row) -> float:
+    """t CO2 per MWh of the power a smelter uses: its own plant type, or its grid's average."""
+    if row.power_source in ("captive_coal", "hydro", "gas"):
+        return dataset.emission_factor(f"power.{row.power_source}")
+    keys = []
+    if isinstance(row.province, str) and row.province:
+        keys.append(f"grid.{row.country}.{row.province}")
+    keys.append(f"grid.{row.country}")
+    for key in keys:
+        hit = dataset.emission_factors.loc[dataset.emission_factors["key"] == key, "value"]
+        if len(hit):
+            value = float(hit.iloc[0])
+            return 0.5 * value + 0.5 * dataset.emission_factor("power.hydro") if row.power_source == "mixed" else value
+    return dataset.emission_factor("power.grid_default")
+
+
+def engine_parameters(dataset: Dataset) -> np.ndarray:
+    """The kernel's scalar parameter vector, read from the dataset by dotted name."""
+    p = dataset.param
+    par = np.zeros(K.N_PAR)
+    par[K.P_ALUMINA_Q] = p("cost.alumina_t_per_t")
+    par[K.P_ANODE_Q] = p("cost.anode_net_t_per_t")
+    par[K.P_VAT] = p("cost.vat_cn")
+    par[K.P_CURTAIL_ALPHA] = 1.0 / max(p("supply.curtail_margin_months"), 1.0)
+    par[K.P_CURTAIL_THRESHOLD] = p("supply.curtail_threshold_pct_of_cost") / 100.0
+    par[K.P_CURTAIL_STEP] = p("supply.curtail_step_per_month")
+    par[K.P_RESTART_HURDLE_CN] = p("supply.restart_hurdle_pct_of_cost.cn") / 100.0
+    par[K.P_RESTART_HURDLE_ROW] = p("supply.restart_hurdle_pct_of_cost.row") / 100.0
+    par[K.P_RESTART_LAG] = round(p("supply.restart_lag_months"))
+    par[K.P_RAMP_STEP] = 1.0 / max(p("supply.ramp_up_months"), 1.0)
+    par[K.P_UTIL_MAX] = p("supply.utilisation_max")
+    par[K.P_PRICE_ADJ] = p("market.price_adjust_per_month")
+    par[K.P_STOCK_ELAST] = p("market.price_stock_elasticity")
+    par[K.P_ANCHOR_Q] = p("market.cost_anchor_percentile")
+    par[K.P_ANCHOR_MARKUP] = p("market.cost_anchor_markup")
+    par[K.P_STOCK_DAYS_NORMAL_CN] = p("market.stock_days_normal.cn")
+    par[K.P_STOCK_DAYS_NORMAL_ROW] = p("market.stock_days_normal.row")
+    par[K.P_ARB_TIE] = p("market.arbitrage_tie_per_month")
+    par[K.P_ARB_BAND] = p("price.shfe_lme_arbitrage_band_pct") / 100.0
+    par[K.P_EXPORT_ELAST] = p("trade.cn_export_elasticity_per_pct_arb") * 100.0
+    par[K.P_EXPORT_MAX] = p("trade.cn_net_exports_max_kt_per_year") / 12.0
+    par[K.P_IMPORT_MAX] = p("trade.cn_net_imports_max_kt_per_year") / 12.0
+    par[K.P_REPLACEMENT_RATIO] = 1.0
+    par[K.P_RESTART_COST_CN] = p("cost.restart_cny_per_t_capacity")
+    par[K.P_RESTART_COST_ROW] = p("cost.restart_usd_per_t_capacity")
+    par[K.P_STOCK_FLOOR] = 0.05
+    par[K.P_PRICE_ELAST_CN] = _demand_row(dataset, "CN")["price_elasticity"]
+    row = dataset.demand[dataset.demand["region"] != "CN"]
+    par[K.P_PRICE_ELAST_ROW] = float(np.average(row["price_elasticity"], weights=row["consumption_kt"]))
+    par[K.P_SEMIS_PREMIUM] = p("trade.semis_premium_pct") / 100.0
+    return par
+
+
+def _demand_row(dataset: Dataset, region: str) -> pd.Series:
+    hit = dataset.demand[dataset.demand["region"] == region]
+    return hit.iloc[0]
+
+
+def seasonality(dataset: Dataset, market: str) -> np.ndarray:
+    """12 monthly demand multipliers with mean 1 (``demand.seasonality.<cn|row>.mNN``)."""
+    values = np.array([dataset.param_or(f"demand.seasonality.{market.lower()}.m{m:02d}", 1.0)
+                       for m in range(1, 13)])
+    return values / values.mean()
+
+
+def per_capita_path(pc0: float, saturation: float, growth: float, years: int) -> np.ndarray:
+    """Per-capita use approaching saturation: growth slows in proportion to the remaining gap.
+
+    ``pc[y+1] = pc[y] · (1 + g · (sat − pc[y]) / (sat − pc0))`` — the logistic-style approach that
+    per-capita benchmarking implies (China 27.9 kg in 2019 against US ≈40 and Germany ≈42 kg, seed 000).
+    """
+    out = np.empty(years)
+    pc = pc0
+    gap0 = max(saturation - pc0, 1e-9)
+    for y in range(years):
+        out[y] = pc
+        pc = pc * (1.0 + growth * max(saturation - pc, 0.0) / gap0) if growth >= 0 else pc * (1.0 + growth)
+    return out
+
+
+def demand_paths(dataset: Dataset, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """(M, 2) total demand and (M, 2) secondary supply in kt/month, and the annual path by region."""
+    months = scenario.months
+    start_year = int(scenario.start[:4])
+    years = months // 12 + 2
+    rows = []
+    for r in dataset.demand.itertuples():
+        growth = dataset.param_or(f"demand.{r.region.lower()}.growth_pct_per_year", r.growth_pct_per_year) / 100.0
+        pop_growth = dataset.param_or(f"demand.{r.region.lower()}.population_growth_pct_per_year", 0.0) / 100.0
+        sec_growth = dataset.param_or(f"recycling.{r.region.lower()}.share_gain_pp_per_year", 0.0) / 100.0
+        pc = per_capita_path(r.per_capita_kg, r.saturation_kg, growth, years + (start_year - r.base_year))
+        offset = start_year - r.base_year
+        for y in range(years):
+            pop = r.population_m * (1 + pop_growth) ** (y + offset)
+            scale = pc[y + offset] / r.per_capita_kg if r.per_capita_kg > 0 else (1 + growth) ** (y + offset)
+            total = r.consumption_kt / max(1.0 - r.secondary_share, 1e-9) * scale * pop / r.population_m
+            share = min(r.secondary_share + sec_growth * (y + offset), 0.9)
+            rows.append((r.region, start_year + y, total, total * share))
+    annual = pd.DataFrame(rows, columns=["region", "year", "total_kt", "secondary_kt"])
+    annual["market"] = np.where(annual["region"] == "CN", "CN", "ROW")
+    by_market = annual.groupby(["market", "year"])[["total_kt", "secondary_kt"]].sum()
+    demand = np.zeros((months, 2))
+    secondary = np.zeros((months, 2))
+    labels = month_labels(scenario.start, months)
+    for k, mk in enumerate(MARKETS):
+        season = seasonality(dataset, mk)
+        tot = by_market.loc[mk]["total_kt"]
+        sec = by_market.loc[mk]["secondary_kt"]
+        for i, period in enumerate(labels):
+            # interpolate within the year so that annual steps do not show as monthly jumps
+            frac = (period.month - 1) / 12.0
+            t0, t1 = tot.get(period.year, tot.iloc[-1]), tot.get(period.year + 1, tot.iloc[-1])
+            s0, s1 = sec.get(period.year, sec.iloc[-1]), sec.get(period.year + 1, sec.iloc[-1])
+            demand[i, k] = (t0 + (t1 - t0) * frac) / 12.0 * season[period.month - 1]
+            secondary[i, k] = (s0 + (s1 - s0) * frac) / 12.0
+    return demand, secondary, annual
+
+
+def china_export_rate(dataset: Dataset, measure: str, product: str, start: str) -> float:
+    """China's export tax or rebate on a product in force at ``start`` (``trade.csv``)."""
+    trade = dataset.trade
+    hit = trade[(trade["exporter"] == "CN") & (trade["measure"] == measure) & (trade["product"] == product)
+                & (trade["start"].astype(str).str[:7] <= start)]
+    return float(hit.sort_values("start")["rate"].iloc[-1]) if len(hit) else 0.0
+
+
+def destination_tariff(dataset: Dataset, destination: str, start: str) -> float:
+    """Import tariff on Chinese aluminium in ``destination`` in force at ``start`` (``trade.csv``)."""
+    trade = dataset.trade
+    hit = trade[(trade["measure"] == "import_tariff") & (trade["importer"] == destination)
+                & trade["exporter"].isin(("CN", "*")) & (trade["start"].astype(str).str[:7] <= start)]
+    return float(hit.sort_values("start")["rate"].iloc[-1]) if len(hit) else 0.0
+
+
+def export_destinations(dataset: Dataset) -> dict[str, float]:
+    """Shares of China's aluminium exports by destination (``trade.cn_export_share.<ISO2|EU|other>``)."""
+    names = dataset.parameters["name"]
+    shares = {n.split(".")[-1]: dataset.param(n) for n in names if n.startswith("trade.cn_export_share.")}
+    return shares or {"other": 1.0}
+
+
+def trade_paths(dataset: Dataset, start: str, months: int) -> dict[str, np.ndarray]:
+    """Trade policy in force at the start, as flat (1, M) series: the export-weighted tax and rebate
+    of primary and semis, and the export-weighted foreign tariff on Chinese metal."""
+    w = dataset.param("trade.cn_primary_share_of_exports")
+
+    def effective(measure: str) -> float:
+        return (w * china_export_rate(dataset, measure, "primary", start)
+                + (1 - w) * china_export_rate(dataset, measure, "semis", start))
+
+    shares = export_destinations(dataset)
+    tariff = sum(s * destination_tariff(dataset, d, start) for d, s in shares.items()) / sum(shares.values())
+    return dict(export_tax=np.full((1, months), effective("export_tax")),
+                export_rebate=np.full((1, months), effective("export_rebate")),
+                foreign_tariff=np.full((1, months), tariff))
+
+
+def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
+    """Everything the kernel needs for ``scenario`` on ``dataset``, before any policy event."""
+    dataset = dataset.with_overrides(scenario.assumptions) if scenario.assumptions else dataset
+    months = scenario.months
+    arrays = asset_arrays(dataset, scenario.start)
+    n_assets = len(arrays["capacity_kt"])
+    demand, secondary, _ = demand_paths(dataset, scenario)
+    trade = trade_paths(dataset, scenario.start, months)
+    par = engine_parameters(dataset)
+    price0 = np.array([dataset.param("price.shfe.start_cny_t"), dataset.param("price.lme.start_usd_t")])
+    stock0 = np.array([dataset.param("inventory.start_kt.cn"), dataset.param("inventory.start_kt.row")])
+    exports0 = dataset.param("trade.cn_net_exports_kt_per_year") / 12.0
+    inputs = EngineInputs(
+        start=scenario.start, months=months, assets=dataset.smelters.reset_index(drop=True), **arrays,
+        demand_base=demand[None], secondary_kt=secondary, cap_limit_cn=np.full((1, months), np.inf),
+        avail_share=np.ones((1, months, n_assets)), power_mult=np.ones((1, months, n_assets)),
+        power_add=np.zeros((1, months, n_assets)), carbon1=np.zeros((1, months, n_assets)),
+        carbon2=np.zeros((1, months, n_assets)), force_close=np.zeros((1, months, n_assets), dtype=np.bool_),
+        force_restart=np.zeros((1, months, n_assets), dtype=np.bool_),
+        build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 3, 2)),
+        par=par, price0=price0, stock0=stock0, exports0=exports0, **trade)
+    inputs.arb0 = arbitrage(inputs, 0, price0[0], price0[1], dataset.param("fx.cny_per_usd"))
+    if dataset.param_or("market.close_initial_balance", 1.0) > 0:
+        close_initial_balance(inputs)
+    return inputs
+
+
+def arbitrage(inputs: EngineInputs, m: int, shfe: float, lme: float, fx: float) -> float:
+    """Export arbitrage of China's semis: netback abroad over the domestic basis, minus one
+    (same formula as the kernel)."""
+    vat = inputs.par[K.P_VAT]
+    netback = lme * fx * (1 + inputs.par[K.P_SEMIS_PREMIUM]) * (1 - inputs.foreign_tariff[0, m]) * (1 - inputs.export_tax[0, m])
+    basis = shfe / (1 + vat) * (1 + vat - inputs.export_rebate[0, m])
+    return netback / basis - 1.0
+
+
+def close_initial_balance(inputs: EngineInputs) -> None:
+    """Scale demand so that the first month's balance is zero at starting prices in each market.
+
+    Published consumption, production, recycling and trade figures do not close to the tonne (IAI,
+    SMM and CRU disagree by 1–2 Mt a year, domain-facts.md b3); without this, a run would start with a
+    spurious surplus or deficit. The scale factor is recorded in ``inputs.notes``.
+    """
+    prod = np.zeros(2)
+    for a in range(inputs.n_assets):
+        if inputs.init_state[a] in (K.OPERATING, K.CURTAILED):
+            prod[inputs.market[a]] += inputs.capacity_kt[a] * inputs.init_share[a] / 12.0 * inputs.par[K.P_UTIL_MAX]
+    season = inputs.demand_base[0, 0] / inputs.demand_base[0, :12].mean(axis=0)
+    supply = np.array([prod[0] + inputs.secondary_kt[0, 0] - inputs.exports0,
+                       prod[1] + inputs.secondary_kt[0, 1] + inputs.exports0])
+    target = supply * season
+    scale = target / inputs.demand_base[0, 0]
+    inputs.demand_base *= scale[None, None, :]
+    inputs.notes.append(f"initial balance closed: demand scaled by {scale[0]:.3f} (CN) and {scale[1]:.3f} (ROW)")

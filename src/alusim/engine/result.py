@@ -1,0 +1,211 @@
+"""Simulation results: an xarray Dataset over (path, month, region) plus per-asset annual output.
+
+Flows (production, consumption, trade, CO2) are per month in kt (CO2 in Mt); capacities are kt/yr;
+prices are SHFE CNY/t (tax-inclusive) and LME USD/t; stock days are days of current demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from alusim.dataset import Dataset
+from alusim.engine import kernel as K
+from alusim.engine.inputs import EngineInputs, month_labels
+from alusim.engine.stochastic import Drivers
+from alusim.scenario.model import Scenario
+
+REGIONS = ("CN", "ROW", "WORLD")
+QUANTILES = (0.05, 0.5, 0.95)
+#: flows summed over a year in annual summaries (the rest are averaged, stocks taken at year end)
+FLOW_VARIABLES = ("production_kt", "consumption_kt", "demand_kt", "unmet_demand_kt", "net_exports_kt",
+                  "secondary_production_kt", "co2_mt", "restart_cost_musd")
+STOCK_VARIABLES = ("inventory_kt", "capacity_built_kt")
+
+
+@dataclass
+class SimulationResult:
+    """The outcome of :func:`alusim.simulate`: ``.data`` (xarray), ``.summary()`` (pandas)."""
+
+    scenario: Scenario
+    data: xr.Dataset
+    assets: pd.DataFrame
+    asset_production_kt: np.ndarray          # (P, A, Y) kt per year
+    asset_state_end: np.ndarray              # (P, A)
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_arrays(cls, scenario: Scenario, dataset: Dataset, inputs: EngineInputs, out: np.ndarray,
+                    asset_year: np.ndarray, state_end: np.ndarray, drivers: Drivers,
+                    timings: dict[str, float]) -> SimulationResult:
+        months = month_labels(scenario.start, scenario.months).to_timestamp()
+        n_paths = out.shape[0]
+        vat = inputs.par[K.P_VAT]
+        fx = drivers.fx
+        shape = (n_paths, scenario.months, 3)
+
+        def regional(index: int, world: str = "sum") -> np.ndarray:
+            arr = np.full(shape, np.nan)
+            arr[..., 0] = out[..., 0, index]
+            arr[..., 1] = out[..., 1, index]
+            if world == "sum":
+                arr[..., 2] = out[..., 0, index] + out[..., 1, index]
+            return arr
+
+        cap_op = regional(K.O_CAP_OPERATING)
+        cap_built = regional(K.O_CAP_BUILT)
+        production = regional(K.O_PRODUCTION)
+        co2 = regional(K.O_CO2)
+        loss = out[..., K.O_SHARE_LOSS] * out[..., K.O_CAP_OPERATING]
+        share_loss = regional(K.O_SHARE_LOSS, world="none")
+        share_loss[..., 2] = loss.sum(-1) / np.maximum(cap_op[..., 2], 1e-9)
+        margin_cn_usd = out[..., 0, K.O_MARGIN] / ((1 + vat) * fx)
+        margin_usd = np.full(shape, np.nan)
+        margin_usd[..., 1] = out[..., 1, K.O_MARGIN]
+        margin_usd[..., 0] = margin_cn_usd
+        margin_usd[..., 2] = ((margin_cn_usd * out[..., 0, K.O_CAP_OPERATING] + out[..., 1, K.O_MARGIN]
+                               * out[..., 1, K.O_CAP_OPERATING]) / np.maximum(cap_op[..., 2], 1e-9))
+        margin_cny = np.full(shape, np.nan)
+        margin_cny[..., 0] = out[..., 0, K.O_MARGIN]
+        p90_cny = np.full(shape, np.nan)
+        p90_cny[..., 0] = out[..., 0, K.O_COST_P90]
+        p90_usd = np.full(shape, np.nan)
+        p90_usd[..., 2] = out[..., 1, K.O_COST_P90]
+        shfe = np.full(shape, np.nan)
+        shfe[..., 0] = out[..., 0, K.O_PRICE]
+        lme = np.full(shape, np.nan)
+        lme[..., 1] = out[..., 1, K.O_PRICE]
+        lme[..., 2] = out[..., 1, K.O_PRICE]
+        inventory = regional(K.O_INVENTORY)
+        consumption = regional(K.O_CONSUMPTION)
+        demand = regional(K.O_DEMAND)
+        stock_days = regional(K.O_STOCK_DAYS, world="none")
+        stock_days[..., 2] = inventory[..., 2] / np.maximum(demand[..., 2], 1e-9) * 30.4375
+        net_exports = regional(K.O_NET_EXPORTS, world="none")
+        net_exports[..., 2] = 0.0
+        restart = np.full(shape, np.nan)
+        restart[..., 0] = out[..., 0, K.O_RESTART_COST] * 1e-3 / ((1 + vat) * fx)  # kt·CNY/t → MUSD
+        restart[..., 1] = out[..., 1, K.O_RESTART_COST] * 1e-3
+        restart[..., 2] = restart[..., 0] + restart[..., 1]
+        variables = {
+            "price_shfe_cny_t": shfe, "price_lme_usd_t": lme,
+            "production_kt": production, "capacity_built_kt": cap_built, "capacity_operating_kt": cap_op,
+            "operating_rate": production * 12.0 / np.maximum(cap_built, 1e-9),
+            "consumption_kt": consumption, "demand_kt": demand, "unmet_demand_kt": regional(K.O_UNMET),
+            "inventory_kt": inventory, "stock_days": stock_days, "net_exports_kt": net_exports,
+            "secondary_production_kt": regional(K.O_SECONDARY), "cash_cost_p90_cny_t": p90_cny,
+            "cash_cost_p90_usd_t": p90_usd, "margin_cny_t": margin_cny, "margin_usd_t": margin_usd,
+            "share_loss_making": share_loss, "co2_mt": co2 * 1e-3,
+            "co2_t_per_t": co2 / np.maximum(production, 1e-9), "restart_cost_musd": restart,
+        }
+        data = xr.Dataset(
+            {name: (("path", "month", "region"), values) for name, values in variables.items()},
+            coords={"path": np.arange(n_paths), "month": months, "region": list(REGIONS)},
+            attrs={"scenario": scenario.name, "seed": scenario.seed, "start": scenario.start, "end": scenario.end,
+                   "stock0": [float(inputs.stock0[0]), float(inputs.stock0[1])]})
+        data["fx_cny_per_usd"] = (("path", "month"), fx)
+        return cls(scenario=scenario, data=data, assets=inputs.assets, asset_production_kt=asset_year,
+                   asset_state_end=state_end, notes=list(inputs.notes), timings=timings)
+
+    # -- summaries ---------------------------------------------------------------------------
+    @property
+    def variables(self) -> list[str]:
+        return [v for v in self.data.data_vars if "region" in self.data[v].dims]
+
+    def annual(self) -> xr.Dataset:
+        """Per path and calendar year: flows summed, stocks at year end, the rest averaged."""
+        year = self.data["month"].dt.year
+        parts = {}
+        for name in self.variables:
+            grouped = self.data[name].groupby(year)
+            if name in FLOW_VARIABLES:
+                parts[name] = grouped.sum(skipna=False)
+            elif name in STOCK_VARIABLES:
+                parts[name] = grouped.last()
+            else:
+                parts[name] = grouped.mean()
+        annual = xr.Dataset(parts)
+        annual["co2_t_per_t"] = annual["co2_mt"] * 1e3 / annual["production_kt"].where(annual["production_kt"] > 0)
+        annual["operating_rate"] = annual["production_kt"] / annual["capacity_built_kt"].where(
+            annual["capacity_built_kt"] > 0)
+        return annual.rename({"year": "month"}) if "year" in annual.dims else annual
+
+    def summary(self, freq: str = "M") -> pd.DataFrame:
+        """Long table ``variable, region, month, mean, p05, p50, p95`` (freq ``M`` or ``Y``)."""
+        source = self.data if freq.upper().startswith("M") else self.annual()
+        frames = []
+        for name in self.variables:
+            arr = source[name].transpose("path", "month", "region").values
+            valid = ~np.all(np.isnan(arr), axis=0)
+            with np.errstate(all="ignore"):
+                mean = np.nanmean(np.where(valid[None], arr, 0.0), axis=0)
+                qs = np.nanquantile(np.where(valid[None], arr, 0.0), QUANTILES, axis=0)
+            months = source["month"].values
+            for r, region in enumerate(REGIONS):
+                if not valid[:, r].any():
+                    continue
+                frames.append(pd.DataFrame({
+                    "variable": name, "region": region,
+                    "month": (pd.DatetimeIndex(months).strftime("%Y-%m") if freq.upper().startswith("M")
+                              else months.astype(str)),
+                    "mean": mean[:, r], "p05": qs[0, :, r], "p50": qs[1, :, r], "p95": qs[2, :, r]}))
+        return pd.concat(frames, ignore_index=True)
+
+    def asset_table(self) -> pd.DataFrame:
+        """Per asset and year: production percentiles over paths, CO2 and the end-state mix."""
+        assets = self.assets
+        years = int(self.scenario.start[:4]) + np.arange(self.asset_production_kt.shape[2])
+        prod = self.asset_production_kt
+        mean = prod.mean(axis=0)
+        qs = np.quantile(prod, QUANTILES, axis=0)
+        rows = []
+        for y, year in enumerate(years):
+            rows.append(pd.DataFrame({
+                "asset_id": assets["asset_id"], "name": assets["name"], "owner": assets["owner"],
+                "country": assets["country"], "province": assets["province"].fillna(""),
+                "power_source": assets["power_source"], "year": int(year),
+                "capacity_kt": assets["capacity_kt"].to_numpy(float),
+                "production_mean_kt": mean[:, y], "production_p05_kt": qs[0, :, y],
+                "production_p50_kt": qs[1, :, y], "production_p95_kt": qs[2, :, y]}))
+        table = pd.concat(rows, ignore_index=True)
+        end = self.asset_state_end
+        share = {name: (end == code).mean(axis=0) for code, name in enumerate(K.STATE_NAMES)}
+        states = pd.DataFrame({f"share_paths_{k}_at_end": v for k, v in share.items()})
+        states["asset_id"] = assets["asset_id"].to_numpy()
+        return table.merge(states, on="asset_id", how="left")
+
+    def balance_error_kt(self) -> float:
+        """Largest |stock change − (production + secondary + imports − consumption − exports)| over
+        paths, months and markets, in kt (DESIGN.md §5)."""
+        inv = self.data["inventory_kt"].sel(region=["CN", "ROW"]).values
+        prev = np.concatenate([np.broadcast_to(self._stock0()[None, None, :], inv[:, :1].shape), inv[:, :-1]], axis=1)
+        flow = (self.data["production_kt"].sel(region=["CN", "ROW"]).values
+                + self.data["secondary_production_kt"].sel(region=["CN", "ROW"]).values
+                - self.data["consumption_kt"].sel(region=["CN", "ROW"]).values
+                - self.data["net_exports_kt"].sel(region=["CN", "ROW"]).values)
+        return float(np.abs(inv - prev - flow).max())
+
+    def _stock0(self) -> np.ndarray:
+        return np.asarray(self.data.attrs.get("stock0", [np.nan, np.nan]), dtype=float)
+
+    def headline(self) -> pd.DataFrame:
+        """A short table for the terminal: first and last year, median and p05–p95."""
+        annual = self.summary("Y")
+        rows = [("price_lme_usd_t", "WORLD"), ("price_shfe_cny_t", "CN"), ("production_kt", "CN"),
+                ("production_kt", "WORLD"), ("net_exports_kt", "CN"), ("stock_days", "CN"),
+                ("share_loss_making", "CN"), ("co2_t_per_t", "WORLD")]
+        years = sorted(annual["month"].unique())
+        picks = [years[0], years[-1]]
+        out = []
+        for var, region in rows:
+            for year in picks:
+                hit = annual[(annual["variable"] == var) & (annual["region"] == region) & (annual["month"] == year)]
+                if len(hit):
+                    r = hit.iloc[0]
+                    out.append({"variable": var, "region": region, "year": year, "p05": r.p05, "p50": r.p50,
+                                "p95": r.p95})
+        return pd.DataFrame(out)

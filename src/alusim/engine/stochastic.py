@@ -1,0 +1,102 @@
+"""Random drivers for the Monte Carlo paths, drawn up front so the kernel stays deterministic.
+
+Every path gets its own price shocks (correlated between SHFE and LME), demand noise (AR(1),
+lognormal, mean one), alumina and anode prices (mean-reverting in logs toward a long-run level),
+a coal-price index and an exchange-rate path. One seed gives identical draws on every machine
+(numpy's PCG64 via ``SeedSequence``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from alusim.dataset import Dataset
+from alusim.engine.inputs import EngineInputs
+
+
+@dataclass
+class Drivers:
+    alumina_px: np.ndarray     # (P, M, 2) market currency per t alumina (CNY tax-incl. / USD)
+    anode_px: np.ndarray       # (P, M, 2) market currency per t anode
+    coal_idx: np.ndarray       # (P, M) multiplier on the coal-linked part of power tariffs
+    fx: np.ndarray             # (P, M) CNY per USD
+    eps_price: np.ndarray      # (P, M, 2) log-price shocks (SHFE, LME)
+    demand_noise: np.ndarray   # (P, M, 2) multiplicative, mean one
+    planned_go: np.ndarray     # (P, A) bool: a planned project goes ahead on this path
+    path_variant: np.ndarray   # (P,) which event variant a path follows
+
+
+def _ou_log(rng: np.random.Generator, n: int, months: int, start: np.ndarray, long_run: np.ndarray,
+            speed: float, vol: float, shocks: np.ndarray | None = None) -> np.ndarray:
+    """Log Ornstein–Uhlenbeck paths from ``start`` toward ``long_run`` (both (M,) or scalars)."""
+    z = rng.standard_normal((n, months)) if shocks is None else shocks
+    out = np.empty((n, months))
+    log_lr = np.log(np.broadcast_to(long_run, (months,)))
+    x = np.full(n, np.log(start))
+    for m in range(months):
+        out[:, m] = x
+        x = x + speed * (log_lr[m] - x) + vol * z[:, m]
+    return np.exp(out)
+
+
+def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) -> Drivers:
+    """All random inputs for ``paths`` paths of ``inputs.months`` months."""
+    p = dataset.param
+    months = inputs.months
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+    # prices: correlated monthly shocks
+    vol_lme = p("price.lme.vol_pct_per_month") / 100.0
+    vol_shfe = p("price.shfe.vol_pct_per_month") / 100.0
+    rho = p("price.lme_shfe_correlation")
+    z1 = rng.standard_normal((paths, months))
+    z2 = rho * z1 + np.sqrt(max(1 - rho**2, 0.0)) * rng.standard_normal((paths, months))
+    eps = np.stack([vol_shfe * z2, vol_lme * z1], axis=-1)
+    # demand noise: AR(1) in logs, corrected to mean one
+    sigma = p("demand.noise_pct_per_month") / 100.0
+    phi = p("demand.noise_ar1")
+    noise = np.empty((paths, months, 2))
+    x = np.zeros((paths, 2))
+    var = sigma**2 / max(1 - phi**2, 1e-9)
+    for m in range(months):
+        x = phi * x + sigma * rng.standard_normal((paths, 2))
+        noise[:, m, :] = np.exp(x - 0.5 * var)
+    # alumina: one common shock drives both markets
+    speed = p("price.alumina.mean_reversion_per_month")
+    vol = p("price.alumina.vol_pct_per_month") / 100.0
+    shocks = rng.standard_normal((paths, months))
+    alumina = np.stack([
+        _ou_log(rng, paths, months, p("price.alumina.cn_start_cny_t"), p("price.alumina.cn_long_run_cny_t"),
+                speed, vol, shocks),
+        _ou_log(rng, paths, months, p("price.alumina.row_start_usd_t"), p("price.alumina.row_long_run_usd_t"),
+                speed, vol, shocks)], axis=-1)
+    a_speed = p("price.anode.mean_reversion_per_month")
+    a_vol = p("price.anode.vol_pct_per_month") / 100.0
+    a_shocks = rng.standard_normal((paths, months))
+    anode = np.stack([
+        _ou_log(rng, paths, months, p("price.anode.cn_start_cny_t"), p("price.anode.cn_start_cny_t"),
+                a_speed, a_vol, a_shocks),
+        _ou_log(rng, paths, months, p("price.anode.row_start_usd_t"), p("price.anode.row_start_usd_t"),
+                a_speed, a_vol, a_shocks)], axis=-1)
+    coal = _ou_log(rng, paths, months, 1.0, 1.0, p("price.coal.mean_reversion_per_month"),
+                   p("price.coal.vol_pct_per_month") / 100.0)
+    fx_vol = p("fx.cny_per_usd_vol_pct_per_year") / 100.0 / np.sqrt(12.0)
+    fx = p("fx.cny_per_usd") * np.exp(np.cumsum(
+        np.concatenate([np.zeros((paths, 1)), fx_vol * rng.standard_normal((paths, months - 1))], axis=1), axis=1))
+    planned_go = rng.random((paths, inputs.n_assets)) < p("supply.planned_realisation_prob")
+    variant = _path_variants(rng, paths, inputs.variant_prob)
+    # scenario multipliers (input_price events), per the path's variant: alumina 0, coal 1, anode 2
+    mult = inputs.input_mult[variant]
+    alumina *= mult[:, :, 0, :]
+    anode *= mult[:, :, 2, :]
+    coal *= mult[:, :, 1, 0]
+    return Drivers(alumina, anode, coal, fx, eps, noise, planned_go, variant)
+
+
+def _path_variants(rng: np.random.Generator, paths: int, probs: list[float]) -> np.ndarray:
+    """Each path draws which probabilistic events happen; variant = bit pattern of those events."""
+    if not probs:
+        return np.zeros(paths, dtype=np.int64)
+    draws = rng.random((paths, len(probs))) < np.asarray(probs)[None, :]
+    return (draws * (1 << np.arange(len(probs)))[None, :]).sum(axis=1).astype(np.int64)

@@ -1,0 +1,79 @@
+"""China's export policy and foreign import tariffs, as they reach China's net-export arbitrage.
+
+* ``export_tax`` / ``export_rebate``: the 15% tax on primary exports and the 13% VAT rebate on semis
+  that was cancelled on 24 aluminium codes from 1 Dec 2024 [R78][R79][R80]. The arbitrage uses the
+  export-weighted rate of primary and semis (``trade.cn_primary_share_of_exports``).
+* ``import_tariff``: a tariff in an importing country on Chinese metal (US Section 232: 10% 2018,
+  25% from 12 Mar 2025, 50% from 4 Jun 2025 [R74][R75][R76]; anti-dumping and countervailing duties,
+  seed 000) cuts the netback of the share of China's exports that goes there.
+
+Only China's side of trade is modelled (two markets, CN and ROW); tariffs between other countries
+change no flow in alusim and are refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alusim.errors import InputError
+from alusim.levers.base import LeverContext
+
+
+def _check_cn(index: int, country: str) -> None:
+    if country.upper() != "CN":
+        raise InputError(f"events.{index}.country: only China's export policy is modelled, got {country!r}",
+                         fix="use country: CN")
+
+
+def apply_export_tax(ctx: LeverContext, index: int, event) -> None:
+    _check_cn(index, event.country)
+    _set_rate(ctx, index, event, "export_tax")
+
+
+def apply_export_rebate(ctx: LeverContext, index: int, event) -> None:
+    _check_cn(index, event.country)
+    _set_rate(ctx, index, event, "export_rebate")
+
+
+def _set_rate(ctx: LeverContext, index: int, event, measure: str) -> None:
+    rates = ctx.trade_rates()
+    window = ctx.window(event)
+    for v in ctx.variants(index):
+        rates[(measure, event.product)][v, window] = event.rate
+    ctx.note(index, f"{measure.replace('_', ' ')} on {event.product} = {event.rate:.0%} from month {window.start}")
+
+
+def apply_import_tariff(ctx: LeverContext, index: int, event) -> None:
+    if event.exporter.upper() not in ("CN", "*"):
+        raise InputError(f"events.{index}.exporter: tariffs on {event.exporter!r} exports change no flow in "
+                         "alusim (only China's exports are traded between its two markets)",
+                         fix="use exporter: CN or exporter: '*'")
+    importer = event.importer.upper()
+    shares = ctx.export_shares()
+    if importer == "CN":
+        raise InputError(f"events.{index}.importer: China's own import tariffs are not modelled",
+                         fix="model a tariff on China's exports abroad (importer: US, EU …)")
+    if importer not in shares:
+        known = ", ".join(sorted(shares))
+        raise InputError(f"events.{index}.importer: no export share for {importer!r} in trade.cn_export_share.*",
+                         fix=f"use one of {known}, or add trade.cn_export_share.{importer} to the assumptions")
+    tariffs = ctx.destination_tariffs()
+    window = ctx.window(event)
+    for v in ctx.variants(index):
+        tariffs[importer][v, window] = event.rate
+    ctx.note(index, f"{importer} tariff on Chinese aluminium {event.rate:.0%} from month {window.start} "
+                    f"({shares[importer]:.0%} of China's exports go there)")
+
+
+def finalise(ctx: LeverContext) -> None:
+    """Recompute the effective export tax, rebate and foreign tariff series after all events."""
+    if ctx.rates is not None:
+        w = ctx.dataset.param("trade.cn_primary_share_of_exports")
+        ctx.inputs.export_tax[:] = w * ctx.rates[("export_tax", "primary")] + (1 - w) * ctx.rates[("export_tax", "semis")]
+        ctx.inputs.export_rebate[:] = (w * ctx.rates[("export_rebate", "primary")]
+                                       + (1 - w) * ctx.rates[("export_rebate", "semis")])
+    if ctx.tariffs is not None:
+        shares = ctx.export_shares()
+        total = sum(shares.values())
+        ctx.inputs.foreign_tariff[:] = sum(shares[d] * ctx.tariffs[d] for d in shares) / total
+    np.clip(ctx.inputs.foreign_tariff, 0.0, 0.999, out=ctx.inputs.foreign_tariff)

@@ -1,0 +1,107 @@
+"""Scenario file adapter: YAML 1.2 via ruamel.yaml (``NO`` stays Norway), errors as one line with
+file, line and field."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from alusim.errors import InputError
+from alusim.scenario.model import EVENT_TYPES, Scenario
+
+
+def _plain(node):
+    if isinstance(node, CommentedMap):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _line_of(root, loc: tuple) -> int | None:
+    """1-based line of the deepest node of ``loc`` that exists in the YAML tree."""
+    node, line = root, None
+    for key in loc:
+        try:
+            if isinstance(node, CommentedMap) and key in node:
+                line = node.lc.key(key)[0] + 1
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                line = node.lc.item(key)[0] + 1
+                node = node[key]
+            else:
+                break
+        except (AttributeError, KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def _field_path(loc: tuple) -> str:
+    # pydantic puts the discriminator value into the location (events.0.capacity_cap.limit_kt)
+    return ".".join(str(p) for p in loc if not (isinstance(p, str) and p in EVENT_TYPES))
+
+
+def parse_scenario_text(text: str, where: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario YAML text; raises :class:`InputError` with ``where:line``."""
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 2)
+    try:
+        root = yaml.load(io.StringIO(text))
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"YAML syntax error: {problem}", where=f"{where}{line}",
+                         fix="check indentation, colons and quotes on that line") from None
+    if not isinstance(root, CommentedMap):
+        raise InputError("a scenario must be a mapping with at least a name", where=where,
+                         fix="start the file with 'name: my-scenario'")
+    try:
+        return Scenario.model_validate(_plain(root))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err.get("loc", ()))
+        line = _line_of(root, tuple(p for p in loc if not (isinstance(p, str) and p in EVENT_TYPES)))
+        field = _field_path(loc) or "(file)"
+        message = err.get("msg", "invalid").replace("Value error, ", "")
+        if err.get("type") == "extra_forbidden":
+            message = "unknown key"
+            fix = "remove it or correct its spelling (see DESIGN.md §3 for the fields of each event)"
+        elif err.get("type") == "union_tag_invalid":
+            message = f"unknown event type {err.get('input', {}).get('type') if isinstance(err.get('input'), dict) else ''!r}"
+            fix = "use one of " + ", ".join(EVENT_TYPES)
+        elif err.get("type") == "missing":
+            message = "required field missing"
+            fix = "add it"
+        else:
+            fix = "correct the value"
+        more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        place = f"{where}:{line}" if line else where
+        raise InputError(f"{field}: {message}{more}", where=place, fix=fix) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario YAML file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("scenario file not found", where=str(path), fix="give the path of a .yaml scenario file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read scenario ({exc.__class__.__name__})", where=str(path),
+                         fix="save it as UTF-8 text") from None
+    return parse_scenario_text(text, where=str(path))
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The resolved scenario as YAML text (written beside every run as ``scenario.yaml``)."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    buffer = io.StringIO()
+    yaml.dump(scenario.model_dump(mode="json", by_alias=True, exclude_none=True), buffer)
+    return buffer.getvalue()

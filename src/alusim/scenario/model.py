@@ -1,0 +1,306 @@
+"""Scenario files: the public contract of DESIGN.md §3, as pydantic models.
+
+Unknown keys are errors; months are ``YYYY-MM``; rates and shares are fractions (``0.25``) or
+percent strings (``"25%"``); quantities with units are strings such as ``"0.05 CNY/kWh"``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(value: object) -> str:
+    """Accept ``2025-01``, ``2025-01-01``, a date or a (year, month) and return ``YYYY-MM``."""
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = str(value).strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        text = text[:7]
+    match = _MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"{value!r} is not a month; write YYYY-MM, e.g. 2025-01")
+    return text
+
+
+def _fraction(value: object) -> float:
+    """``0.25``, ``25%`` or ``"0.25"`` → 0.25."""
+    if isinstance(value, bool):
+        raise ValueError("a rate must be a number such as 0.25 or a string such as '25%'")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    try:
+        return float(text[:-1]) / 100.0 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a rate; write 0.25 or '25%'") from None
+
+
+Month = Annotated[str, BeforeValidator(_month)]
+Rate = Annotated[float, BeforeValidator(_fraction), Field(ge=0.0, le=5.0)]
+Share = Annotated[float, BeforeValidator(_fraction), Field(ge=0.0, le=1.0)]
+SignedPct = Annotated[float, BeforeValidator(_fraction), Field(ge=-1.0, le=10.0)]
+
+
+def month_index(month: str, start: str) -> int:
+    """Months from ``start`` to ``month`` (0 for the first simulated month)."""
+    y, m = int(month[:4]), int(month[5:7])
+    y0, m0 = int(start[:4]), int(start[5:7])
+    return (y - y0) * 12 + (m - m0)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Target(_Strict):
+    """Selects assets; every given field must match (owner also matches the parent company)."""
+
+    asset_id: str | list[str] | None = None
+    owner: str | list[str] | None = None
+    province: str | list[str] | None = None
+    region: str | list[str] | None = None
+    country: str | list[str] | None = None
+    power_source: str | list[str] | None = None
+    compliant: bool | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Target:
+        if not any(v is not None for v in self.model_dump().values()):
+            raise ValueError("a target needs at least one of asset_id, owner, province, region, country, "
+                             "power_source, compliant")
+        return self
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class _Event(_Strict):
+    start: Month
+    end: Month | None = None
+    source: str | None = None
+    probability: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class CapacityCap(_Event):
+    type: Literal["capacity_cap"]
+    country: str = "CN"
+    limit_kt: Annotated[float, Field(gt=0)]
+    replacement_ratio: Annotated[float, Field(gt=0, le=2.0)] = 1.0
+
+
+class BanNewCapacity(_Event):
+    type: Literal["ban_new_capacity"]
+    target: Target
+
+
+class SuspendConstruction(_Event):
+    type: Literal["suspend_construction"]
+    target: Target
+    kt: Annotated[float, Field(gt=0)] | None = None
+
+
+class CloseNoncompliant(_Event):
+    type: Literal["close_noncompliant"]
+    target: Target = Target(compliant=False)
+    kt: Annotated[float, Field(gt=0)] | None = None
+
+
+class ProductionCut(_Event):
+    type: Literal["production_cut"]
+    target: Target
+    kt: Annotated[float, Field(gt=0)] | None = None
+    share: Share | None = None
+
+    @model_validator(mode="after")
+    def _one_magnitude(self) -> ProductionCut:
+        if (self.kt is None) == (self.share is None):
+            raise ValueError("give exactly one of kt or share")
+        return self
+
+
+class Restart(_Event):
+    type: Literal["restart"]
+    target: Target
+    kt: Annotated[float, Field(gt=0)] | None = None
+
+
+class NewAsset(_Strict):
+    asset_id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: str
+    owner: str
+    country: str
+    province: str | None = None
+    region: str | None = None
+    capacity_kt: Annotated[float, Field(gt=0, le=5000)]
+    power_source: Literal["captive_coal", "grid", "hydro", "gas", "mixed"]
+    power_kwh_t: Annotated[float, Field(ge=10000, le=19000)] = 13000.0
+    cell_technology: Literal["PFPB", "CWPB", "SWPB", "VSS", "HSS"] = "PFPB"
+    compliant: bool = True
+
+
+class Commission(_Event):
+    type: Literal["commission"]
+    asset: str | NewAsset
+
+
+class Relocate(_Event):
+    type: Literal["relocate"]
+    from_: Target = Field(alias="from")
+    to_province: str | None = None
+    to_region: str | None = None
+    to_country: str = "CN"
+    kt: Annotated[float, Field(gt=0)]
+    ratio: Annotated[float, Field(gt=0, le=2.0)] = 1.0
+    power_source: Literal["captive_coal", "grid", "hydro", "gas", "mixed"] = "hydro"
+    tariff: str | None = None
+    power_kwh_t: Annotated[float, Field(ge=10000, le=19000)] = 12800.0
+    lag_months: Annotated[int, Field(ge=0, le=120)] = 18
+
+    @model_validator(mode="after")
+    def _destination(self) -> Relocate:
+        if self.to_province is None and self.to_region is None:
+            raise ValueError("give to_province or to_region")
+        return self
+
+
+class PowerCurtailment(_Event):
+    type: Literal["power_curtailment"]
+    target: Target
+    share: Share
+    months: list[Annotated[int, Field(ge=1, le=12)]] | None = None
+
+
+class PowerPrice(_Event):
+    type: Literal["power_price"]
+    target: Target
+    change: str
+
+    @field_validator("change")
+    @classmethod
+    def _change(cls, value: str) -> str:
+        from alusim.scenario.quantities import parse_change
+
+        parse_change(value, ("CNY/kWh", "USD/MWh"))
+        return value
+
+
+class CarbonPrice(_Event):
+    type: Literal["carbon_price"]
+    region: str
+    price: str
+    scope: Literal["1", "1+2"] = "1"
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _scope(cls, value: object) -> str:
+        return str(value)
+
+    @field_validator("price")
+    @classmethod
+    def _price(cls, value: str) -> str:
+        from alusim.scenario.quantities import parse_price
+
+        parse_price(value, "t_CO2")
+        return value
+
+
+class ExportTax(_Event):
+    type: Literal["export_tax"]
+    country: str = "CN"
+    product: Literal["primary", "semis"] = "primary"
+    rate: Rate
+
+
+class ExportRebate(_Event):
+    type: Literal["export_rebate"]
+    country: str = "CN"
+    product: Literal["primary", "semis"] = "semis"
+    rate: Rate
+
+
+class ImportTariff(_Event):
+    type: Literal["import_tariff"]
+    importer: str
+    exporter: str = "*"
+    rate: Rate
+
+
+class DemandShock(_Event):
+    type: Literal["demand_shock"]
+    region: str
+    sector: Literal["construction", "transport", "packaging", "electrical", "machinery", "consumer",
+                    "other"] | None = None
+    pct: SignedPct
+
+
+class InputPrice(_Event):
+    type: Literal["input_price"]
+    input: Literal["alumina", "coal", "anode"]
+    region: Literal["CN", "ROW", "WORLD"] = "WORLD"
+    pct: SignedPct | None = None
+    path: dict[Month, SignedPct] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> InputPrice:
+        if (self.pct is None) == (self.path is None):
+            raise ValueError("give exactly one of pct or path")
+        return self
+
+
+Event = Annotated[
+    CapacityCap | BanNewCapacity | SuspendConstruction | CloseNoncompliant | ProductionCut | Restart
+    | Commission | Relocate | PowerCurtailment | PowerPrice | CarbonPrice | ExportTax | ExportRebate
+    | ImportTariff | DemandShock | InputPrice,
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "close_noncompliant",
+               "production_cut", "restart", "commission", "relocate", "power_curtailment", "power_price",
+               "carbon_price", "export_tax", "export_rebate", "import_tariff", "demand_shock", "input_price")
+
+
+class Scenario(_Strict):
+    """A runnable scenario: period, Monte Carlo size, parameter overrides and dated events."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    description: str = ""
+    start: Month = "2025-01"
+    end: Month = "2035-12"
+    paths: Annotated[int, Field(ge=1, le=200_000)] = 1000
+    seed: Annotated[int, Field(ge=0)] = 7
+    assumptions: dict[str, float] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _period(self) -> Scenario:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.months > 12 * 60:
+            raise ValueError("a run covers at most 60 years")
+        for i, event in enumerate(self.events):
+            if event.start > self.end or (event.end is not None and event.end < self.start):
+                raise ValueError(f"events.{i}: dates {event.start}..{event.end or ''} lie outside the run "
+                                 f"{self.start}..{self.end}")
+        return self
+
+    @property
+    def months(self) -> int:
+        return month_index(self.end, self.start) + 1
+
+    @classmethod
+    def load(cls, path) -> Scenario:
+        """Read and validate a scenario YAML file (see :func:`alusim.scenario.io.load_scenario`)."""
+        from alusim.scenario.io import load_scenario
+
+        return load_scenario(path)

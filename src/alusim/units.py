@@ -1,0 +1,110 @@
+"""One pint registry for alusim.
+
+Currencies are separate dimensions, so ``USD/t + CNY/t`` is an error rather than a silent mix-up;
+turning CNY into USD needs an explicit exchange rate (:func:`cny_to_usd`). Units live at the edges:
+data files and scenario files carry unit strings, which are checked and converted here, and the
+compiled kernels work on plain floats whose names carry the unit (``price_usd_t``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pint
+
+from alusim.errors import InputError
+
+ureg = pint.UnitRegistry(force_ndarray_like=True, on_redefinition="ignore")
+for _definition in (
+    "USD = [currency_usd]",
+    "CNY = [currency_cny] = RMB = yuan",
+    "EUR = [currency_eur]",
+    "kt = 1e3 * t",
+    "Mt = 1e6 * t",
+    "t_CO2 = t",
+    "t_CO2e = t",
+    "kt_CO2 = 1e3 * t",
+    "Mt_CO2 = 1e6 * t",
+    "person = [person] = persons",
+    "fraction = [] = frac",
+    "USD_bn = 1e9 * USD",
+    "CNY_bn = 1e9 * CNY",
+):
+    ureg.define(_definition)
+
+Q_ = ureg.Quantity
+pint.set_application_registry(ureg)
+
+_ALIASES = {
+    "months": "month",
+    "days": "day",
+    "million persons": "1e6 * person",
+    "dimensionless": "dimensionless",
+    "percent": "percent",
+}
+
+
+@lru_cache(maxsize=512)
+def parse_unit(text: str) -> pint.Unit:
+    """Return the pint unit for a unit string from a data or scenario file.
+
+    Raises :class:`InputError` naming the unit when it is not understood.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise InputError("empty unit", fix="give a unit such as 'CNY/t', 'USD/MWh' or 'kt'")
+    expr = _ALIASES.get(raw, raw)
+    try:
+        return ureg.parse_units(expr) if "*" not in expr else ureg.Quantity(expr).units
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
+            AttributeError, TypeError) as exc:
+        raise InputError(f"unknown unit {raw!r} ({exc})",
+                         fix="use units such as t, kt, Mt, kWh, MWh, USD, CNY, EUR, percent") from None
+
+
+def unit_factor(text: str) -> float:
+    """Magnitude of one ``text`` in the base unit of its own expression (``'1e6 * person'`` → 1e6)."""
+    expr = _ALIASES.get(text.strip(), text.strip())
+    return float(ureg.Quantity(expr).magnitude) if "*" in expr else 1.0
+
+
+def convert(value, from_unit: str, to_unit: str):
+    """Convert ``value`` between two compatible unit strings; currency changes are refused.
+
+    >>> round(float(convert(0.45, "CNY/kWh", "CNY/MWh")), 6)
+    450.0
+    """
+    try:
+        q = Q_(value, parse_unit(from_unit)) * unit_factor(from_unit)
+        return q.to(parse_unit(to_unit)).magnitude / unit_factor(to_unit)
+    except pint.errors.DimensionalityError:
+        raise InputError(f"cannot convert {from_unit!r} to {to_unit!r}",
+                         fix="currencies need an explicit exchange rate; other units must share a dimension") from None
+
+
+def is_compatible(from_unit: str, to_unit: str) -> bool:
+    """True when ``from_unit`` converts to ``to_unit`` without an exchange rate."""
+    return parse_unit(from_unit).dimensionality == parse_unit(to_unit).dimensionality
+
+
+def cny_to_usd(value_cny, cny_per_usd: float):
+    """CNY → USD at an explicit exchange rate (CNY per USD). FX is data, never a unit conversion."""
+    if cny_per_usd <= 0:
+        raise InputError(f"exchange rate must be positive, got {cny_per_usd}", fix="give CNY per USD, e.g. 7.2")
+    return value_cny / cny_per_usd
+
+
+def usd_to_cny(value_usd, cny_per_usd: float):
+    """USD → CNY at an explicit exchange rate (CNY per USD)."""
+    if cny_per_usd <= 0:
+        raise InputError(f"exchange rate must be positive, got {cny_per_usd}", fix="give CNY per USD, e.g. 7.2")
+    return value_usd * cny_per_usd
+
+
+def currency_of(unit_text: str) -> str | None:
+    """The currency in a unit string ('CNY/t' → 'CNY'), or None when there is none."""
+    dims = parse_unit(unit_text).dimensionality
+    for code in ("USD", "CNY", "EUR"):
+        if f"[currency_{code.lower()}]" in dims:
+            return code
+    return None
