@@ -154,7 +154,8 @@ def engine_parameters(dataset: Dataset) -> np.ndarray:
     par[K.P_STOCK_DAYS_NORMAL_ROW] = p("market.stock_days_normal.row")
     par[K.P_ARB_TIE] = p("market.arbitrage_tie_per_month")
     par[K.P_ARB_BAND] = p("price.shfe_lme_arbitrage_band_pct") / 100.0
-    par[K.P_EXPORT_ELAST] = p("trade.cn_export_elasticity_per_pct_arb") * 100.0
+    # % change in net exports per percentage point of arbitrage = change per unit of arbitrage
+    par[K.P_EXPORT_ELAST] = p("trade.cn_export_elasticity_per_pct_arb")
     par[K.P_EXPORT_MAX] = p("trade.cn_net_exports_max_kt_per_year") / 12.0
     par[K.P_IMPORT_MAX] = p("trade.cn_net_imports_max_kt_per_year") / 12.0
     par[K.P_REPLACEMENT_RATIO] = 1.0
@@ -241,12 +242,20 @@ def china_export_rate(dataset: Dataset, measure: str, product: str, start: str) 
     return float(hit.sort_values("start")["rate"].iloc[-1]) if len(hit) else 0.0
 
 
-def destination_tariff(dataset: Dataset, destination: str, start: str) -> float:
-    """Import tariff on Chinese aluminium in ``destination`` in force at ``start`` (``trade.csv``)."""
+def destination_tariff(dataset: Dataset, destination: str, start: str, exporter: str | None = None) -> float:
+    """Import tariff on Chinese semis in ``destination`` in force at ``start`` (``trade.csv``).
+
+    Tariffs on every exporter (``*``, e.g. US Section 232) and China-specific ones (``CN``, e.g. US
+    Section 301, Canada's surtax) stack; ``exporter`` picks one of the two components.
+    """
     trade = dataset.trade
-    hit = trade[(trade["measure"] == "import_tariff") & (trade["importer"] == destination)
-                & trade["exporter"].isin(("CN", "*")) & (trade["start"].astype(str).str[:7] <= start)]
-    return float(hit.sort_values("start")["rate"].iloc[-1]) if len(hit) else 0.0
+    total = 0.0
+    for who in ((exporter,) if exporter else ("*", "CN")):
+        hit = trade[(trade["measure"] == "import_tariff") & (trade["importer"] == destination)
+                    & (trade["exporter"] == who) & (trade["product"] == "semis")
+                    & (trade["start"].astype(str).str[:7] <= start)]
+        total += float(hit.sort_values("start")["rate"].iloc[-1]) if len(hit) else 0.0
+    return total
 
 
 def export_destinations(dataset: Dataset) -> dict[str, float]:

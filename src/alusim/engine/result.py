@@ -19,10 +19,21 @@ from alusim.engine.stochastic import Drivers
 from alusim.scenario.model import Scenario
 
 REGIONS = ("CN", "ROW", "WORLD")
+
+
+def _alumina_co2(dataset: Dataset, production: np.ndarray, alumina_t_per_t: float) -> np.ndarray:
+    """Upstream (scope 3) CO2e of the alumina that the metal used, Mt per month, by market — reported
+    apart from the smelters' scope 1+2, as CRU and IAI do (domain-facts.md b9)."""
+    factors = np.array([dataset.emission_factor("alumina.CN"), dataset.emission_factor("alumina.ROW")])
+    out = np.empty_like(production)
+    out[..., 0] = production[..., 0] * alumina_t_per_t * factors[0] * 1e-3
+    out[..., 1] = production[..., 1] * alumina_t_per_t * factors[1] * 1e-3
+    out[..., 2] = out[..., 0] + out[..., 1]
+    return out
 QUANTILES = (0.05, 0.5, 0.95)
 #: flows summed over a year in annual summaries (the rest are averaged, stocks taken at year end)
 FLOW_VARIABLES = ("production_kt", "consumption_kt", "demand_kt", "unmet_demand_kt", "net_exports_kt",
-                  "secondary_production_kt", "co2_mt", "restart_cost_musd")
+                  "secondary_production_kt", "co2_mt", "co2_alumina_mt", "restart_cost_musd")
 STOCK_VARIABLES = ("inventory_kt", "capacity_built_kt")
 
 
@@ -101,6 +112,7 @@ class SimulationResult:
             "cash_cost_p90_usd_t": p90_usd, "margin_cny_t": margin_cny, "margin_usd_t": margin_usd,
             "share_loss_making": share_loss, "co2_mt": co2 * 1e-3,
             "co2_t_per_t": co2 / np.maximum(production, 1e-9), "restart_cost_musd": restart,
+            "co2_alumina_mt": _alumina_co2(dataset, production, inputs.par[K.P_ALUMINA_Q]),
         }
         data = xr.Dataset(
             {name: (("path", "month", "region"), values) for name, values in variables.items()},

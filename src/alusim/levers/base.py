@@ -30,7 +30,7 @@ class LeverContext:
     #: what each event did, for ``alusim scenario show`` and the report: event index → text lines
     log: dict[int, list[str]] = field(default_factory=dict)
     rates: dict[tuple[str, str], np.ndarray] | None = None      # (measure, product) → (V, M)
-    tariffs: dict[str, np.ndarray] | None = None                # destination → (V, M)
+    tariffs: dict[tuple[str, str], np.ndarray] | None = None    # (destination, '*' | 'CN') → (V, M)
 
     # -- trade ------------------------------------------------------------------------------
     def export_shares(self) -> dict[str, float]:
@@ -49,14 +49,15 @@ class LeverContext:
                           for measure in ("export_tax", "export_rebate") for product in ("primary", "semis")}
         return self.rates
 
-    def destination_tariffs(self) -> dict[str, np.ndarray]:
-        """Tariff on Chinese aluminium by destination, (V, M), starting from ``trade.csv``."""
+    def destination_tariffs(self) -> dict[tuple[str, str], np.ndarray]:
+        """Tariffs on Chinese aluminium by (destination, component), (V, M), from ``trade.csv``;
+        the component is ``*`` (on every exporter) or ``CN`` (China-specific); they add up."""
         if self.tariffs is None:
             from alusim.engine.inputs import destination_tariff
 
             shape = self.inputs.foreign_tariff.shape
-            self.tariffs = {d: np.full(shape, destination_tariff(self.dataset, d, self.scenario.start))
-                            for d in self.export_shares()}
+            self.tariffs = {(d, who): np.full(shape, destination_tariff(self.dataset, d, self.scenario.start, who))
+                            for d in self.export_shares() for who in ("*", "CN")}
         return self.tariffs
 
     # -- time -------------------------------------------------------------------------------

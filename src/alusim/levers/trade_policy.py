@@ -5,7 +5,9 @@
   export-weighted rate of primary and semis (``trade.cn_primary_share_of_exports``).
 * ``import_tariff``: a tariff in an importing country on Chinese metal (US Section 232: 10% 2018,
   25% from 12 Mar 2025, 50% from 4 Jun 2025 [R74][R75][R76]; anti-dumping and countervailing duties,
-  seed 000) cuts the netback of the share of China's exports that goes there.
+  seed 000) cuts the netback of the share of China's exports that goes there. A tariff on every
+  exporter (``exporter: '*'``, e.g. Section 232) and a China-specific one (``exporter: CN``, e.g.
+  Section 301) are kept apart and add up.
 
 Only China's side of trade is modelled (two markets, CN and ROW); tariffs between other countries
 change no flow in alusim and are refused with a clear message.
@@ -58,11 +60,13 @@ def apply_import_tariff(ctx: LeverContext, index: int, event) -> None:
         raise InputError(f"events.{index}.importer: no export share for {importer!r} in trade.cn_export_share.*",
                          fix=f"use one of {known}, or add trade.cn_export_share.{importer} to the assumptions")
     tariffs = ctx.destination_tariffs()
+    who = "CN" if event.exporter.upper() == "CN" else "*"
     window = ctx.window(event)
     for v in ctx.variants(index):
-        tariffs[importer][v, window] = event.rate
-    ctx.note(index, f"{importer} tariff on Chinese aluminium {event.rate:.0%} from month {window.start} "
-                    f"({shares[importer]:.0%} of China's exports go there)")
+        tariffs[(importer, who)][v, window] = event.rate
+    scope = "Chinese" if who == "CN" else "all"
+    ctx.note(index, f"{importer} tariff on {scope} aluminium {event.rate:.0%} from month {window.start} "
+                    f"({shares[importer]:.0%} of China's exports go there; China-specific and general tariffs add up)")
 
 
 def finalise(ctx: LeverContext) -> None:
@@ -75,5 +79,6 @@ def finalise(ctx: LeverContext) -> None:
     if ctx.tariffs is not None:
         shares = ctx.export_shares()
         total = sum(shares.values())
-        ctx.inputs.foreign_tariff[:] = sum(shares[d] * ctx.tariffs[d] for d in shares) / total
+        ctx.inputs.foreign_tariff[:] = sum(shares[d] * (ctx.tariffs[(d, "*")] + ctx.tariffs[(d, "CN")])
+                                           for d in shares) / total
     np.clip(ctx.inputs.foreign_tariff, 0.0, 0.999, out=ctx.inputs.foreign_tariff)

@@ -1,0 +1,1 @@
+"""Analyses built on many runs: sensitivity sweeps (and, later, calibration and backtests)."""

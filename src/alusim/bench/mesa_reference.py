@@ -1,0 +1,445 @@
+"""A reference implementation of the engine's model as per-plant Python objects with Mesa.
+
+This is the same model as :func:`alusim.engine.kernel.simulate_kernel`, written the way an
+agent-based modeller would write it: one :class:`MarketModel` (a ``mesa.Model``) per Monte Carlo
+path, holding two :class:`Market` objects (China/SHFE and the rest of the world/LME) and one
+:class:`Smelter` agent (a ``mesa.Agent``) per asset, each with its own state, running share,
+expected margin and restart timer. One ``step()`` is one month, in the kernel's order:
+
+1. every smelter updates its cash cost and expected margin (``update_cost``), takes its state
+   transition on last month's price (``decide``) and runs (``produce``) — three passes over
+   ``model.agents`` in asset order, which is equivalent to the kernel's single interleaved loop
+   because the only state shared between plants (China's built capacity and replacement quota)
+   is touched in ``decide`` alone;
+2. cost-curve anchors: the capacity-weighted 90th percentile of operating cash cost, China in
+   CNY and the world in USD (a plain sort every month);
+3. demand, China's net exports from the arbitrage, rationing and stocks;
+4. next month's prices.
+
+It reads the very same :class:`~alusim.engine.inputs.EngineInputs` and
+:class:`~alusim.engine.stochastic.Drivers` as the kernel, so on one path its monthly outputs must
+equal the kernel's ``out[p]`` up to floating-point rounding. It exists to check the kernel and to
+measure the kernel's speed against the standard way of writing such a model
+(``alusim.bench.harness``); it is not used by the engine. Mesa is a benchmark-only dependency.
+"""
+
+from __future__ import annotations
+
+import math
+from operator import attrgetter
+
+import mesa
+import numpy as np
+
+from alusim.engine import kernel as K
+from alusim.engine.inputs import EngineInputs
+from alusim.engine.simulate import co2_intensity, cost_terms
+from alusim.engine.stochastic import Drivers
+
+PLANNED, CONSTRUCTION, OPERATING, CURTAILED = K.PLANNED, K.CONSTRUCTION, K.OPERATING, K.CURTAILED
+IDLE, RESTARTING, CLOSED = K.IDLE, K.RESTARTING, K.CLOSED
+_BUILT = (OPERATING, CURTAILED, IDLE, RESTARTING)
+_RUNNING = (OPERATING, CURTAILED)
+
+
+class Market:
+    """One metal market (0 = China, SHFE, CNY/t tax-inclusive; 1 = rest of world, LME, USD/t):
+    its price and stock, its constants, and this month's totals over the smelters selling into it."""
+
+    def __init__(self, index: int, name: str, price: float, stock: float, price0: float,
+                 stock_days_normal: float, price_elasticity: float, restart_hurdle: float,
+                 restart_cost: float):
+        self.index = index
+        self.name = name
+        self.price = price
+        self.stock = stock
+        self.price0 = price0
+        self.stock_days_normal = stock_days_normal
+        self.price_elasticity = price_elasticity
+        self.restart_hurdle = restart_hurdle
+        self.restart_cost = restart_cost
+        self.input_cost = 0.0
+        self.begin_month(0.0)
+
+    def begin_month(self, input_cost: float) -> None:
+        """Alumina + anode cost per t of metal this month; zero the month's totals."""
+        self.input_cost = input_cost
+        self.production = 0.0
+        self.cap_built = 0.0
+        self.cap_operating = 0.0
+        self.co2 = 0.0
+        self.loss_cap = 0.0
+        self.margin_sum = 0.0
+        self.cost_sum = 0.0
+        self.restart_spend = 0.0
+
+
+class Smelter(mesa.Agent):
+    """One smelter: static data, its own cost and event series, and its dynamic state."""
+
+    def __init__(self, model: MarketModel, index: int, market: Market, *, capacity_kt: float, share: float,
+                 state: int, commission_m: int, coal_share: float, co2_t_per_t: float, is_cn: bool,
+                 counts_in_cap: bool, planned_go: bool, cost_power: list[float], cost_fixed: list[float],
+                 avail_share: list[float], force_close: list[bool], force_restart: list[bool],
+                 build_block: list[bool]):
+        super().__init__(model)
+        self.index = index
+        self.market = market
+        self.capacity_kt = capacity_kt
+        self.commission_m = commission_m
+        self.coal_share = coal_share
+        self.co2_t_per_t = co2_t_per_t
+        self.is_cn = is_cn
+        self.counts_in_cap = counts_in_cap
+        self.planned_go = planned_go
+        # this plant's monthly series under the path's event variant
+        self.cost_power = cost_power
+        self.cost_fixed = cost_fixed
+        self.avail_share = avail_share
+        self.force_close = force_close
+        self.force_restart = force_restart
+        self.build_block = build_block
+        # dynamic state
+        self.state = state
+        self.share = share
+        self.exp_margin = 0.0
+        self.timer = 0
+        self.cost = 0.0
+        self.cost_usd = 0.0
+        self.opcap = 0.0
+        self.year_prod = 0.0
+
+    @property
+    def in_cn_cap(self) -> bool:
+        """Counted by China's national capacity cap."""
+        return self.is_cn and self.counts_in_cap
+
+    def update_cost(self) -> None:
+        """This month's cash cost (and in USD ex-VAT), and the smoothed margin at last month's price."""
+        model = self.model
+        m = model.month
+        mk = self.market
+        c = (mk.input_cost + self.cost_power[m] * (1.0 + self.coal_share * (model.coal - 1.0))
+             + self.cost_fixed[m])
+        self.cost = c
+        self.cost_usd = c * model.to_usd if mk.index == 0 else c
+        self.exp_margin += model.alpha * ((mk.price - c) - self.exp_margin)
+
+    def decide(self) -> None:
+        """State transition: forced closure, commissioning (subject to China's cap), restart of an
+        idle plant, restart lag, curtailment on sustained losses and ramp-up when margins recover."""
+        s = self.state
+        if s == CLOSED:
+            return
+        model = self.model
+        m = model.month
+        c = self.cost
+        if self.force_close[m]:
+            if self.in_cn_cap and s != PLANNED and s != CONSTRUCTION:
+                model.built_cn -= self.capacity_kt
+                model.quota_credit += self.capacity_kt * model.replacement_ratio
+            self.state = CLOSED
+            self.share = 0.0
+            return
+        if s == PLANNED or s == CONSTRUCTION:
+            if (self.commission_m >= 0 and m >= self.commission_m and not self.build_block[m]
+                    and (s == CONSTRUCTION or self.planned_go)):
+                allowed = True
+                if self.in_cn_cap:
+                    if model.built_cn + self.capacity_kt > model.cap_limit_cn[m] + 1e-9:
+                        # under a cap, new capacity needs replacement quota from closures
+                        if model.quota_credit >= self.capacity_kt - 1e-9:
+                            model.quota_credit -= self.capacity_kt
+                        else:
+                            allowed = False
+                    if allowed:
+                        model.built_cn += self.capacity_kt
+                if allowed:
+                    self._start_running()
+        elif s == IDLE:
+            if self.force_restart[m] or self.exp_margin > self.market.restart_hurdle * c:
+                self.state = RESTARTING
+                self.timer = int(model.restart_lag)
+                self.market.restart_spend += self.capacity_kt * self.market.restart_cost
+        elif s == RESTARTING:
+            self.timer -= 1
+            if self.timer <= 0:
+                self._start_running()
+        elif self.exp_margin < -model.curtail_threshold * c and not self.force_restart[m]:
+            # operating or curtailed: cut potlines on sustained losses …
+            self.share -= model.curtail_step
+            if self.share <= 1e-9:
+                self.share = 0.0
+                self.state = IDLE
+            else:
+                self.state = CURTAILED
+        elif self.share < 1.0 and (self.exp_margin > 0.0 or self.force_restart[m]):
+            # … and bring them back when margins recover
+            self.share = min(1.0, self.share + model.ramp_step)
+            self.state = OPERATING if self.share >= 1.0 - 1e-12 else CURTAILED
+
+    def _start_running(self) -> None:
+        self.state = OPERATING
+        self.share = self.model.ramp_step
+        self.exp_margin = 0.0
+
+    def produce(self) -> None:
+        """This month's output, emissions and margins, added to the market's totals."""
+        s = self.state
+        if s == CLOSED:
+            self.opcap = 0.0
+            return
+        mk = self.market
+        if s in _BUILT:
+            mk.cap_built += self.capacity_kt
+        if s in _RUNNING:
+            model = self.model
+            px = mk.price
+            c = self.cost
+            oc = self.capacity_kt * self.share * self.avail_share[model.month]
+            self.opcap = oc
+            q = oc * model.monthly_util
+            mk.production += q
+            mk.cap_operating += oc
+            mk.co2 += q * self.co2_t_per_t
+            mk.margin_sum += oc * (px - c)
+            mk.cost_sum += oc * c
+            if c > px:
+                mk.loss_cap += oc
+            self.year_prod += q
+        else:
+            self.opcap = 0.0
+
+
+def weighted_quantile(agents, key: str, total: float, q: float) -> float:
+    """Operating-capacity-weighted quantile of ``key`` over ``agents`` (sorted here; the kernel's
+    rule: the first plant at which the cumulative weight reaches ``q × total``)."""
+    if total <= 0.0:
+        return math.nan
+    get = attrgetter(key)
+    ranked = sorted(agents, key=get)
+    target = q * total
+    acc = 0.0
+    for agent in ranked:
+        acc += agent.opcap
+        if acc >= target - 1e-12:
+            return get(agent)
+    return get(ranked[-1])
+
+
+class MarketModel(mesa.Model):
+    """One Monte Carlo path of the industry: two markets and one agent per smelter."""
+
+    def __init__(self, inputs: EngineInputs, drivers: Drivers, path: int, *,
+                 cost_power: np.ndarray | None = None, cost_fixed: np.ndarray | None = None,
+                 co2: np.ndarray | None = None):
+        super().__init__(seed=path)
+        if cost_power is None or cost_fixed is None:
+            cost_power, cost_fixed = cost_terms(inputs)
+        co2 = co2_intensity(inputs) if co2 is None else co2
+        par = inputs.par
+        p = path
+        v = int(drivers.path_variant[p])
+        self.path = p
+        self.variant = v
+        self.months = inputs.months
+        self.month = 0
+        # scalar parameters
+        self.vat = float(par[K.P_VAT])
+        self.alpha = float(par[K.P_CURTAIL_ALPHA])
+        self.alumina_q = float(par[K.P_ALUMINA_Q])
+        self.anode_q = float(par[K.P_ANODE_Q])
+        self.anchor_markup = float(par[K.P_ANCHOR_MARKUP])
+        self.anchor_q = float(par[K.P_ANCHOR_Q])
+        self.arb_band = float(par[K.P_ARB_BAND])
+        self.arb_tie = float(par[K.P_ARB_TIE])
+        self.curtail_step = float(par[K.P_CURTAIL_STEP])
+        self.curtail_threshold = float(par[K.P_CURTAIL_THRESHOLD])
+        self.export_elast = float(par[K.P_EXPORT_ELAST])
+        self.export_max = float(par[K.P_EXPORT_MAX])
+        self.import_max = float(par[K.P_IMPORT_MAX])
+        self.price_adj = float(par[K.P_PRICE_ADJ])
+        self.ramp_step = float(par[K.P_RAMP_STEP])
+        self.replacement_ratio = float(par[K.P_REPLACEMENT_RATIO])
+        self.restart_lag = float(par[K.P_RESTART_LAG])
+        self.semis_premium = float(par[K.P_SEMIS_PREMIUM])
+        self.stock_elast = float(par[K.P_STOCK_ELAST])
+        self.stock_floor = float(par[K.P_STOCK_FLOOR])
+        self.monthly_util = float(par[K.P_UTIL_MAX]) / 12.0
+        self.exports0 = float(inputs.exports0)
+        self.arb0 = float(inputs.arb0)
+        # the path's exogenous series (variant-dependent ones under this path's variant)
+        self.alumina_px = drivers.alumina_px[p].tolist()
+        self.anode_px = drivers.anode_px[p].tolist()
+        self.coal_idx = drivers.coal_idx[p].tolist()
+        self.fx_path = drivers.fx[p].tolist()
+        self.eps_price = drivers.eps_price[p].tolist()
+        self.demand_noise = drivers.demand_noise[p].tolist()
+        self.demand_base = inputs.demand_base[v].tolist()
+        self.secondary_kt = inputs.secondary_kt.tolist()
+        self.export_tax = inputs.export_tax[v].tolist()
+        self.export_rebate = inputs.export_rebate[v].tolist()
+        self.foreign_tariff = inputs.foreign_tariff[v].tolist()
+        self.cap_limit_cn = inputs.cap_limit_cn[v].tolist()
+        # markets
+        price0, stock0 = inputs.price0, inputs.stock0
+        self.cn = Market(0, "CN", float(price0[0]), float(stock0[0]), float(price0[0]),
+                         float(par[K.P_STOCK_DAYS_NORMAL_CN]), float(par[K.P_PRICE_ELAST_CN]),
+                         float(par[K.P_RESTART_HURDLE_CN]), float(par[K.P_RESTART_COST_CN]))
+        self.row = Market(1, "ROW", float(price0[1]), float(stock0[1]), float(price0[1]),
+                          float(par[K.P_STOCK_DAYS_NORMAL_ROW]), float(par[K.P_PRICE_ELAST_ROW]),
+                          float(par[K.P_RESTART_HURDLE_ROW]), float(par[K.P_RESTART_COST_ROW]))
+        self.markets = (self.cn, self.row)
+        # smelters, created in asset order (AgentSet keeps insertion order, and the order matters:
+        # plants are commissioned against China's cap one after another)
+        # per-asset monthly series: (M, A) → A lists of M values
+        cp, cf, avail, fclose, frestart, block = (
+            x[v].T.tolist() for x in (cost_power, cost_fixed, inputs.avail_share, inputs.force_close,
+                                      inputs.force_restart, inputs.build_block))
+        go = drivers.planned_go[p]
+        for a in range(inputs.n_assets):
+            Smelter(self, a, self.markets[int(inputs.market[a])],
+                    capacity_kt=float(inputs.capacity_kt[a]), share=float(inputs.init_share[a]),
+                    state=int(inputs.init_state[a]), commission_m=int(inputs.commission_m[a]),
+                    coal_share=float(inputs.coal_share[a]), co2_t_per_t=float(co2[a]),
+                    is_cn=bool(inputs.is_cn[a]), counts_in_cap=bool(inputs.counts_in_cap[a]),
+                    planned_go=bool(go[a]), cost_power=cp[a], cost_fixed=cf[a], avail_share=avail[a],
+                    force_close=fclose[a], force_restart=frestart[a], build_block=block[a])
+        self.smelters = self.agents_by_type[Smelter]
+        self.cn_smelters = self.smelters.select(lambda s: s.is_cn)
+        # China's national capacity cap: built capacity it counts, and quota from closures
+        self.built_cn = 0.0
+        for s in self.smelters:
+            if s.in_cn_cap and s.state not in (PLANNED, CONSTRUCTION, CLOSED):
+                self.built_cn += s.capacity_kt
+        self.quota_credit = 0.0
+        self.fx = 0.0
+        self.coal = 0.0
+        self.to_usd = 0.0
+        # outputs, as the kernel's out[p], asset_year_prod[p] and asset_state_end[p]
+        self.out = np.zeros((self.months, 2, K.N_OUT))
+        self.asset_year_prod = np.zeros((inputs.n_assets, (self.months + 11) // 12))
+
+    def step(self) -> None:
+        """One month."""
+        m = self.month
+        cn, row = self.cn, self.row
+        self.fx = fx_m = self.fx_path[m]
+        self.coal = self.coal_idx[m]
+        self.to_usd = 1.0 / ((1.0 + self.vat) * fx_m)
+        alumina, anode = self.alumina_px[m], self.anode_px[m]
+        for mk in self.markets:
+            mk.begin_month(self.alumina_q * alumina[mk.index] + self.anode_q * anode[mk.index])
+        # 1. plants: cost, state transition on last month's prices, output
+        self.smelters.do("update_cost")
+        self.smelters.do("decide")
+        self.smelters.do("produce")
+        # 2. cost-curve anchors
+        p90_cn = weighted_quantile(self.cn_smelters, "cost", cn.cap_operating, self.anchor_q)
+        p90_world = weighted_quantile(self.smelters, "cost_usd", cn.cap_operating + row.cap_operating,
+                                      self.anchor_q)
+        # 3. demand, trade and stocks
+        noise = self.demand_noise[m]
+        base = self.demand_base[m]
+        dem_cn = base[0] * noise[0] * (cn.price / cn.price0) ** cn.price_elasticity
+        dem_row = base[1] * noise[1] * (row.price / row.price0) ** row.price_elasticity
+        sec_cn, sec_row = self.secondary_kt[m]
+        netback = (row.price * fx_m * (1.0 + self.semis_premium) * (1.0 - self.foreign_tariff[m])
+                   * (1.0 - self.export_tax[m]))
+        basis = cn.price / (1.0 + self.vat) * (1.0 + self.vat - self.export_rebate[m])
+        arb = netback / basis - 1.0
+        exports = self.exports0 * (1.0 + self.export_elast * (arb - self.arb0))
+        exports = min(max(exports, -self.import_max), self.export_max)
+        # China: rationing cuts exports first, then domestic use
+        avail_cn = cn.stock + cn.production + sec_cn
+        if exports > 0.0 and exports > avail_cn:
+            exports = avail_cn
+        if exports < 0.0 and -exports > row.stock + row.production + sec_row:
+            exports = -(row.stock + row.production + sec_row)
+        cons_cn = min(dem_cn, avail_cn - exports)
+        cons_row = min(dem_row, row.stock + row.production + sec_row + exports)
+        cn.stock = cn.stock + cn.production + sec_cn - cons_cn - exports
+        row.stock = row.stock + row.production + sec_row + exports - cons_row
+        if cn.stock < 0.0:
+            cn.stock = 0.0
+        if row.stock < 0.0:
+            row.stock = 0.0
+        days_cn = cn.stock / max(dem_cn, 1e-9) * 30.4375
+        days_row = row.stock / max(dem_row, 1e-9) * 30.4375
+        # 4. next month's prices: toward the cost anchor, against stock days, tied by arbitrage
+        rel_cn = max(days_cn / cn.stock_days_normal, self.stock_floor)
+        rel_row = max(days_row / row.stock_days_normal, self.stock_floor)
+        anchor_cn = p90_cn * (1.0 + self.anchor_markup) if p90_cn == p90_cn else cn.price
+        anchor_row = p90_world * (1.0 + self.anchor_markup) if p90_world == p90_world else row.price
+        parity = row.price * fx_m * (1.0 + self.vat)
+        dev = math.log(cn.price / parity)
+        tie = 0.0
+        if dev > self.arb_band:
+            tie = dev - self.arb_band
+        elif dev < -self.arb_band:
+            tie = dev + self.arb_band
+        target_cn = math.log(anchor_cn) + self.stock_elast * math.log(rel_cn)
+        target_row = math.log(anchor_row) + self.stock_elast * math.log(rel_row)
+        eps = self.eps_price[m]
+        log_cn = (math.log(cn.price) + self.price_adj * (target_cn - math.log(cn.price))
+                  - self.arb_tie * tie + eps[0])
+        log_row = (math.log(row.price) + self.price_adj * (target_row - math.log(row.price))
+                   + 0.5 * self.arb_tie * tie + eps[1])
+        # record the month (prices are the ones the month traded at)
+        o = self.out[m]
+        for mk in self.markets:
+            r = o[mk.index]
+            r[K.O_PRICE] = mk.price
+            r[K.O_PRODUCTION] = mk.production
+            r[K.O_CAP_BUILT] = mk.cap_built
+            r[K.O_CAP_OPERATING] = mk.cap_operating
+            r[K.O_CO2] = mk.co2
+            r[K.O_INVENTORY] = mk.stock
+            r[K.O_RESTART_COST] = mk.restart_spend
+            op = mk.cap_operating
+            r[K.O_SHARE_LOSS] = mk.loss_cap / op if op > 0 else 0.0
+            r[K.O_MARGIN] = mk.margin_sum / op if op > 0 else 0.0
+            r[K.O_COST_MEAN] = mk.cost_sum / op if op > 0 else 0.0
+        o[0, K.O_CONSUMPTION], o[1, K.O_CONSUMPTION] = cons_cn, cons_row
+        o[0, K.O_DEMAND], o[1, K.O_DEMAND] = dem_cn, dem_row
+        o[0, K.O_UNMET], o[1, K.O_UNMET] = dem_cn - cons_cn, dem_row - cons_row
+        o[0, K.O_STOCK_DAYS], o[1, K.O_STOCK_DAYS] = days_cn, days_row
+        o[0, K.O_NET_EXPORTS], o[1, K.O_NET_EXPORTS] = exports, -exports
+        o[0, K.O_SECONDARY], o[1, K.O_SECONDARY] = sec_cn, sec_row
+        o[0, K.O_COST_P90], o[1, K.O_COST_P90] = p90_cn, p90_world
+        cn.price = math.exp(log_cn)
+        row.price = math.exp(log_row)
+        if m % 12 == 11 or m == self.months - 1:
+            year = m // 12
+            for s in self.smelters:
+                self.asset_year_prod[s.index, year] = s.year_prod
+                s.year_prod = 0.0
+        self.month += 1
+
+    def run(self) -> MarketModel:
+        """Step through every month of the run."""
+        while self.month < self.months:
+            self.step()
+        return self
+
+    def state_end(self) -> np.ndarray:
+        """(A,) state code of each asset after the last month."""
+        return np.array([s.state for s in self.smelters], dtype=np.int64)
+
+
+def run_reference(inputs: EngineInputs, drivers: Drivers, paths: slice | int | None = None):
+    """Run the Mesa reference over a slice of paths (or the first ``paths`` paths); returns
+    ``(out, asset_year_prod, asset_state_end)`` shaped like :func:`alusim.engine.simulate.run_kernel`'s."""
+    if paths is None:
+        paths = slice(0, drivers.eps_price.shape[0])
+    elif isinstance(paths, int):
+        paths = slice(0, paths)
+    cost_power, cost_fixed = cost_terms(inputs)
+    co2 = co2_intensity(inputs)
+    outs, years, states = [], [], []
+    for p in range(paths.start or 0, paths.stop):
+        model = MarketModel(inputs, drivers, p, cost_power=cost_power, cost_fixed=cost_fixed, co2=co2).run()
+        outs.append(model.out)
+        years.append(model.asset_year_prod)
+        states.append(model.state_end())
+    return np.stack(outs), np.stack(years), np.stack(states)

@@ -1,0 +1,56 @@
+"""Command line: ``alusim run | compare | costcurve | data | scenario | runs | bench | sensitivity``.
+
+Thin entry points: each command parses options, calls the domain code and prints. Every bad input
+ends as one line on stderr naming the field and the fix, with exit code 2 and nothing written.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from alusim.cli import common
+from alusim.cli.bench_cmd import bench
+from alusim.cli.costcurve_cmd import costcurve
+from alusim.cli.data_cmd import data_app
+from alusim.cli.run_cmd import compare, run
+from alusim.cli.runs_cmd import runs_app
+from alusim.cli.scenario_cmd import scenario_app
+from alusim.cli.sensitivity_cmd import sensitivity
+from alusim.errors import InputError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="alusim — plant-level simulator of the primary-aluminium industry.")
+app.command()(run)
+app.command()(compare)
+app.command()(costcurve)
+app.command()(bench)
+app.command()(sensitivity)
+app.add_typer(data_app, name="data")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(runs_app, name="runs")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point; returns the exit code (0 ok, 2 bad input)."""
+    try:
+        result = app(args=argv if argv is not None else sys.argv[1:], standalone_mode=False)
+    except InputError as exc:
+        common.fail(str(exc))
+        return 2
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        common.fail("aborted")
+        return 130
+    except Exception as exc:
+        # usage errors of typer's vendored click (bad option, missing argument, value out of range)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            common.fail(exc.format_message().replace("\n", " "))
+            return 2
+        raise
+    return int(result) if isinstance(result, int) else 0
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,65 @@
+"""``alusim costcurve``: the industry cost curve as CSV, self-contained HTML or PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alusim.cli.common import console, load_data, table
+from alusim.errors import InputError
+
+SUFFIXES = (".csv", ".html", ".png")
+
+
+def costcurve(
+    region: Annotated[str, typer.Option(help="CN, ROW, WORLD, an IAI region code or an ISO2 country.")] = "CN",
+    year: Annotated[int, typer.Option(help="Year of the capacity and input prices.", min=2000, max=2060)] = 2025,
+    basis: Annotated[str, typer.Option(help="cash (C1-like) or full (cash + sustaining).")] = "cash",
+    currency: Annotated[str, typer.Option(help="CNY (tax-inclusive) or USD.")] = "CNY",
+    capacity: Annotated[str, typer.Option(help="operating or built capacity on the x axis.")] = "operating",
+    price: Annotated[float | None, typer.Option(help="Price (same currency) for the share of capacity losing "
+                                                    "money.", min=0)] = None,
+    out: Annotated[Path | None, typer.Option(help="Write .csv, .html or .png.")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
+) -> None:
+    """Capacity sorted by unit cost, with quartiles, the 90th percentile and the share losing money."""
+    from alusim.costs import cost_curve, curve_statistics
+
+    if out is not None and out.suffix.lower() not in SUFFIXES:
+        raise InputError(f"unsupported file type {out.suffix or '(none)'!r}", where="--out",
+                         fix="end the file name with .csv, .html or .png")
+    dataset = load_data(data)
+    curve = cost_curve(dataset, region=region, year=year, basis=basis.lower(), currency=currency.upper(),
+                       capacity=capacity.lower())
+    stats = curve_statistics(curve, price)
+    unit = f"{currency.upper()}/t"
+    rows = [["capacity (kt/yr)", stats.capacity_kt], ["mean", stats.mean], ["p25", stats.p25], ["median", stats.p50],
+            ["p75", stats.p75], ["p90", stats.p90], ["min", stats.minimum], ["max", stats.maximum]]
+    if price is not None:
+        rows += [["price", price], ["capacity losing money (kt/yr)", stats.loss_making_kt],
+                 ["share losing money", stats.share_loss_making]]
+    console.print(table(f"{region.upper()} {basis} cost curve {year} ({unit}, {capacity} capacity)",
+                        ["", "value"], rows))
+    if out is not None:
+        _write(curve, stats, price, out)
+        console.print(f"wrote {out}")
+
+
+def _write(curve, stats, price, out: Path) -> None:
+    from alusim.store import write_dir_atomically
+
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        write_dir_atomically(out.parent, {out.name: curve.to_csv(index=False)})
+    elif suffix == ".html":
+        from alusim.report import cost_curve_figure
+
+        figure = cost_curve_figure(curve, stats, price)
+        write_dir_atomically(out.parent, {out.name: figure.to_html(include_plotlyjs=True, full_html=True)})
+    else:
+        from alusim.costs.plot import write_png
+
+        write_dir_atomically(out.parent, {out.name: lambda path: write_png(curve, stats, price, path)})

@@ -1,0 +1,87 @@
+"""``alusim data validate | info | build``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alusim.cli.common import console, load_data, print_json, table
+
+data_app = typer.Typer(no_args_is_help=True, help="Check, summarise and extend the industry dataset.")
+
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: the embedded dataset).")]
+
+
+@data_app.command("validate")
+def validate(data: DataOpt = None) -> None:
+    """Validate every table of the dataset against its schema; exit 2 on the first problem."""
+    dataset = load_data(data)
+    totals = dataset.stats.totals()
+    console.print(f"ok: {totals['assets']} assets, {len(dataset.parameters)} parameters, "
+                  f"{len(dataset.history_annual)} history rows — every row has a source")
+
+
+@data_app.command("info")
+def info(data: DataOpt = None,
+         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+         parameters: Annotated[bool, typer.Option("--parameters", help="List every parameter.")] = False,
+         assets: Annotated[bool, typer.Option("--assets", help="List every asset.")] = False) -> None:
+    """Capacity by country and Chinese province, totals, and the sources behind them."""
+    dataset = load_data(data)
+    stats = dataset.stats
+    totals = stats.totals()
+    by_country = stats.capacity_by("country").reset_index()
+    by_province = stats.capacity_by("province", country="CN").reset_index()
+    by_owner = stats.capacity_by("owner", country="CN").reset_index()
+    sources = stats.sources()
+    if as_json:
+        print_json({"totals": totals, "by_country": by_country.to_dict("records"),
+                    "by_province_cn": by_province.to_dict("records"), "by_owner_cn": by_owner.to_dict("records"),
+                    "sources": sources.groupby("source")["rows"].sum().sort_values(ascending=False)
+                    .reset_index().to_dict("records"),
+                    "parameters": dataset.parameters[["name", "value", "unit", "source", "confidence"]]
+                    .to_dict("records") if parameters else None})
+        return
+    if parameters:
+        rows = [[r.name, r.value, r.unit, r.confidence, str(r.source)[:70]] for r in dataset.parameters.itertuples()]
+        console.print(table("Parameters", ["name", "value", "unit", "confidence", "source"], rows))
+        return
+    if assets:
+        rows = [[r.asset_id, r.owner, r.country, r.province if isinstance(r.province, str) else "", r.status,
+                 r.capacity_kt, r.operating_kt, r.power_source] for r in dataset.smelters.itertuples()]
+        console.print(table("Assets", ["asset_id", "owner", "country", "province", "status", "capacity kt",
+                                       "operating kt", "power"], rows))
+        return
+    console.print(table("Totals (January 2025, kt/yr)", ["", "built", "operating"], [
+        ["World", totals["world_built_kt"], totals["world_operating_kt"]],
+        ["China", totals["china_built_kt"], totals["china_operating_kt"]],
+        ["Rest of world", totals["row_built_kt"], totals["row_operating_kt"]],
+        ["Pipeline (construction + planned)", totals["pipeline_kt"], float("nan")]]))
+    console.print(table("Capacity by country (kt/yr)", ["country", "assets", "built", "operating"],
+                        [[r.country, r.assets, r.capacity_kt, r.operating_kt] for r in by_country.itertuples()]))
+    console.print(table("China by province (kt/yr)", ["province", "assets", "built", "operating"],
+                        [[r.province, r.assets, r.capacity_kt, r.operating_kt] for r in by_province.itertuples()]))
+    console.print(table("China by owner (kt/yr)", ["owner", "assets", "built", "operating"],
+                        [[r.owner, r.assets, r.capacity_kt, r.operating_kt] for r in by_owner.head(15).itertuples()]))
+    top = sources.groupby("source")["rows"].sum().sort_values(ascending=False).head(15)
+    console.print(table(f"Sources ({sources['source'].nunique()} distinct; top 15 by rows)", ["source", "rows"],
+                        [[s[:100], int(n)] for s, n in top.items()]))
+
+
+@data_app.command("build")
+def build(raw: Annotated[Path, typer.Option("--raw", help="Folder of public raw data (../shared/data/raw).")],
+          cache: Annotated[Path | None, typer.Option("--cache", help="Cache folder (default ~/.cache/alusim/extended "
+                                                                   "or $ALUSIM_CACHE).")] = None) -> None:
+    """Read the public raw datasets and join them into an extended dataset cache (outside git)."""
+    from alusim.errors import InputError
+    from alusim.raw import build_extended
+    from alusim.raw.build import default_cache_dir
+
+    if not raw.is_dir():
+        raise InputError("folder not found", where=f"--raw {raw}", fix="point --raw at the shared/data/raw folder")
+    target = cache or default_cache_dir()
+    written = build_extended(raw, target)
+    console.print(table(f"Extended dataset written to {target}", ["table", "file"],
+                        [[k, Path(v).name] for k, v in written.items()]))

@@ -1,0 +1,140 @@
+"""``alusim run`` and ``alusim compare``."""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alusim.cli.common import console, load_data, print_json, progress_bar, table
+from alusim.errors import InputError
+
+PathsOpt = Annotated[int | None, typer.Option("--paths", min=1, max=200_000, help="Monte Carlo paths.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store folder (default $ALUSIM_STORE or "
+                                                              "~/.alusim).")]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: embedded).")]
+
+
+def baseline_path() -> Path:
+    """The packaged baseline scenario (also at scenarios/baseline.yaml in the repository)."""
+    return Path(str(resources.files("alusim") / "scenarios" / "baseline.yaml"))
+
+
+def load(scenario: Path | None, paths: int | None, seed: int | None):
+    from alusim.scenario import load_scenario
+
+    loaded = load_scenario(scenario if scenario is not None else baseline_path())
+    update = {k: v for k, v in (("paths", paths), ("seed", seed)) if v is not None}
+    return loaded.model_copy(update=update) if update else loaded
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError("exists and is not a folder", where=f"--out {out}", fix="give a folder path")
+
+
+def simulate_with_progress(scenario, dataset):
+    from alusim.engine.simulate import simulate
+
+    with progress_bar(f"simulating {scenario.name}", scenario.paths) as update:
+        return simulate(scenario, dataset, progress=update)
+
+
+def run_files(result, dataset) -> dict:
+    """The files of DESIGN.md §4 for one run, as writers for an atomic directory write."""
+    from alusim.report import write_run_report
+    from alusim.scenario import dump_scenario
+
+    return {
+        "summary.csv": lambda p: result.summary().to_csv(p, index=False),
+        "summary_annual.csv": lambda p: result.summary("Y").to_csv(p, index=False),
+        "assets.parquet": lambda p: result.asset_table().to_parquet(p, index=False),
+        "scenario.yaml": dump_scenario(result.scenario),
+        "report.html": lambda p: write_run_report(result, p, dataset),
+    }
+
+
+def run(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML (default: the baseline).")] = None,
+    paths: PathsOpt = None, seed: SeedOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/<scenario name>).")] = None,
+    store: StoreOpt = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run in the run store.")] = False,
+    data: DataOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the headline as JSON.")] = False,
+) -> None:
+    """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
+    from alusim.store import RunStore, write_dir_atomically
+
+    t0 = time.perf_counter()
+    sc = load(scenario, paths, seed)
+    out_dir = out if out is not None else Path("out") / sc.name
+    _check_out(out_dir)
+    dataset = load_data(data)
+    result = simulate_with_progress(sc, dataset)
+    write_dir_atomically(out_dir, run_files(result, dataset))
+    run_id = None
+    if not no_store:
+        run_id = RunStore(store).save(result, extra_files={"report.html": (out_dir / "report.html").read_bytes()},
+                                      elapsed_s=time.perf_counter() - t0)
+    headline = result.headline()
+    elapsed = time.perf_counter() - t0
+    if as_json:
+        print_json({"run_id": run_id, "out": str(out_dir), "elapsed_s": elapsed, "timings": result.timings,
+                    "headline": headline.to_dict("records")})
+        return
+    console.print(table(f"{sc.name}: {sc.paths} paths, {sc.start}…{sc.end} (annual medians, p05–p95)",
+                        ["variable", "region", "year", "p05", "median", "p95"],
+                        [[r.variable, r.region, r.year, r.p05, r.p50, r.p95] for r in headline.itertuples()]))
+    console.print(f"wrote {out_dir}/report.html, summary.csv, assets.parquet, scenario.yaml"
+                  + (f"; stored as run {run_id}" if run_id else "") + f" ({elapsed:.1f} s)")
+
+
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario YAML files.")],
+    paths: PathsOpt = None, seed: SeedOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/compare-<names>).")] = None,
+    data: DataOpt = None,
+) -> None:
+    """Run scenarios with the same seed and paths (paired) and report them side by side, with differences."""
+    from alusim.report import paired_differences, write_compare_report
+    from alusim.store import write_dir_atomically
+
+    if len(scenarios) < 2:
+        raise InputError("compare needs at least two scenario files", where="SCENARIOS",
+                         fix="give two or more .yaml files")
+    loaded = [load(s, paths, seed) for s in scenarios]
+    first = loaded[0]
+    loaded = [first] + [s.model_copy(update={"paths": first.paths, "seed": first.seed}) for s in loaded[1:]]
+    for path, sc in zip(scenarios[1:], loaded[1:], strict=True):
+        if (sc.start, sc.end) != (first.start, first.end):
+            raise InputError(f"period {sc.start}…{sc.end} differs from {first.start}…{first.end}", where=str(path),
+                             fix="give every compared scenario the same start and end")
+    names = [sc.name for sc in loaded]
+    if len(set(names)) != len(names):
+        raise InputError("two scenarios share a name", where="SCENARIOS", fix="give each scenario a distinct name")
+    out_dir = out if out is not None else Path("out") / ("compare-" + "-".join(names))[:120]
+    _check_out(out_dir)
+    dataset = load_data(data)
+    results = [simulate_with_progress(sc, dataset) for sc in loaded]
+    variables = ["price_lme_usd_t", "price_shfe_cny_t", "production_kt", "net_exports_kt", "margin_cny_t",
+                 "share_loss_making", "co2_mt", "inventory_kt"]
+    files = {f"summary_{r.scenario.name}.csv": (lambda p, r=r: r.summary("Y").to_csv(p, index=False)) for r in results}
+    diffs = [paired_differences(results[0], r, variables).assign(scenario=r.scenario.name) for r in results[1:]]
+    import pandas as pd
+
+    differences = pd.concat(diffs, ignore_index=True)
+    files["differences.csv"] = lambda p: differences.to_csv(p, index=False)
+    files["report.html"] = lambda p: write_compare_report(results, p, dataset)
+    write_dir_atomically(out_dir, files)
+    last = differences["year"].max()
+    rows = differences[(differences["year"] == last)]
+    console.print(table(f"Paired differences vs {names[0]} in {last} (median, p05–p95)",
+                        ["scenario", "variable", "region", "p05", "median", "p95"],
+                        [[r.scenario, r.variable, r.region, r.diff_p05, r.diff_p50, r.diff_p95]
+                         for r in rows.itertuples()]))
+    console.print(f"wrote {out_dir}/report.html, differences.csv and one summary per scenario")

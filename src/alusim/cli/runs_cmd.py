@@ -1,0 +1,59 @@
+"""``alusim runs list | show | rm``: the run store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alusim.cli.common import console, print_json, table
+
+runs_app = typer.Typer(no_args_is_help=True, help="List, inspect and remove stored runs.")
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store folder (default $ALUSIM_STORE or "
+                                                              "~/.alusim).")]
+
+
+@runs_app.command("list")
+def list_runs(store: StoreOpt = None,
+              as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Stored runs, newest first."""
+    from alusim.store import RunStore
+
+    runs = RunStore(store).list()
+    if as_json:
+        print_json(runs.to_dict("records"))
+        return
+    if runs.empty:
+        console.print("no runs stored yet — `alusim run` stores one")
+        return
+    cols = [c for c in ("run_id", "scenario", "created", "paths", "seed", "start", "end") if c in runs.columns]
+    console.print(table(f"{len(runs)} runs", cols, runs[cols].astype(str).values.tolist()))
+
+
+@runs_app.command("show")
+def show(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], store: StoreOpt = None) -> None:
+    """The manifest and annual headline of one run."""
+    from alusim.store import RunStore
+
+    s = RunStore(store)
+    manifest = s.get(run_id)
+    print_json(manifest)
+    annual = s.load_summary(manifest["run_id"], annual=True)
+    keep = annual[annual["variable"].isin(["price_lme_usd_t", "price_shfe_cny_t", "production_kt"])
+                  & annual["region"].isin(["CN", "WORLD"])]
+    console.print(table("annual medians", ["variable", "region", "year", "p05", "p50", "p95"],
+                        keep[["variable", "region", "month", "p05", "p50", "p95"]].values.tolist()))
+
+
+@runs_app.command("rm")
+def rm(run_ids: Annotated[list[str], typer.Argument(help="Run ids (or unique prefixes).")],
+       store: StoreOpt = None) -> None:
+    """Remove stored runs."""
+    from alusim.store import RunStore
+
+    s = RunStore(store)
+    ids = [s.get(r)["run_id"] for r in run_ids]   # resolve all first: nothing removed on a bad id
+    for rid in ids:
+        s.remove(rid)
+        console.print(f"removed {rid}")
