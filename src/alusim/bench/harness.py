@@ -119,6 +119,13 @@ def compare(kernel_out: np.ndarray, reference_out: np.ndarray) -> dict[str, floa
     return result
 
 
+def _load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
 def _machine() -> dict:
     info = {"cpu_count": os.cpu_count(), "platform": platform.platform(), "processor": platform.processor(),
             "python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__}
@@ -126,18 +133,21 @@ def _machine() -> dict:
         info["affinity_cpus"] = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         pass
+    # other processes competing for the cores show here (a busy machine is not an error)
+    info["load_average_1min"] = _load_average()
     return info
 
 
 def run_benchmark(paths: int = 1000, seed: int = 7, repeats: int = 3, mesa_paths: int = 10,
                   end: str = "2035-12") -> dict:
     """Run the benchmark and return its figures as a JSON-ready dict (see the module docstring)."""
+    load_before = _load_average()
     t0 = time.perf_counter()
-    dataset = load_dataset()
+    base = load_dataset()
     t_load = time.perf_counter() - t0
     scenario, source = workload(paths, seed, end)
     t0 = time.perf_counter()
-    dataset, inputs = prepare(scenario, dataset)
+    dataset, inputs = prepare(scenario, base)
     drivers = draw_drivers(inputs, dataset, scenario.paths, scenario.seed)
     t_prepare = time.perf_counter() - t0
     n_assets, months = inputs.n_assets, inputs.months
@@ -156,7 +166,6 @@ def run_benchmark(paths: int = 1000, seed: int = 7, repeats: int = 3, mesa_paths
     finally:
         numba.set_num_threads(threads)
 
-    base = load_dataset()
     e2e_s, result_obj = _best_of(lambda: simulate(scenario, base), repeats)
     del result_obj
 
@@ -223,6 +232,7 @@ def run_benchmark(paths: int = 1000, seed: int = 7, repeats: int = 3, mesa_paths
         **({"mesa_ratio": result["mesa_ratio"] >= TARGETS["mesa_ratio"]} if "mesa_ratio" in result else {}),
     }
     result["machine"] = _machine()
+    result["machine"]["load_average_1min_before"] = load_before
     return result
 
 
@@ -256,7 +266,7 @@ def format_table(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m alusim.bench.harness [--paths N] [--json]`` (also used by ``benchmarks/bench_engine.py``)."""
+    """``python -m alusim.bench [--paths N] [--json]`` (also used by ``benchmarks/bench_engine.py``)."""
     parser = argparse.ArgumentParser(description="alusim engine speed benchmark")
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)

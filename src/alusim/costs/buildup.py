@@ -34,14 +34,15 @@ def asset_currency(country: str) -> str:
 
 
 def _pick_year(frame: pd.DataFrame, year: int, what: str) -> pd.DataFrame:
-    """Rows of the latest year ≤ ``year`` for each key; earlier data carry forward."""
-    usable = frame[frame["year"] <= year]
-    if usable.empty:
-        first = int(frame["year"].min()) if len(frame) else None
-        raise InputError(f"no {what} for {year} or earlier (first year {first})",
-                         fix=f"choose --year {first} or later")
-    return usable.sort_values("year").groupby([c for c in frame.columns if c in (
-        "key", "input", "country", "province", "power_source")], dropna=False).tail(1)
+    """For each key, the row of the latest year ≤ ``year`` (earlier data carry forward); a key with
+    only later rows uses its earliest one. Years before the table's first year are refused."""
+    first = int(frame["year"].min()) if len(frame) else None
+    if first is None or year < first:
+        raise InputError(f"no {what} for {year} or earlier (first year {first})", fix=f"choose --year {first} or later")
+    keys = [c for c in frame.columns if c in ("key", "input", "country", "province", "power_source")]
+    ordered = frame.assign(_late=frame["year"] > year, _dist=(frame["year"] - year).abs())
+    ordered = ordered.sort_values(["_late", "_dist"], kind="stable")
+    return ordered.groupby(keys, dropna=False).head(1).drop(columns=["_late", "_dist"])
 
 
 def power_tariff_per_kwh(dataset: Dataset, year: int = 2025) -> np.ndarray:

@@ -190,16 +190,25 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     return dataset
 
 
+#: units allowed in parameters.csv and emission_factors.csv (docs/data-model.md)
+ALLOWED_UNITS = frozenset((
+    "t/t", "kt", "t", "CNY/t", "USD/t", "EUR/t", "CNY/kWh", "USD/MWh", "kWh/t", "t_CO2/MWh", "t_CO2/t", "t_CO2e/t",
+    "kg", "kg/person", "month", "months", "day", "days", "year", "percent", "fraction", "dimensionless", "CNY/USD",
+    "million persons", "USD_bn", "1/month"))
+
+
 def _check_units(dataset: Dataset) -> None:
-    """Every unit string in the parameter table must parse (fails early, with the row)."""
+    """Every unit string in the parameter and emission-factor tables must be an allowed, parseable unit."""
     from alusim.units import parse_unit
 
-    for row in dataset.parameters.itertuples():
-        try:
-            parse_unit(str(row.unit))
-        except InputError as exc:
-            raise InputError(f"parameter {row.name}: {exc}", where="parameters.csv",
-                             fix="use a unit listed in docs/data-model.md") from None
+    for table, name in ((dataset.parameters, "parameters.csv"), (dataset.emission_factors, "emission_factors.csv")):
+        for row in table.itertuples():
+            label = getattr(row, "name", None) or getattr(row, "key", "")
+            unit = str(row.unit)
+            if unit not in ALLOWED_UNITS:
+                raise InputError(f"{label}: unknown unit {unit!r}", where=name,
+                                 fix="use a unit listed in docs/data-model.md (e.g. CNY/t, USD/MWh, kt, percent)")
+            parse_unit(unit)
 
 
 __all__ = ["Dataset", "DatasetStatistics", "load_dataset", "is_compatible"]

@@ -139,7 +139,8 @@ def engine_parameters(dataset: Dataset) -> np.ndarray:
     par[K.P_ANODE_Q] = p("cost.anode_net_t_per_t")
     par[K.P_VAT] = p("cost.vat_cn")
     par[K.P_CURTAIL_ALPHA] = 1.0 / max(p("supply.curtail_margin_months"), 1.0)
-    par[K.P_CURTAIL_THRESHOLD] = p("supply.curtail_threshold_pct_of_cost") / 100.0
+    # curtail when the expected price falls below this % of cash cost, i.e. margin < −(1 − %/100) × cost
+    par[K.P_CURTAIL_THRESHOLD] = 1.0 - p("supply.curtail_threshold_pct_of_cost") / 100.0
     par[K.P_CURTAIL_STEP] = p("supply.curtail_step_per_month")
     par[K.P_RESTART_HURDLE_CN] = p("supply.restart_hurdle_pct_of_cost.cn") / 100.0
     par[K.P_RESTART_HURDLE_ROW] = p("supply.restart_hurdle_pct_of_cost.row") / 100.0

@@ -38,7 +38,7 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     per_asset = np.where(ctx.inputs.is_cn, usd * fx, usd)
     window = ctx.window(event)
     for v in ctx.variants(index):
-        ctx.inputs.carbon1[v, window, mask] += per_asset[mask]
+        ctx.inputs.carbon1[v, window][:, mask] += per_asset[mask]
         if event.scope == "1+2":
-            ctx.inputs.carbon2[v, window, mask] += per_asset[mask]
+            ctx.inputs.carbon2[v, window][:, mask] += per_asset[mask]
     ctx.note(index, f"carbon price {value:g} {currency}/t CO2 (scope {event.scope}) on {ctx.describe_assets(mask)}")

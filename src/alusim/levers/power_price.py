@@ -24,5 +24,5 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     per_kwh_cny = value if unit == "CNY/kWh" else value / 1000.0 * fx
     per_asset = np.where(ctx.inputs.is_cn, per_kwh_cny, per_kwh_cny / fx)
     for v in ctx.variants(index):
-        ctx.inputs.power_add[v, window, mask] += per_asset[mask]
+        ctx.inputs.power_add[v, window][:, mask] += per_asset[mask]
     ctx.note(index, f"power tariff {value:+g} {unit} for {ctx.describe_assets(mask)}")

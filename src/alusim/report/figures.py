@@ -81,7 +81,8 @@ def style(fig: go.Figure, title: str | None = None, height: int = 430) -> go.Fig
     """Common layout: white template, system fonts (no web fonts), legend above the plot."""
     fig.update_layout(
         template="plotly_white", height=height, font={"family": FONT, "size": 12, "color": "#222"},
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15}} if title else None,
+        title={"text": title, "x": 0.0, "xanchor": "left", "xref": "container", "y": 1.0, "yanchor": "top",
+               "yref": "container", "pad": {"t": 14, "l": 12}, "font": {"size": 15}} if title else None,
         margin={"l": 70, "r": 30, "t": 80 if title else 45, "b": 50}, hovermode="x unified",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "xanchor": "left",
                 "font": {"size": 11}})
@@ -147,7 +148,7 @@ def fan_chart(result_or_summary, variable: str, region: str, title: str, unit: s
         fig.add_trace(go.Scatter(x=[x0], y=[y0], mode="markers", name="Start", hoverinfo="skip",
                                  marker={"size": 9, "color": colour, "line": {"color": "white", "width": 1.5}},
                                  showlegend=False))
-        fig.add_annotation(x=x0, y=y0, text=f"start {y0:{fmt}}", showarrow=True, arrowhead=0, ax=42, ay=-28,
+        fig.add_annotation(x=x0, y=y0, text=f"start {y0:{fmt}}", showarrow=True, arrowhead=0, ax=48, ay=-34,
                            font={"size": 11, "color": colour}, bgcolor="rgba(255,255,255,0.8)")
     style(fig, title)
     fig.update_yaxes(title_text=unit)
@@ -197,12 +198,12 @@ def cost_curve_figure(curve: pd.DataFrame, stats=None, price: float | None = Non
     lo, hi = float(np.nanmin(cost)), float(np.nanmax(cost))
     if price is not None and np.isfinite(price):
         lo, hi = min(lo, price), max(hi, price)
-    pad = 0.06 * (hi - lo or hi)
+    pad = 0.07 * (hi - lo or hi)
     style(fig, title, height=470)
     fig.update_layout(bargap=0, barmode="overlay", hovermode="closest", margin={"t": 95 if title else 60})
     fig.update_xaxes(title_text="Cumulative capacity, kt/yr", range=[0, total * 1.01])
     tax = " (tax-inclusive)" if currency == "CNY" else ""
-    fig.update_yaxes(title_text=f"{basis.capitalize()} cost, {currency}/t{tax}", range=[lo - 3 * pad, hi + pad])
+    fig.update_yaxes(title_text=f"{basis.capitalize()} cost, {currency}/t{tax}", range=[lo - 3 * pad, hi + 1.5 * pad])
     return fig
 
 
@@ -249,17 +250,35 @@ def _panel_bands(fig, result, variable, regions, row, *, secondary_y=None, inner
     meta = info(variable)
     for region in regions:
         bands = monthly_bands(result, variable, region, meta.scale)
-        add_bands(fig, bands, f"{REGION_LABELS[region]} {meta.label.lower()}", REGION_COLOURS[region],
-                  fmt=meta.fmt, row=row, col=1, secondary_y=secondary_y, inner=inner)
+        add_bands(fig, bands, REGION_LABELS[region], REGION_COLOURS[region], fmt=meta.fmt, row=row, col=1,
+                  secondary_y=secondary_y, inner=inner)
+
+
+def _legend_once(fig: go.Figure) -> None:
+    """Show each legend name once (panels repeat the regions); clicking it toggles every panel."""
+    seen = set()
+    for trace in fig.data:
+        if trace.showlegend is False:
+            continue
+        trace.legendgroup = trace.name
+        if trace.name in seen:
+            trace.showlegend = False
+        seen.add(trace.name)
+
+
+def _panel_layout(fig: go.Figure, title: str, height: int = 640) -> None:
+    style(fig, title, height=height)
+    fig.update_layout(margin={"t": 118}, legend={"y": 1.1})
+    fig.update_annotations(font={"size": 13, "color": "#333"}, xanchor="left", x=0.0, xref="paper")
 
 
 def two_panel(result, top: tuple[str, tuple[str, ...]], bottom: tuple[str, tuple[str, ...]], title: str,
               *, secondary: tuple[str, str] | None = None, zero_line: bool = False) -> go.Figure:
     """Two stacked monthly panels sharing the time axis, each with median lines and p05–p95 bands by
-    region; ``secondary`` = (variable, region) drawn as a dashed median on the lower panel's right axis."""
+    region; ``secondary`` = (variable, region) drawn as a dotted median on the lower panel's right axis."""
     (v1, r1), (v2, r2) = top, bottom
     i1, i2 = info(v1), info(v2)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.11,
                         subplot_titles=(f"{i1.label}, {i1.unit}", f"{i2.label}, {i2.unit}"),
                         specs=[[{}], [{"secondary_y": secondary is not None}]])
     _panel_bands(fig, result, v1, r1, 1)
@@ -268,12 +287,14 @@ def two_panel(result, top: tuple[str, tuple[str, ...]], bottom: tuple[str, tuple
         var, region = secondary
         meta = info(var)
         bands = monthly_bands(result, var, region, meta.scale)[["p50"]]
-        add_bands(fig, bands, f"{meta.label} (right axis)", "#7f8c8d", fmt=meta.fmt, row=2, col=1,
+        add_bands(fig, bands, f"{meta.label}, median (right axis)", "#7f8c8d", fmt=meta.fmt, row=2, col=1,
                   secondary_y=True, dash="dot")
-        fig.update_yaxes(title_text=meta.unit, row=2, col=1, secondary_y=True, showgrid=False)
+        fig.update_yaxes(title_text=meta.unit, row=2, col=1, secondary_y=True, showgrid=False,
+                         tickmode="auto", nticks=6, tickformat=",.0f")
     if zero_line:
         fig.add_hline(y=0, line={"color": "#999", "width": 1}, row=1, col=1)
-    style(fig, title, height=620)
+    _legend_once(fig)
+    _panel_layout(fig, title)
     fig.update_yaxes(title_text=i1.unit, row=1, col=1)
     fig.update_yaxes(title_text=i2.unit, row=2, col=1, secondary_y=False if secondary else None)
     return fig
@@ -313,13 +334,14 @@ def emissions_figure(result, annual=None) -> go.Figure:
     for row, var, fmt in ((1, "co2_mt", ",.1f"), (2, "co2_t_per_t", ".2f")):
         for region in ("CN", "ROW", "WORLD"):
             bands = band_frame(annual_values(annual, var, region), years)
-            add_bands(fig, bands, f"{REGION_LABELS[region]} {'Mt' if row == 1 else 't/t'}",
-                      REGION_COLOURS[region], fmt=fmt, row=row, col=1, inner=False)
+            add_bands(fig, bands, REGION_LABELS[region], REGION_COLOURS[region], fmt=fmt, row=row, col=1,
+                      inner=False)
     partial = [y for y, n in months_per_year(result).items() if n < 12]
     title = "Emissions (scope 1+2, smelting; alumina refining not included)"
     if partial:
         title += f" — {', '.join(map(str, partial))} partial"
-    style(fig, title, height=620)
+    _legend_once(fig)
+    _panel_layout(fig, title)
     fig.update_xaxes(dtick=1, row=2, col=1)
     fig.update_yaxes(title_text="Mt CO2e/yr", row=1, col=1)
     fig.update_yaxes(title_text="t CO2e/t", row=2, col=1)

@@ -53,8 +53,10 @@ def parse_scenario_text(text: str, where: str = "<scenario>") -> Scenario:
     try:
         root = yaml.load(io.StringIO(text))
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # an error found at the end of the stream belongs to the last line that has text
+        last = max((i + 1 for i, t in enumerate(text.splitlines()) if t.strip()), default=1)
+        line = f":{min(mark.line + 1, last)}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"YAML syntax error: {problem}", where=f"{where}{line}",
                          fix="check indentation, colons and quotes on that line") from None
