@@ -1,4 +1,6 @@
-"""Reports: self-contained HTML, balance tables, paired differences and cost-curve figures."""
+"""Reports: self-contained HTML, balance tables, paired differences and cost-curve figures.
+
+Uses the session ``dataset`` fixture of ``tests/conftest.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from alusim.costs.curve import cost_curve, curve_statistics
-from alusim.dataset import load_dataset
 from alusim.engine.simulate import simulate
 from alusim.errors import InputError
 from alusim.report import (
@@ -29,11 +30,6 @@ SHOCK = [{"type": "demand_shock", "region": "WORLD", "pct": -0.2, "start": "2026
 # an external resource: a script, stylesheet, image or frame loaded over the network
 EXTERNAL = re.compile(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*[\"']?"
                       r"(?:https?:)?//", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset()
 
 
 @pytest.fixture(scope="module")
@@ -146,12 +142,15 @@ def test_paired_differences_of_a_run_with_itself_are_zero(base):
 
 
 def test_paired_differences_of_a_demand_shock(base, shock):
-    diffs = paired_differences(base, shock, [("price_lme_usd_t", "WORLD"), ("production_kt", "WORLD")])
+    diffs = paired_differences(base, shock, [("price_lme_usd_t", "WORLD"), ("demand_kt", "WORLD")])
     lme = diffs[diffs["variable"] == "price_lme_usd_t"].set_index("year")
-    assert lme.loc[2027, "diff_p50"] < 0
-    assert lme.loc[2025, "diff_p50"] == 0  # identical before the shock starts
-    assert lme.loc[2027, "b_p50"] < lme.loc[2027, "a_p50"]
-    assert (lme["diff_p05"] <= lme["diff_p50"]).all() and (lme["diff_p50"] <= lme["diff_p95"]).all()
+    demand = diffs[diffs["variable"] == "demand_kt"].set_index("year")
+    assert lme.loc[2025, "diff_p50"] == 0 and demand.loc[2025, "diff_p50"] == 0  # identical before the shock
+    # B − A, not A − B: a 20% cut in demand lowers demand in every later year and the price in the first year
+    assert (demand.loc[2026:, "diff_p95"] < 0).all()
+    assert lme.loc[2026, "diff_p50"] < 0 and lme.loc[2026, "b_p50"] < lme.loc[2026, "a_p50"]
+    for frame in (lme, demand):
+        assert (frame["diff_p05"] <= frame["diff_p50"]).all() and (frame["diff_p50"] <= frame["diff_p95"]).all()
 
 
 def test_paired_differences_need_equal_paths_and_months(base, dataset):

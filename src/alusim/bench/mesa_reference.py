@@ -11,9 +11,11 @@ expected margin and restart timer. One ``step()`` is one month, in the kernel's 
    ``model.agents`` in asset order, which is equivalent to the kernel's single interleaved loop
    because the only state shared between plants (China's built capacity and replacement quota)
    is touched in ``decide`` alone;
-2. cost-curve anchors: the capacity-weighted 90th percentile of operating cash cost, China in
-   CNY and the world in USD (a plain sort every month);
-3. demand, China's net exports from the arbitrage, rationing and stocks;
+2. the month's cost curves (a plain sort every month): the capacity-weighted 90th percentile of
+   operating cash cost (reported), China in CNY and the world in USD;
+3. demand and China's net exports from the arbitrage; the price anchors — the cash cost of the
+   plant needed to meet the call on primary metal, read off the curve of built capacity; rationing
+   and stocks;
 4. next month's prices.
 
 It reads the very same :class:`~alusim.engine.inputs.EngineInputs` and
@@ -59,14 +61,18 @@ class Market:
         self.restart_hurdle = restart_hurdle
         self.restart_cost = restart_cost
         self.input_cost = 0.0
+        self.alumina_fwd_delta = 0.0
         self.begin_month(0.0)
 
-    def begin_month(self, input_cost: float) -> None:
-        """Alumina + anode cost per t of metal this month; zero the month's totals."""
+    def begin_month(self, input_cost: float, alumina_fwd_delta: float = 0.0) -> None:
+        """Alumina + anode cost per t of metal this month, and how much more (or less) smelters
+        expect alumina to cost over their decision horizon; zero the month's totals."""
         self.input_cost = input_cost
+        self.alumina_fwd_delta = alumina_fwd_delta
         self.production = 0.0
         self.cap_built = 0.0
         self.cap_operating = 0.0
+        self.cap_available = 0.0
         self.co2 = 0.0
         self.loss_cap = 0.0
         self.margin_sum = 0.0
@@ -79,7 +85,7 @@ class Smelter(mesa.Agent):
 
     def __init__(self, model: MarketModel, index: int, market: Market, *, capacity_kt: float, share: float,
                  state: int, commission_m: int, coal_share: float, co2_t_per_t: float, is_cn: bool,
-                 counts_in_cap: bool, planned_go: bool, cost_power: list[float], cost_fixed: list[float],
+                 counts_in_cap: bool, planned_go: bool, restart_lag: int, cost_power: list[float], cost_fixed: list[float],
                  avail_share: list[float], force_close: list[bool], force_restart: list[bool],
                  build_block: list[bool]):
         super().__init__(model)
@@ -92,6 +98,7 @@ class Smelter(mesa.Agent):
         self.is_cn = is_cn
         self.counts_in_cap = counts_in_cap
         self.planned_go = planned_go
+        self.restart_lag = restart_lag
         # this plant's monthly series under the path's event variant
         self.cost_power = cost_power
         self.cost_fixed = cost_fixed
@@ -106,7 +113,8 @@ class Smelter(mesa.Agent):
         self.timer = 0
         self.cost = 0.0
         self.cost_usd = 0.0
-        self.opcap = 0.0
+        self.opcap = 0.0     # operating capacity this month (weight on the operating cost curve)
+        self.bcap = 0.0      # available built capacity this month (weight on the built cost curve)
         self.year_prod = 0.0
 
     @property
@@ -115,7 +123,8 @@ class Smelter(mesa.Agent):
         return self.is_cn and self.counts_in_cap
 
     def update_cost(self) -> None:
-        """This month's cash cost (and in USD ex-VAT), and the smoothed margin at last month's price."""
+        """This month's cash cost (and in USD ex-VAT), and the smoothed margin at last month's price
+        net of the expected change in alumina cost over the decision horizon."""
         model = self.model
         m = model.month
         mk = self.market
@@ -123,7 +132,7 @@ class Smelter(mesa.Agent):
              + self.cost_fixed[m])
         self.cost = c
         self.cost_usd = c * model.to_usd if mk.index == 0 else c
-        self.exp_margin += model.alpha * ((mk.price - c) - self.exp_margin)
+        self.exp_margin += model.alpha * ((mk.price - c - mk.alumina_fwd_delta) - self.exp_margin)
 
     def decide(self) -> None:
         """State transition: forced closure, commissioning (subject to China's cap), restart of an
@@ -159,7 +168,7 @@ class Smelter(mesa.Agent):
         elif s == IDLE:
             if self.force_restart[m] or self.exp_margin > self.market.restart_hurdle * c:
                 self.state = RESTARTING
-                self.timer = int(model.restart_lag)
+                self.timer = self.restart_lag
                 self.market.restart_spend += self.capacity_kt * self.market.restart_cost
         elif s == RESTARTING:
             self.timer -= 1
@@ -187,13 +196,22 @@ class Smelter(mesa.Agent):
         """This month's output, emissions and margins, added to the market's totals."""
         s = self.state
         if s == CLOSED:
+            # as the kernel does: a closed plant's weight on the built-capacity curve keeps its last
+            # value (the kernel ``continue``s before resetting ``bcap``); see ``zero_closed_weight``
             self.opcap = 0.0
+            if self.model.zero_closed_weight:
+                self.bcap = 0.0
             return
         mk = self.market
+        model = self.model
         if s in _BUILT:
             mk.cap_built += self.capacity_kt
+            avail = self.capacity_kt * self.avail_share[model.month]
+            self.bcap = avail
+            mk.cap_available += avail
+        else:
+            self.bcap = 0.0
         if s in _RUNNING:
-            model = self.model
             px = mk.price
             c = self.cost
             oc = self.capacity_kt * self.share * self.avail_share[model.month]
@@ -211,20 +229,18 @@ class Smelter(mesa.Agent):
             self.opcap = 0.0
 
 
-def weighted_quantile(agents, key: str, total: float, q: float) -> float:
-    """Operating-capacity-weighted quantile of ``key`` over ``agents`` (sorted here; the kernel's
-    rule: the first plant at which the cumulative weight reaches ``q × total``)."""
+def weighted_quantile(ranked: list, key: str, weight: str, total: float, q: float) -> float:
+    """Quantile ``q`` of ``key`` over agents ``ranked`` by ``key``, weighted by ``weight``: the
+    kernel's rule, the first plant at which the cumulative weight reaches ``q × total``."""
     if total <= 0.0:
         return math.nan
-    get = attrgetter(key)
-    ranked = sorted(agents, key=get)
     target = q * total
     acc = 0.0
     for agent in ranked:
-        acc += agent.opcap
+        acc += getattr(agent, weight)
         if acc >= target - 1e-12:
-            return get(agent)
-    return get(ranked[-1])
+            return getattr(agent, key)
+    return getattr(ranked[-1], key)
 
 
 class MarketModel(mesa.Model):
@@ -232,7 +248,7 @@ class MarketModel(mesa.Model):
 
     def __init__(self, inputs: EngineInputs, drivers: Drivers, path: int, *,
                  cost_power: np.ndarray | None = None, cost_fixed: np.ndarray | None = None,
-                 co2: np.ndarray | None = None):
+                 co2: np.ndarray | None = None, zero_closed_weight: bool = False):
         super().__init__(seed=path)
         if cost_power is None or cost_fixed is None:
             cost_power, cost_fixed = cost_terms(inputs)
@@ -244,6 +260,8 @@ class MarketModel(mesa.Model):
         self.variant = v
         self.months = inputs.months
         self.month = 0
+        #: False mirrors the kernel; True drops a closed plant from the built-capacity curve
+        self.zero_closed_weight = zero_closed_weight
         # scalar parameters
         self.vat = float(par[K.P_VAT])
         self.alpha = float(par[K.P_CURTAIL_ALPHA])
@@ -261,15 +279,16 @@ class MarketModel(mesa.Model):
         self.price_adj = float(par[K.P_PRICE_ADJ])
         self.ramp_step = float(par[K.P_RAMP_STEP])
         self.replacement_ratio = float(par[K.P_REPLACEMENT_RATIO])
-        self.restart_lag = float(par[K.P_RESTART_LAG])
         self.semis_premium = float(par[K.P_SEMIS_PREMIUM])
         self.stock_elast = float(par[K.P_STOCK_ELAST])
         self.stock_floor = float(par[K.P_STOCK_FLOOR])
-        self.monthly_util = float(par[K.P_UTIL_MAX]) / 12.0
+        self.util_max = float(par[K.P_UTIL_MAX])
+        self.monthly_util = self.util_max / 12.0
         self.exports0 = float(inputs.exports0)
         self.arb0 = float(inputs.arb0)
         # the path's exogenous series (variant-dependent ones under this path's variant)
         self.alumina_px = drivers.alumina_px[p].tolist()
+        self.alumina_fwd_delta = drivers.alumina_fwd_delta[p].tolist()
         self.anode_px = drivers.anode_px[p].tolist()
         self.coal_idx = drivers.coal_idx[p].tolist()
         self.fx_path = drivers.fx[p].tolist()
@@ -297,13 +316,14 @@ class MarketModel(mesa.Model):
             x[v].T.tolist() for x in (cost_power, cost_fixed, inputs.avail_share, inputs.force_close,
                                       inputs.force_restart, inputs.build_block))
         go = drivers.planned_go[p]
+        lags = drivers.restart_lag[p]
         for a in range(inputs.n_assets):
             Smelter(self, a, self.markets[int(inputs.market[a])],
                     capacity_kt=float(inputs.capacity_kt[a]), share=float(inputs.init_share[a]),
                     state=int(inputs.init_state[a]), commission_m=int(inputs.commission_m[a]),
                     coal_share=float(inputs.coal_share[a]), co2_t_per_t=float(co2[a]),
                     is_cn=bool(inputs.is_cn[a]), counts_in_cap=bool(inputs.counts_in_cap[a]),
-                    planned_go=bool(go[a]), cost_power=cp[a], cost_fixed=cf[a], avail_share=avail[a],
+                    planned_go=bool(go[a]), restart_lag=int(lags[a]), cost_power=cp[a], cost_fixed=cf[a], avail_share=avail[a],
                     force_close=fclose[a], force_restart=frestart[a], build_block=block[a])
         self.smelters = self.agents_by_type[Smelter]
         self.cn_smelters = self.smelters.select(lambda s: s.is_cn)
@@ -327,18 +347,20 @@ class MarketModel(mesa.Model):
         self.fx = fx_m = self.fx_path[m]
         self.coal = self.coal_idx[m]
         self.to_usd = 1.0 / ((1.0 + self.vat) * fx_m)
-        alumina, anode = self.alumina_px[m], self.anode_px[m]
+        alumina, anode, fwd = self.alumina_px[m], self.anode_px[m], self.alumina_fwd_delta[m]
         for mk in self.markets:
-            mk.begin_month(self.alumina_q * alumina[mk.index] + self.anode_q * anode[mk.index])
+            mk.begin_month(self.alumina_q * alumina[mk.index] + self.anode_q * anode[mk.index], fwd[mk.index])
         # 1. plants: cost, state transition on last month's prices, output
         self.smelters.do("update_cost")
         self.smelters.do("decide")
         self.smelters.do("produce")
-        # 2. cost-curve anchors
-        p90_cn = weighted_quantile(self.cn_smelters, "cost", cn.cap_operating, self.anchor_q)
-        p90_world = weighted_quantile(self.smelters, "cost_usd", cn.cap_operating + row.cap_operating,
+        # 2. this month's cost curves: plants ranked by cash cost; the operating 90th percentiles
+        curve_cn = sorted(self.cn_smelters, key=attrgetter("cost"))
+        curve_world = sorted(self.smelters, key=attrgetter("cost_usd"))
+        p90_cn = weighted_quantile(curve_cn, "cost", "opcap", cn.cap_operating, self.anchor_q)
+        p90_world = weighted_quantile(curve_world, "cost_usd", "opcap", cn.cap_operating + row.cap_operating,
                                       self.anchor_q)
-        # 3. demand, trade and stocks
+        # 3. demand and trade (from last month's prices)
         noise = self.demand_noise[m]
         base = self.demand_base[m]
         dem_cn = base[0] * noise[0] * (cn.price / cn.price0) ** cn.price_elasticity
@@ -350,6 +372,15 @@ class MarketModel(mesa.Model):
         arb = netback / basis - 1.0
         exports = self.exports0 * (1.0 + self.export_elast * (arb - self.arb0))
         exports = min(max(exports, -self.import_max), self.export_max)
+        # price anchors: the cash cost of the plant needed to meet this month's call on primary
+        # metal, on the curve of built capacity (idle plants included)
+        need_cn = (dem_cn - sec_cn + exports) * 12.0 / self.util_max
+        need_world = (dem_cn + dem_row - sec_cn - sec_row) * 12.0 / self.util_max
+        q_cn = min(max(need_cn / max(cn.cap_available, 1e-9), 0.0), 1.0)
+        q_world = min(max(need_world / max(cn.cap_available + row.cap_available, 1e-9), 0.0), 1.0)
+        marginal_cn = weighted_quantile(curve_cn, "cost", "bcap", cn.cap_available, q_cn)
+        marginal_world = weighted_quantile(curve_world, "cost_usd", "bcap", cn.cap_available + row.cap_available,
+                                           q_world)
         # China: rationing cuts exports first, then domestic use
         avail_cn = cn.stock + cn.production + sec_cn
         if exports > 0.0 and exports > avail_cn:
@@ -369,8 +400,8 @@ class MarketModel(mesa.Model):
         # 4. next month's prices: toward the cost anchor, against stock days, tied by arbitrage
         rel_cn = max(days_cn / cn.stock_days_normal, self.stock_floor)
         rel_row = max(days_row / row.stock_days_normal, self.stock_floor)
-        anchor_cn = p90_cn * (1.0 + self.anchor_markup) if p90_cn == p90_cn else cn.price
-        anchor_row = p90_world * (1.0 + self.anchor_markup) if p90_world == p90_world else row.price
+        anchor_cn = marginal_cn * (1.0 + self.anchor_markup) if marginal_cn == marginal_cn else cn.price
+        anchor_row = marginal_world * (1.0 + self.anchor_markup) if marginal_world == marginal_world else row.price
         parity = row.price * fx_m * (1.0 + self.vat)
         dev = math.log(cn.price / parity)
         tie = 0.0

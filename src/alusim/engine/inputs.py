@@ -162,7 +162,9 @@ def engine_parameters(dataset: Dataset) -> np.ndarray:
     par[K.P_REPLACEMENT_RATIO] = 1.0
     par[K.P_RESTART_COST_CN] = p("cost.restart_cny_per_t_capacity")
     par[K.P_RESTART_COST_ROW] = p("cost.restart_usd_per_t_capacity")
-    par[K.P_STOCK_FLOOR] = 0.05
+    par[K.P_STOCK_FLOOR] = p("market.stock_ratio_floor")
+    par[K.P_STOCK_CEILING] = p("market.stock_ratio_ceiling")
+    par[K.P_DRAWDOWN_MONTHS] = max(p("market.stock_drawdown_months"), 1.0)
     par[K.P_PRICE_ELAST_CN] = _demand_row(dataset, "CN")["price_elasticity"]
     row = dataset.demand[dataset.demand["region"] != "CN"]
     par[K.P_PRICE_ELAST_ROW] = float(np.average(row["price_elasticity"], weights=row["consumption_kt"]))

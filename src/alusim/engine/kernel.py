@@ -11,9 +11,12 @@ mechanisms (DESIGN.md §1):
 * demand with price elasticity and noise; secondary supply; China's net exports from the SHFE–LME
   arbitrage after FX, VAT, export tax/rebate and foreign tariffs;
 * inventories per market that never go negative (demand is rationed instead);
-* prices that move toward a target — the 90th-percentile operating cash cost scaled by
-  (stock days / normal stock days) ^ elasticity — with correlated noise, and an arbitrage tie that
-  pulls SHFE toward LME × FX × (1 + VAT) when they drift apart by more than a band.
+* prices that move toward a target — the cash cost of the marginal plant needed to meet demand on
+  the curve of built capacity (× a markup), scaled by (stock days / normal stock days) ^ elasticity —
+  with correlated noise, and an arbitrage tie that pulls SHFE toward LME × FX × (1 + VAT) when they
+  drift apart by more than a band. (Anchoring on the 90th percentile of *operating* cost instead
+  would spiral down after a demand cut: curtailing the top of the curve lowers that percentile,
+  which lowers the price, which curtails the next tier.) The operating p90 is still reported.
 
 Market index 0 is China (CNY/t tax-inclusive, SHFE), 1 is the rest of the world (USD/t, LME).
 """
@@ -35,7 +38,7 @@ STATE_NAMES = ("planned", "construction", "operating", "curtailed", "idle", "res
  P_RESTART_HURDLE_ROW, P_RESTART_LAG, P_RAMP_STEP, P_UTIL_MAX, P_PRICE_ADJ, P_STOCK_ELAST, P_ANCHOR_Q,
  P_ANCHOR_MARKUP, P_STOCK_DAYS_NORMAL_CN, P_STOCK_DAYS_NORMAL_ROW, P_ARB_TIE, P_ARB_BAND, P_EXPORT_ELAST,
  P_EXPORT_MAX, P_IMPORT_MAX, P_REPLACEMENT_RATIO, P_RESTART_COST_CN, P_RESTART_COST_ROW, P_STOCK_FLOOR,
- P_PRICE_ELAST_CN, P_PRICE_ELAST_ROW, P_SEMIS_PREMIUM, N_PAR) = range(30)
+ P_PRICE_ELAST_CN, P_PRICE_ELAST_ROW, P_SEMIS_PREMIUM, P_STOCK_CEILING, P_DRAWDOWN_MONTHS, N_PAR) = range(32)
 
 # indices of per-(path, month, market) outputs
 (O_PRICE, O_PRODUCTION, O_CAP_BUILT, O_CAP_OPERATING, O_CONSUMPTION, O_DEMAND, O_INVENTORY, O_STOCK_DAYS,
@@ -82,7 +85,7 @@ def simulate_kernel(
     cost_power, cost_fixed,
     avail_share, force_close, force_restart, build_block, path_variant,
     # stochastic paths (P, M, ...) and initial conditions
-    alumina_px, anode_px, coal_idx, fx, eps_price, demand_noise, planned_go,
+    alumina_px, anode_px, alumina_fwd_delta, coal_idx, fx, eps_price, demand_noise, planned_go, restart_lag, curtail_threshold,
     price0, stock0, exports0, arb0, par,
     # outputs
     out, asset_year_prod, asset_state_end,
@@ -98,7 +101,6 @@ def simulate_kernel(
     k_arb_band = par[P_ARB_BAND]
     k_arb_tie = par[P_ARB_TIE]
     k_curtail_step = par[P_CURTAIL_STEP]
-    k_curtail_threshold = par[P_CURTAIL_THRESHOLD]
     k_export_elast = par[P_EXPORT_ELAST]
     k_export_max = par[P_EXPORT_MAX]
     k_import_max = par[P_IMPORT_MAX]
@@ -111,12 +113,13 @@ def simulate_kernel(
     k_restart_cost_row = par[P_RESTART_COST_ROW]
     k_restart_hurdle_cn = par[P_RESTART_HURDLE_CN]
     k_restart_hurdle_row = par[P_RESTART_HURDLE_ROW]
-    k_restart_lag = par[P_RESTART_LAG]
     k_semis_premium = par[P_SEMIS_PREMIUM]
     k_stock_days_normal_cn = par[P_STOCK_DAYS_NORMAL_CN]
     k_stock_days_normal_row = par[P_STOCK_DAYS_NORMAL_ROW]
     k_stock_elast = par[P_STOCK_ELAST]
     k_stock_floor = par[P_STOCK_FLOOR]
+    k_stock_ceiling = par[P_STOCK_CEILING]
+    k_drawdown_months = par[P_DRAWDOWN_MONTHS]
     k_util_max = par[P_UTIL_MAX]
     for p in prange(n_paths):
         v = path_variant[p]
@@ -136,6 +139,8 @@ def simulate_kernel(
         loss_cap = np.zeros(2)
         margin_sum = np.zeros(2)
         cost_sum = np.zeros(2)
+        cap_avail = np.zeros(2)
+        bcap = np.zeros(n_assets)
         order_all = np.empty(n_assets, dtype=np.int64)
         n_cn = 0
         for a in range(n_assets):
@@ -167,9 +172,12 @@ def simulate_kernel(
                 loss_cap[k] = 0.0
                 margin_sum[k] = 0.0
                 cost_sum[k] = 0.0
+                cap_avail[k] = 0.0
             common0 = k_alumina_q * alumina_px[p, m, 0] + k_anode_q * anode_px[p, m, 0]
             common1 = k_alumina_q * alumina_px[p, m, 1] + k_anode_q * anode_px[p, m, 1]
             to_usd = 1.0 / ((1.0 + vat) * fx_m)
+            fwd0 = alumina_fwd_delta[p, m, 0]
+            fwd1 = alumina_fwd_delta[p, m, 1]
             for a in range(n_assets):
                 mk = market[a]
                 c = ((common0 if mk == 0 else common1) + cost_power[v, m, a] * (1.0 + coal_share[a] * (coal_m - 1.0))
@@ -177,7 +185,8 @@ def simulate_kernel(
                 cost[a] = c
                 cost_usd[a] = c * to_usd if mk == 0 else c
                 px = price_cn if mk == 0 else price_row
-                exp_margin[a] += alpha * ((px - c) - exp_margin[a])
+                # decisions use the expected alumina cost over the horizon, not today's spot
+                exp_margin[a] += alpha * ((px - c - (fwd0 if mk == 0 else fwd1)) - exp_margin[a])
                 s = state[a]
                 if s == CLOSED:
                     opcap[a] = 0.0
@@ -211,7 +220,7 @@ def simulate_kernel(
                     hurdle = k_restart_hurdle_cn if mk == 0 else k_restart_hurdle_row
                     if force_restart[v, m, a] or exp_margin[a] > hurdle * c:
                         state[a] = RESTARTING
-                        timer[a] = int(k_restart_lag)
+                        timer[a] = restart_lag[p, a]
                         if mk == 0:
                             restart_spend_cn += capacity_kt[a] * k_restart_cost_cn
                         else:
@@ -222,7 +231,7 @@ def simulate_kernel(
                         state[a] = OPERATING
                         share[a] = k_ramp_step
                         exp_margin[a] = 0.0
-                elif exp_margin[a] < -k_curtail_threshold * c and not force_restart[v, m, a]:
+                elif exp_margin[a] < -curtail_threshold[p, a] * c and not force_restart[v, m, a]:
                     # operating or curtailed: cut potlines on sustained losses …
                     share[a] -= k_curtail_step
                     if share[a] <= 1e-9:
@@ -238,6 +247,11 @@ def simulate_kernel(
                 s = state[a]
                 if s == OPERATING or s == CURTAILED or s == IDLE or s == RESTARTING:
                     cap_built[mk] += capacity_kt[a]
+                    avail = capacity_kt[a] * avail_share[v, m, a]
+                    bcap[a] = avail
+                    cap_avail[mk] += avail
+                else:
+                    bcap[a] = 0.0
                 if s == OPERATING or s == CURTAILED:
                     oc = capacity_kt[a] * share[a] * avail_share[v, m, a]
                     opcap[a] = oc
@@ -252,13 +266,12 @@ def simulate_kernel(
                     year_prod[a] += q
                 else:
                     opcap[a] = 0.0
-            # 2. cost-curve anchors: weighted 90th percentiles of operating cash cost
+            # 2. the cost curves of this month (insertion sort: last month's order is nearly right)
             _insertion_sort(order_cn, cost, n_cn)
             _insertion_sort(order_all, cost_usd, n_assets)
             p90_cn = _weighted_quantile(order_cn, cost, opcap, n_cn, cap_op[0], k_anchor_q)
-            p90_world = _weighted_quantile(order_all, cost_usd, opcap, n_assets, cap_op[0] + cap_op[1],
-                                           k_anchor_q)
-            # 3. demand, trade and stocks
+            p90_world = _weighted_quantile(order_all, cost_usd, opcap, n_assets, cap_op[0] + cap_op[1], k_anchor_q)
+            # 3. demand and trade (from last month's prices)
             dem_cn = demand_base[v, m, 0] * demand_noise[p, m, 0] * (price_cn / price0[0]) ** k_price_elast_cn
             dem_row = demand_base[v, m, 1] * demand_noise[p, m, 1] * (price_row / price0[1]) ** k_price_elast_row
             sec_cn = secondary_kt[m, 0]
@@ -268,6 +281,18 @@ def simulate_kernel(
             arb = netback / basis - 1.0
             exports = exports0 * (1.0 + k_export_elast * (arb - arb0))
             exports = min(max(exports, -k_import_max), k_export_max)
+            # marginal-cost anchors: the cash cost of the plant needed to meet this month's call on
+            # primary metal, read off the curve of built capacity (idle plants included)
+            # the call nets out stocks above (or below) normal, drawn down over a horizon
+            over_cn = (stock_cn - k_stock_days_normal_cn * dem_cn / 30.4375) / k_drawdown_months
+            over_row = (stock_row - k_stock_days_normal_row * dem_row / 30.4375) / k_drawdown_months
+            need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / k_util_max
+            need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / k_util_max
+            q_cn = min(max(need_cn / max(cap_avail[0], 1e-9), 0.0), 1.0)
+            q_world = min(max(need_world / max(cap_avail[0] + cap_avail[1], 1e-9), 0.0), 1.0)
+            marginal_cn = _weighted_quantile(order_cn, cost, bcap, n_cn, cap_avail[0], q_cn)
+            marginal_world = _weighted_quantile(order_all, cost_usd, bcap, n_assets, cap_avail[0] + cap_avail[1],
+                                                q_world)
             # China: rationing cuts exports first, then domestic use
             avail_cn = stock_cn + prod[0] + sec_cn
             if exports > 0.0 and exports > avail_cn:
@@ -285,10 +310,10 @@ def simulate_kernel(
             days_cn = stock_cn / max(dem_cn, 1e-9) * 30.4375
             days_row = stock_row / max(dem_row, 1e-9) * 30.4375
             # 4. prices for next month: toward the cost anchor, against stock days, tied by arbitrage
-            rel_cn = max(days_cn / k_stock_days_normal_cn, k_stock_floor)
-            rel_row = max(days_row / k_stock_days_normal_row, k_stock_floor)
-            anchor_cn = p90_cn * (1.0 + k_anchor_markup) if p90_cn == p90_cn else price_cn
-            anchor_row = p90_world * (1.0 + k_anchor_markup) if p90_world == p90_world else price_row
+            rel_cn = min(max(days_cn / k_stock_days_normal_cn, k_stock_floor), k_stock_ceiling)
+            rel_row = min(max(days_row / k_stock_days_normal_row, k_stock_floor), k_stock_ceiling)
+            anchor_cn = marginal_cn * (1.0 + k_anchor_markup) if marginal_cn == marginal_cn else price_cn
+            anchor_row = marginal_world * (1.0 + k_anchor_markup) if marginal_world == marginal_world else price_row
             parity = price_row * fx_m * (1.0 + vat)
             dev = np.log(price_cn / parity)
             tie = 0.0

@@ -58,8 +58,9 @@ def run_kernel(inputs: EngineInputs, drivers: Drivers, paths: slice | None = Non
         inputs.demand_base, inputs.secondary_kt, inputs.export_tax, inputs.export_rebate, inputs.foreign_tariff,
         inputs.cap_limit_cn, *cost_terms(inputs),
         inputs.avail_share, inputs.force_close, inputs.force_restart, inputs.build_block, drivers.path_variant[sl],
-        drivers.alumina_px[sl], drivers.anode_px[sl], drivers.coal_idx[sl], drivers.fx[sl], drivers.eps_price[sl],
-        drivers.demand_noise[sl], drivers.planned_go[sl],
+        drivers.alumina_px[sl], drivers.anode_px[sl], drivers.alumina_fwd_delta[sl], drivers.coal_idx[sl], drivers.fx[sl], drivers.eps_price[sl],
+        drivers.demand_noise[sl], drivers.planned_go[sl], drivers.restart_lag[sl],
+        drivers.curtail_threshold[sl],
         inputs.price0, inputs.stock0, inputs.exports0, inputs.arb0, inputs.par,
         out, asset_year, state_end)
     return out, asset_year, state_end

@@ -25,6 +25,9 @@ class Drivers:
     eps_price: np.ndarray      # (P, M, 2) log-price shocks (SHFE, LME)
     demand_noise: np.ndarray   # (P, M, 2) multiplicative, mean one
     planned_go: np.ndarray     # (P, A) bool: a planned project goes ahead on this path
+    alumina_fwd_delta: np.ndarray  # (P, M, 2) expected minus spot alumina cost per t Al over the decision horizon
+    restart_lag: np.ndarray    # (P, A) months from a restart decision to first metal, per plant and path
+    curtail_threshold: np.ndarray  # (P, A) loss, as a fraction of cash cost, a plant bears before cutting
     path_variant: np.ndarray   # (P,) which event variant a path follows
 
 
@@ -91,7 +94,23 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     alumina *= mult[:, :, 0, :]
     anode *= mult[:, :, 2, :]
     coal *= mult[:, :, 1, 0]
-    return Drivers(alumina, anode, coal, fx, eps, noise, planned_go, variant)
+    # what smelters expect alumina to cost over their decision horizon: the process's own forecast
+    # (mean reversion toward the long-run level), as a futures curve in backwardation would show
+    horizon = p("supply.curtail_margin_months")
+    weight = (1.0 - speed) ** horizon
+    long_run = np.array([p("price.alumina.cn_long_run_cny_t"), p("price.alumina.row_long_run_usd_t")])
+    expected = np.exp(np.log(long_run)[None, None, :] + weight * (np.log(alumina) - np.log(long_run)[None, None, :]))
+    fwd_delta = p("cost.alumina_t_per_t") * (expected - alumina)
+    # restart lags differ from plant to plant (6-9 months from decision to full rate in the West, ~3
+    # months of assured power in Yunnan, domain-facts b4): uniform within ±50% of the mean
+    lag = p("supply.restart_lag_months")
+    restart_lag = np.maximum(1, np.rint(lag * rng.uniform(0.5, 1.5, (paths, inputs.n_assets)))).astype(np.int64)
+    # plants bear different losses before they cut (power contracts, local support, restart costs):
+    # thresholds uniform between 0 and twice the dataset's mean, so industry supply responds smoothly
+    mean_threshold = 1.0 - p("supply.curtail_threshold_pct_of_cost") / 100.0
+    curtail_threshold = mean_threshold * rng.uniform(0.0, 2.0, (paths, inputs.n_assets))
+    return Drivers(restart_lag=restart_lag, curtail_threshold=curtail_threshold, alumina_px=alumina, anode_px=anode, coal_idx=coal, fx=fx, eps_price=eps, demand_noise=noise,
+                   planned_go=planned_go, alumina_fwd_delta=fwd_delta, path_variant=variant)
 
 
 def _path_variants(rng: np.random.Generator, paths: int, probs: list[float]) -> np.ndarray:

@@ -165,6 +165,8 @@ def cost_curve_figure(curve: pd.DataFrame, stats=None, price: float | None = Non
     basis, _, currency = column.partition("_cost_")
     currency = currency.removesuffix("_t").upper()
     stats = stats if stats is not None else curve_statistics(curve, price)
+    if title is None and "year" in curve.attrs:
+        title = f"{curve.attrs.get('region', '')} {basis} cost curve, {curve.attrs['year']}".strip()
     ccy = currency.lower()
     comps = [c for c in (f"{k}_{ccy}_t" for k in ("alumina", "power", "anode", "other", "carbon")) if c in curve]
     fig = go.Figure()
@@ -200,7 +202,8 @@ def cost_curve_figure(curve: pd.DataFrame, stats=None, price: float | None = Non
         lo, hi = min(lo, price), max(hi, price)
     pad = 0.07 * (hi - lo or hi)
     style(fig, title, height=470)
-    fig.update_layout(bargap=0, barmode="overlay", hovermode="closest", margin={"t": 95 if title else 60})
+    fig.update_layout(bargap=0, barmode="overlay", hovermode="closest", margin={"t": 115 if title else 80},
+                      legend={"y": 1.09})
     fig.update_xaxes(title_text="Cumulative capacity, kt/yr", range=[0, total * 1.01])
     tax = " (tax-inclusive)" if currency == "CNY" else ""
     fig.update_yaxes(title_text=f"{basis.capitalize()} cost, {currency}/t{tax}", range=[lo - 3 * pad, hi + 1.5 * pad])

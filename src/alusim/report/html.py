@@ -250,7 +250,7 @@ def _cost_curves(result, dataset, annual) -> list[dict]:
             item["error"] = f"No cost curve for {year}: {exc}"
             out.append(item)
             continue
-        item["fig"] = _fig_html(F.cost_curve_figure(curve, stats, price, price_label=f"SHFE median {year}"),
+        item["fig"] = _fig_html(F.cost_curve_figure(curve, stats, price, title="", price_label=f"SHFE median {year}"),
                                 f"cost-curve-{year}")
         table = Table([("Operating capacity", "num"), ("Min", "num"), ("p25", "num"), ("Median", "num"),
                        ("p75", "num"), ("p90", "num"), ("Max", "num"), ("SHFE median", "num sep"),
