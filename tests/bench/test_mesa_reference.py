@@ -27,6 +27,11 @@ EVENTS = Scenario.model_validate({
     ],
 })
 DEFAULT = Scenario(name="d", paths=3, end="2026-12")
+#: forced closures (6.5 Mt in Shandong) exercise the national cap's quota and the closed-plant paths
+CLOSURES = Scenario.model_validate({
+    "name": "c", "paths": 3, "end": "2026-12",
+    "events": [{"type": "close_noncompliant", "target": {"province": "Shandong"}, "start": "2025-06"}],
+})
 
 
 def _both(scenario: Scenario, dataset):
@@ -39,7 +44,7 @@ def _rel(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-300)))
 
 
-@pytest.mark.parametrize("scenario", [DEFAULT, EVENTS], ids=["default", "events"])
+@pytest.mark.parametrize("scenario", [DEFAULT, EVENTS, CLOSURES], ids=["default", "events", "closures"])
 def test_reference_agrees_with_kernel(scenario, dataset):
     inputs, (k_out, k_year, k_state), (r_out, r_year, r_state) = _both(scenario, dataset)
     assert k_out.shape == r_out.shape == (3, 24, 2, K.N_OUT)

@@ -85,9 +85,9 @@ class Smelter(mesa.Agent):
 
     def __init__(self, model: MarketModel, index: int, market: Market, *, capacity_kt: float, share: float,
                  state: int, commission_m: int, coal_share: float, co2_t_per_t: float, is_cn: bool,
-                 counts_in_cap: bool, planned_go: bool, restart_lag: int, cost_power: list[float], cost_fixed: list[float],
-                 avail_share: list[float], force_close: list[bool], force_restart: list[bool],
-                 build_block: list[bool]):
+                 counts_in_cap: bool, planned_go: bool, restart_lag: int, curtail_threshold: float,
+                 cost_power: list[float], cost_fixed: list[float], avail_share: list[float],
+                 force_close: list[bool], force_restart: list[bool], build_block: list[bool]):
         super().__init__(model)
         self.index = index
         self.market = market
@@ -98,7 +98,8 @@ class Smelter(mesa.Agent):
         self.is_cn = is_cn
         self.counts_in_cap = counts_in_cap
         self.planned_go = planned_go
-        self.restart_lag = restart_lag
+        self.restart_lag = restart_lag                  # months from a restart decision to running
+        self.curtail_threshold = curtail_threshold      # loss, as a share of cash cost, borne before cutting
         # this plant's monthly series under the path's event variant
         self.cost_power = cost_power
         self.cost_fixed = cost_fixed
@@ -174,7 +175,7 @@ class Smelter(mesa.Agent):
             self.timer -= 1
             if self.timer <= 0:
                 self._start_running()
-        elif self.exp_margin < -model.curtail_threshold * c and not self.force_restart[m]:
+        elif self.exp_margin < -self.curtail_threshold * c and not self.force_restart[m]:
             # operating or curtailed: cut potlines on sustained losses …
             self.share -= model.curtail_step
             if self.share <= 1e-9:
@@ -244,7 +245,13 @@ def weighted_quantile(ranked: list, key: str, weight: str, total: float, q: floa
 
 
 class MarketModel(mesa.Model):
-    """One Monte Carlo path of the industry: two markets and one agent per smelter."""
+    """One Monte Carlo path of the industry: two markets and one agent per smelter.
+
+    ``path`` indexes the random ``drivers`` (and picks the path's event variant). The cost terms
+    and CO2 intensities can be passed in to share them between paths. ``zero_closed_weight=True``
+    drops a closed plant from the built-capacity curve, which the kernel does not do (a plant
+    force-closed after it was built keeps its last weight there); it exists to measure that effect.
+    """
 
     def __init__(self, inputs: EngineInputs, drivers: Drivers, path: int, *,
                  cost_power: np.ndarray | None = None, cost_fixed: np.ndarray | None = None,
@@ -272,7 +279,6 @@ class MarketModel(mesa.Model):
         self.arb_band = float(par[K.P_ARB_BAND])
         self.arb_tie = float(par[K.P_ARB_TIE])
         self.curtail_step = float(par[K.P_CURTAIL_STEP])
-        self.curtail_threshold = float(par[K.P_CURTAIL_THRESHOLD])
         self.export_elast = float(par[K.P_EXPORT_ELAST])
         self.export_max = float(par[K.P_EXPORT_MAX])
         self.import_max = float(par[K.P_IMPORT_MAX])
@@ -282,6 +288,8 @@ class MarketModel(mesa.Model):
         self.semis_premium = float(par[K.P_SEMIS_PREMIUM])
         self.stock_elast = float(par[K.P_STOCK_ELAST])
         self.stock_floor = float(par[K.P_STOCK_FLOOR])
+        self.stock_ceiling = float(par[K.P_STOCK_CEILING])
+        self.drawdown_months = float(par[K.P_DRAWDOWN_MONTHS])
         self.util_max = float(par[K.P_UTIL_MAX])
         self.monthly_util = self.util_max / 12.0
         self.exports0 = float(inputs.exports0)
@@ -317,14 +325,16 @@ class MarketModel(mesa.Model):
                                       inputs.force_restart, inputs.build_block))
         go = drivers.planned_go[p]
         lags = drivers.restart_lag[p]
+        thresholds = drivers.curtail_threshold[p]
         for a in range(inputs.n_assets):
             Smelter(self, a, self.markets[int(inputs.market[a])],
                     capacity_kt=float(inputs.capacity_kt[a]), share=float(inputs.init_share[a]),
                     state=int(inputs.init_state[a]), commission_m=int(inputs.commission_m[a]),
                     coal_share=float(inputs.coal_share[a]), co2_t_per_t=float(co2[a]),
                     is_cn=bool(inputs.is_cn[a]), counts_in_cap=bool(inputs.counts_in_cap[a]),
-                    planned_go=bool(go[a]), restart_lag=int(lags[a]), cost_power=cp[a], cost_fixed=cf[a], avail_share=avail[a],
-                    force_close=fclose[a], force_restart=frestart[a], build_block=block[a])
+                    planned_go=bool(go[a]), restart_lag=int(lags[a]), curtail_threshold=float(thresholds[a]),
+                    cost_power=cp[a], cost_fixed=cf[a], avail_share=avail[a], force_close=fclose[a],
+                    force_restart=frestart[a], build_block=block[a])
         self.smelters = self.agents_by_type[Smelter]
         self.cn_smelters = self.smelters.select(lambda s: s.is_cn)
         # China's national capacity cap: built capacity it counts, and quota from closures
@@ -373,14 +383,17 @@ class MarketModel(mesa.Model):
         exports = self.exports0 * (1.0 + self.export_elast * (arb - self.arb0))
         exports = min(max(exports, -self.import_max), self.export_max)
         # price anchors: the cash cost of the plant needed to meet this month's call on primary
-        # metal, on the curve of built capacity (idle plants included)
-        need_cn = (dem_cn - sec_cn + exports) * 12.0 / self.util_max
-        need_world = (dem_cn + dem_row - sec_cn - sec_row) * 12.0 / self.util_max
+        # metal, on the curve of built capacity (idle plants included); the call nets out stocks
+        # above (or below) normal, drawn down over a horizon
+        over_cn = (cn.stock - cn.stock_days_normal * dem_cn / 30.4375) / self.drawdown_months
+        over_row = (row.stock - row.stock_days_normal * dem_row / 30.4375) / self.drawdown_months
+        need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / self.util_max
+        need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / self.util_max
         q_cn = min(max(need_cn / max(cn.cap_available, 1e-9), 0.0), 1.0)
         q_world = min(max(need_world / max(cn.cap_available + row.cap_available, 1e-9), 0.0), 1.0)
         marginal_cn = weighted_quantile(curve_cn, "cost", "bcap", cn.cap_available, q_cn)
-        marginal_world = weighted_quantile(curve_world, "cost_usd", "bcap", cn.cap_available + row.cap_available,
-                                           q_world)
+        built_world = cn.cap_available + row.cap_available
+        marginal_world = weighted_quantile(curve_world, "cost_usd", "bcap", built_world, q_world)
         # China: rationing cuts exports first, then domestic use
         avail_cn = cn.stock + cn.production + sec_cn
         if exports > 0.0 and exports > avail_cn:
@@ -398,10 +411,11 @@ class MarketModel(mesa.Model):
         days_cn = cn.stock / max(dem_cn, 1e-9) * 30.4375
         days_row = row.stock / max(dem_row, 1e-9) * 30.4375
         # 4. next month's prices: toward the cost anchor, against stock days, tied by arbitrage
-        rel_cn = max(days_cn / cn.stock_days_normal, self.stock_floor)
-        rel_row = max(days_row / row.stock_days_normal, self.stock_floor)
+        rel_cn = min(max(days_cn / cn.stock_days_normal, self.stock_floor), self.stock_ceiling)
+        rel_row = min(max(days_row / row.stock_days_normal, self.stock_floor), self.stock_ceiling)
         anchor_cn = marginal_cn * (1.0 + self.anchor_markup) if marginal_cn == marginal_cn else cn.price
-        anchor_row = marginal_world * (1.0 + self.anchor_markup) if marginal_world == marginal_world else row.price
+        anchor_row = (marginal_world * (1.0 + self.anchor_markup) if marginal_world == marginal_world
+                      else row.price)
         parity = row.price * fx_m * (1.0 + self.vat)
         dev = math.log(cn.price / parity)
         tie = 0.0

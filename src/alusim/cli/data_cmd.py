@@ -17,7 +17,9 @@ DataOpt = Annotated[Path | None, typer.Option("--data", help="Dataset folder (de
 @data_app.command("validate")
 def validate(data: DataOpt = None) -> None:
     """Validate every table of the dataset against its schema; exit 2 on the first problem."""
-    dataset = load_data(data)
+    from alusim.dataset import load_dataset
+
+    dataset = load_dataset(data, use_cache=False)
     totals = dataset.stats.totals()
     console.print(f"ok: {totals['assets']} assets, {len(dataset.parameters)} parameters, "
                   f"{len(dataset.history_annual)} history rows — every row has a source")

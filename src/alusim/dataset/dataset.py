@@ -176,18 +176,25 @@ class DatasetStatistics:
                 .sort_values("rows", ascending=False, kind="stable"))
 
 
-def load_dataset(path: str | Path | None = None) -> Dataset:
+def load_dataset(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:
     """Load a dataset folder (default: the embedded dataset) and validate every table.
 
     Raises :class:`~alusim.errors.InputError` with one line naming file, line and column on bad data.
+    Validated tables are cached (:mod:`alusim.dataset.cache`); any edit to a table invalidates it.
     """
-    from alusim.dataset.loader import default_data_dir, read_tables
+    from alusim.dataset.cache import load_cached, store_cached
+    from alusim.dataset.paths import default_data_dir
 
     folder = Path(path) if path is not None else default_data_dir()
-    tables = read_tables(folder)
-    dataset = Dataset(source_dir=folder, **tables)
-    _check_units(dataset)
-    return dataset
+    tables = load_cached(folder) if use_cache else None
+    if tables is None:
+        from alusim.dataset.loader import read_tables
+
+        tables = read_tables(folder)
+        _check_units(Dataset(source_dir=folder, **tables))
+        if use_cache:
+            store_cached(folder, tables)
+    return Dataset(source_dir=folder, **tables)
 
 
 #: units allowed in parameters.csv and emission_factors.csv (docs/data-model.md)

@@ -7,23 +7,18 @@ and exit with code 2.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pandera.errors
 
+from alusim.dataset.paths import default_data_dir
 from alusim.dataset.schemas import TABLES
 from alusim.errors import InputError
 
 BOOL_COLUMNS = ("alumina_integrated", "compliant")
 _TRUE = {"true", "1", "yes", "y"}
 _FALSE = {"false", "0", "no", "n"}
-
-
-def default_data_dir() -> Path:
-    """Folder of the embedded default dataset shipped inside the package."""
-    return Path(str(resources.files("alusim") / "data" / "default"))
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -48,6 +48,8 @@ class SimulationResult:
     asset_state_end: np.ndarray              # (P, A)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    _summaries: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _annual: xr.Dataset | None = field(default=None, repr=False)
 
     @classmethod
     def from_arrays(cls, scenario: Scenario, dataset: Dataset, inputs: EngineInputs, out: np.ndarray,
@@ -129,7 +131,12 @@ class SimulationResult:
         return [v for v in self.data.data_vars if "region" in self.data[v].dims]
 
     def annual(self) -> xr.Dataset:
-        """Per path and calendar year: flows summed, stocks at year end, the rest averaged."""
+        """Per path and calendar year: flows summed, stocks at year end, the rest averaged (cached)."""
+        if self._annual is None:
+            self._annual = self._make_annual()
+        return self._annual
+
+    def _make_annual(self) -> xr.Dataset:
         year = self.data["month"].dt.year
         parts = {}
         for name in self.variables:
@@ -147,25 +154,33 @@ class SimulationResult:
         return annual.rename({"year": "month"}) if "year" in annual.dims else annual
 
     def summary(self, freq: str = "M") -> pd.DataFrame:
-        """Long table ``variable, region, month, mean, p05, p50, p95`` (freq ``M`` or ``Y``)."""
-        source = self.data if freq.upper().startswith("M") else self.annual()
+        """Long table ``variable, region, month, mean, p05, p50, p95`` (freq ``M`` or ``Y``), cached."""
+        key = "M" if freq.upper().startswith("M") else "Y"
+        if key in self._summaries:
+            return self._summaries[key]
+        source = self.data if key == "M" else self.annual()
+        months = source["month"].values
+        labels = pd.DatetimeIndex(months).strftime("%Y-%m") if key == "M" else months.astype(str)
         frames = []
         for name in self.variables:
             arr = source[name].transpose("path", "month", "region").values
-            valid = ~np.all(np.isnan(arr), axis=0)
-            with np.errstate(all="ignore"):
-                mean = np.nanmean(np.where(valid[None], arr, 0.0), axis=0)
-                qs = np.nanquantile(np.where(valid[None], arr, 0.0), QUANTILES, axis=0)
-            months = source["month"].values
             for r, region in enumerate(REGIONS):
-                if not valid[:, r].any():
+                column = arr[:, :, r]
+                nan = np.isnan(column)
+                if nan.all():
                     continue
-                frames.append(pd.DataFrame({
-                    "variable": name, "region": region,
-                    "month": (pd.DatetimeIndex(months).strftime("%Y-%m") if freq.upper().startswith("M")
-                              else months.astype(str)),
-                    "mean": mean[:, r], "p05": qs[0, :, r], "p50": qs[1, :, r], "p95": qs[2, :, r]}))
-        return pd.concat(frames, ignore_index=True)
+                if nan.any():      # rare (e.g. a cost percentile with no plant running): slow path
+                    with np.errstate(all="ignore"):
+                        mean = np.nanmean(column, axis=0)
+                        qs = np.nanquantile(column, QUANTILES, axis=0)
+                else:
+                    mean = column.mean(axis=0)
+                    qs = np.quantile(column, QUANTILES, axis=0)
+                frames.append(pd.DataFrame({"variable": name, "region": region, "month": labels, "mean": mean,
+                                            "p05": qs[0], "p50": qs[1], "p95": qs[2]}))
+        out = pd.concat(frames, ignore_index=True)
+        self._summaries[key] = out
+        return out
 
     def asset_table(self) -> pd.DataFrame:
         """Per asset and year: production percentiles over paths, CO2 and the end-state mix."""

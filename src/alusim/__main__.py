@@ -1,0 +1,7 @@
+"""``python -m alusim`` runs the command line."""
+
+import sys
+
+from alusim.cli import main
+
+sys.exit(main())
