@@ -43,6 +43,7 @@ class EngineInputs:
     counts_in_cap: np.ndarray                # (A,) bool, capacity counted by China's cap
     demand_base: np.ndarray                  # (V, M, 2) kt/month total metal demand before price response
     secondary_kt: np.ndarray                 # (M, 2) kt/month recycled supply
+    season_days: np.ndarray                  # (M, 2) stock days that seasonal demand alone builds or draws
     export_tax: np.ndarray                   # (V, M)
     export_rebate: np.ndarray                # (V, M)
     foreign_tariff: np.ndarray               # (V, M) export-weighted tariff on Chinese metal abroad
@@ -184,6 +185,20 @@ def seasonality(dataset: Dataset, market: str) -> np.ndarray:
     return values / values.mean()
 
 
+def seasonal_stock_days(dataset: Dataset, scenario: Scenario) -> np.ndarray:
+    """(M, 2) days of demand by which stocks sit above (or below) their yearly mean in each calendar
+    month when supply is flat and demand follows its seasonal pattern (e.g. the social-inventory build
+    after Chinese New Year, SMM [R50][R51])."""
+    labels = month_labels(scenario.start, scenario.months)
+    out = np.zeros((scenario.months, 2))
+    for k, mk in enumerate(MARKETS):
+        season = seasonality(dataset, mk)
+        build = np.cumsum(1.0 - season) * 30.4375          # days of demand accumulated by each month's end
+        build -= build.mean()
+        out[:, k] = build[labels.month.to_numpy() - 1]
+    return out
+
+
 def per_capita_path(pc0: float, saturation: float, growth: float, years: int) -> np.ndarray:
     """Per-capita use approaching saturation: growth slows in proportion to the remaining gap.
 
@@ -298,7 +313,7 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
     exports0 = dataset.param("trade.cn_net_exports_kt_per_year") / 12.0
     inputs = EngineInputs(
         start=scenario.start, months=months, assets=dataset.smelters.reset_index(drop=True), **arrays,
-        demand_base=demand[None], secondary_kt=secondary, cap_limit_cn=np.full((1, months), np.inf),
+        demand_base=demand[None], secondary_kt=secondary, season_days=seasonal_stock_days(dataset, scenario), cap_limit_cn=np.full((1, months), np.inf),
         avail_share=np.ones((1, months, n_assets)), power_mult=np.ones((1, months, n_assets)),
         power_add=np.zeros((1, months, n_assets)), carbon1=np.zeros((1, months, n_assets)),
         carbon2=np.zeros((1, months, n_assets)), force_close=np.zeros((1, months, n_assets), dtype=np.bool_),

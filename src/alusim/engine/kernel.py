@@ -79,7 +79,7 @@ def simulate_kernel(
     # static asset data (A,)
     market, capacity_kt, init_share, init_state, commission_m, coal_share, co2_t_per_t, is_cn, counts_in_cap,
     # time series (V, M, 2) or (V, M), indexed by the path's event variant
-    demand_base, secondary_kt, export_tax, export_rebate, foreign_tariff, cap_limit_cn,
+    demand_base, secondary_kt, season_days, export_tax, export_rebate, foreign_tariff, cap_limit_cn,
     # event arrays (V, M, A) and per-path variant (P,)
     # cost terms (V, M, A): power cost that follows coal, and everything else but alumina and anode
     cost_power, cost_fixed,
@@ -284,8 +284,10 @@ def simulate_kernel(
             # marginal-cost anchors: the cash cost of the plant needed to meet this month's call on
             # primary metal, read off the curve of built capacity (idle plants included)
             # the call nets out stocks above (or below) normal, drawn down over a horizon
-            over_cn = (stock_cn - k_stock_days_normal_cn * dem_cn / 30.4375) / k_drawdown_months
-            over_row = (stock_row - k_stock_days_normal_row * dem_row / 30.4375) / k_drawdown_months
+            normal_cn = k_stock_days_normal_cn + season_days[m, 0]
+            normal_row = k_stock_days_normal_row + season_days[m, 1]
+            over_cn = (stock_cn - normal_cn * dem_cn / 30.4375) / k_drawdown_months
+            over_row = (stock_row - normal_row * dem_row / 30.4375) / k_drawdown_months
             need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / k_util_max
             need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / k_util_max
             q_cn = min(max(need_cn / max(cap_avail[0], 1e-9), 0.0), 1.0)
@@ -310,10 +312,13 @@ def simulate_kernel(
             days_cn = stock_cn / max(dem_cn, 1e-9) * 30.4375
             days_row = stock_row / max(dem_row, 1e-9) * 30.4375
             # 4. prices for next month: toward the cost anchor, against stock days, tied by arbitrage
-            rel_cn = min(max(days_cn / k_stock_days_normal_cn, k_stock_floor), k_stock_ceiling)
-            rel_row = min(max(days_row / k_stock_days_normal_row, k_stock_floor), k_stock_ceiling)
-            anchor_cn = marginal_cn * (1.0 + k_anchor_markup) if marginal_cn == marginal_cn else price_cn
-            anchor_row = marginal_world * (1.0 + k_anchor_markup) if marginal_world == marginal_world else price_row
+            # seasonal stock builds (after Chinese New Year) are normal and do not move prices
+            rel_cn = min(max(days_cn / normal_cn, k_stock_floor), k_stock_ceiling)
+            rel_row = min(max(days_row / normal_row, k_stock_floor), k_stock_ceiling)
+            # the price anchor uses the alumina cost expected over the horizon, like the plants do
+            anchor_cn = (marginal_cn + fwd0) * (1.0 + k_anchor_markup) if marginal_cn == marginal_cn else price_cn
+            anchor_row = ((marginal_world + fwd1) * (1.0 + k_anchor_markup) if marginal_world == marginal_world
+                          else price_row)
             parity = price_row * fx_m * (1.0 + vat)
             dev = np.log(price_cn / parity)
             tie = 0.0

@@ -104,11 +104,14 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     # restart lags differ from plant to plant (6-9 months from decision to full rate in the West, ~3
     # months of assured power in Yunnan, domain-facts b4): uniform within ±50% of the mean
     lag = p("supply.restart_lag_months")
-    restart_lag = np.maximum(1, np.rint(lag * rng.uniform(0.5, 1.5, (paths, inputs.n_assets)))).astype(np.int64)
+    spread = p("supply.restart_lag_spread")
+    restart_lag = np.maximum(1, np.rint(lag * rng.uniform(1 - spread, 1 + spread, (paths, inputs.n_assets))))
+    restart_lag = restart_lag.astype(np.int64)
     # plants bear different losses before they cut (power contracts, local support, restart costs):
-    # thresholds uniform between 0 and twice the dataset's mean, so industry supply responds smoothly
+    # thresholds uniform within ±spread of the dataset's mean, so industry supply responds smoothly
     mean_threshold = 1.0 - p("supply.curtail_threshold_pct_of_cost") / 100.0
-    curtail_threshold = mean_threshold * rng.uniform(0.0, 2.0, (paths, inputs.n_assets))
+    t_spread = p("supply.curtail_threshold_spread")
+    curtail_threshold = mean_threshold * rng.uniform(1 - t_spread, 1 + t_spread, (paths, inputs.n_assets))
     return Drivers(restart_lag=restart_lag, curtail_threshold=curtail_threshold, alumina_px=alumina, anode_px=anode, coal_idx=coal, fx=fx, eps_price=eps, demand_noise=noise,
                    planned_go=planned_go, alumina_fwd_delta=fwd_delta, path_variant=variant)
 
