@@ -14,9 +14,13 @@ expected margin and restart timer. One ``step()`` is one month, in the kernel's 
 2. the month's cost curves (a plain sort every month): the capacity-weighted 90th percentile of
    operating cash cost (reported), China in CNY and the world in USD;
 3. demand and China's net exports from the arbitrage; the price anchors — the cash cost of the
-   plant needed to meet the call on primary metal, read off the curve of built capacity; rationing
-   and stocks;
-4. next month's prices.
+   plant needed to meet the call on primary metal (net of stocks above their seasonal normal),
+   read off the curve of built capacity; rationing and stocks;
+4. next month's prices: toward the anchor (plus the expected change in alumina cost), against
+   stock days relative to their seasonal normal, tied by the SHFE–LME arbitrage.
+
+Because it mirrors the kernel formula by formula, it has to follow every change of the kernel's
+model; ``tests/bench/test_mesa_reference.py`` fails when the two drift apart.
 
 It reads the very same :class:`~alusim.engine.inputs.EngineInputs` and
 :class:`~alusim.engine.stochastic.Drivers` as the kernel, so on one path its monthly outputs must
@@ -304,6 +308,7 @@ class MarketModel(mesa.Model):
         self.demand_noise = drivers.demand_noise[p].tolist()
         self.demand_base = inputs.demand_base[v].tolist()
         self.secondary_kt = inputs.secondary_kt.tolist()
+        self.season_days = inputs.season_days.tolist()
         self.export_tax = inputs.export_tax[v].tolist()
         self.export_rebate = inputs.export_rebate[v].tolist()
         self.foreign_tariff = inputs.foreign_tariff[v].tolist()
@@ -384,9 +389,12 @@ class MarketModel(mesa.Model):
         exports = min(max(exports, -self.import_max), self.export_max)
         # price anchors: the cash cost of the plant needed to meet this month's call on primary
         # metal, on the curve of built capacity (idle plants included); the call nets out stocks
-        # above (or below) normal, drawn down over a horizon
-        over_cn = (cn.stock - cn.stock_days_normal * dem_cn / 30.4375) / self.drawdown_months
-        over_row = (row.stock - row.stock_days_normal * dem_row / 30.4375) / self.drawdown_months
+        # above (or below) normal — normal including the seasonal build — drawn down over a horizon
+        season = self.season_days[m]
+        normal_cn = cn.stock_days_normal + season[0]
+        normal_row = row.stock_days_normal + season[1]
+        over_cn = (cn.stock - normal_cn * dem_cn / 30.4375) / self.drawdown_months
+        over_row = (row.stock - normal_row * dem_row / 30.4375) / self.drawdown_months
         need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / self.util_max
         need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / self.util_max
         q_cn = min(max(need_cn / max(cn.cap_available, 1e-9), 0.0), 1.0)
@@ -411,11 +419,13 @@ class MarketModel(mesa.Model):
         days_cn = cn.stock / max(dem_cn, 1e-9) * 30.4375
         days_row = row.stock / max(dem_row, 1e-9) * 30.4375
         # 4. next month's prices: toward the cost anchor, against stock days, tied by arbitrage
-        rel_cn = min(max(days_cn / cn.stock_days_normal, self.stock_floor), self.stock_ceiling)
-        rel_row = min(max(days_row / row.stock_days_normal, self.stock_floor), self.stock_ceiling)
-        anchor_cn = marginal_cn * (1.0 + self.anchor_markup) if marginal_cn == marginal_cn else cn.price
-        anchor_row = (marginal_world * (1.0 + self.anchor_markup) if marginal_world == marginal_world
-                      else row.price)
+        rel_cn = min(max(days_cn / normal_cn, self.stock_floor), self.stock_ceiling)
+        rel_row = min(max(days_row / normal_row, self.stock_floor), self.stock_ceiling)
+        # the anchors use the alumina cost expected over the horizon, as the plants do
+        anchor_cn = ((marginal_cn + cn.alumina_fwd_delta) * (1.0 + self.anchor_markup)
+                     if marginal_cn == marginal_cn else cn.price)
+        anchor_row = ((marginal_world + row.alumina_fwd_delta) * (1.0 + self.anchor_markup)
+                      if marginal_world == marginal_world else row.price)
         parity = row.price * fx_m * (1.0 + self.vat)
         dev = math.log(cn.price / parity)
         tie = 0.0

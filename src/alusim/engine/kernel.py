@@ -74,6 +74,47 @@ def _weighted_quantile(order, key, weight, n, total, q):
     return key[order[n - 1]]
 
 
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def _two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1, q1, w2, total2, q2):
+    """Walk the merge of two cost-sorted lists (keys of list a times ``scale_a``) once and return the
+    key where the cumulative ``w1`` reaches ``q1`` of ``total1`` and where ``w2`` reaches ``q2`` of
+    ``total2`` (NaN for an empty total)."""
+    out1 = np.nan
+    out2 = np.nan
+    done1 = total1 <= 0.0
+    done2 = total2 <= 0.0
+    target1 = q1 * total1 - 1e-12
+    target2 = q2 * total2 - 1e-12
+    acc1 = 0.0
+    acc2 = 0.0
+    i = 0
+    j = 0
+    last = np.nan
+    while (i < n_a or j < n_b) and not (done1 and done2):
+        if j >= n_b or (i < n_a and key_a[order_a[i]] * scale_a <= key_b[order_b[j]]):
+            a = order_a[i]
+            k = key_a[a] * scale_a
+            i += 1
+        else:
+            a = order_b[j]
+            k = key_b[a]
+            j += 1
+        last = k
+        acc1 += w1[a]
+        acc2 += w2[a]
+        if not done1 and acc1 >= target1:
+            out1 = k
+            done1 = True
+        if not done2 and acc2 >= target2:
+            out2 = k
+            done2 = True
+    if not done1 and total1 > 0.0:
+        out1 = last
+    if not done2 and total2 > 0.0:
+        out2 = last
+    return out1, out2
+
+
 @njit(cache=True, parallel=True, fastmath=_FAST, error_model="numpy")
 def simulate_kernel(
     # static asset data (A,)
@@ -128,9 +169,9 @@ def simulate_kernel(
         exp_margin = np.zeros(n_assets)
         timer = np.zeros(n_assets, dtype=np.int64)
         cost = np.zeros(n_assets)
-        cost_usd = np.zeros(n_assets)
         opcap = np.zeros(n_assets)
         order_cn = np.empty(n_assets, dtype=np.int64)
+        order_row = np.empty(n_assets, dtype=np.int64)
         year_prod = np.zeros(n_assets)
         prod = np.zeros(2)
         cap_built = np.zeros(2)
@@ -141,13 +182,15 @@ def simulate_kernel(
         cost_sum = np.zeros(2)
         cap_avail = np.zeros(2)
         bcap = np.zeros(n_assets)
-        order_all = np.empty(n_assets, dtype=np.int64)
         n_cn = 0
+        n_row = 0
         for a in range(n_assets):
-            order_all[a] = a
             if is_cn[a]:
                 order_cn[n_cn] = a
                 n_cn += 1
+            else:
+                order_row[n_row] = a
+                n_row += 1
         price_cn = price0[0]
         price_row = price0[1]
         stock_cn = stock0[0]
@@ -183,7 +226,6 @@ def simulate_kernel(
                 c = ((common0 if mk == 0 else common1) + cost_power[v, m, a] * (1.0 + coal_share[a] * (coal_m - 1.0))
                      + cost_fixed[v, m, a])
                 cost[a] = c
-                cost_usd[a] = c * to_usd if mk == 0 else c
                 px = price_cn if mk == 0 else price_row
                 # decisions use the expected alumina cost over the horizon, not today's spot
                 exp_margin[a] += alpha * ((px - c - (fwd0 if mk == 0 else fwd1)) - exp_margin[a])
@@ -266,11 +308,10 @@ def simulate_kernel(
                     year_prod[a] += q
                 else:
                     opcap[a] = 0.0
-            # 2. the cost curves of this month (insertion sort: last month's order is nearly right)
+            # 2. the cost curves of this month: China (CNY) and the rest (USD), each kept sorted
+            # (insertion sort: last month's order is nearly right; FX moves all Chinese costs alike)
             _insertion_sort(order_cn, cost, n_cn)
-            _insertion_sort(order_all, cost_usd, n_assets)
-            p90_cn = _weighted_quantile(order_cn, cost, opcap, n_cn, cap_op[0], k_anchor_q)
-            p90_world = _weighted_quantile(order_all, cost_usd, opcap, n_assets, cap_op[0] + cap_op[1], k_anchor_q)
+            _insertion_sort(order_row, cost, n_row)
             # 3. demand and trade (from last month's prices)
             dem_cn = demand_base[v, m, 0] * demand_noise[p, m, 0] * (price_cn / price0[0]) ** k_price_elast_cn
             dem_row = demand_base[v, m, 1] * demand_noise[p, m, 1] * (price_row / price0[1]) ** k_price_elast_row
@@ -292,9 +333,11 @@ def simulate_kernel(
             need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / k_util_max
             q_cn = min(max(need_cn / max(cap_avail[0], 1e-9), 0.0), 1.0)
             q_world = min(max(need_world / max(cap_avail[0] + cap_avail[1], 1e-9), 0.0), 1.0)
-            marginal_cn = _weighted_quantile(order_cn, cost, bcap, n_cn, cap_avail[0], q_cn)
-            marginal_world = _weighted_quantile(order_all, cost_usd, bcap, n_assets, cap_avail[0] + cap_avail[1],
-                                                q_world)
+            p90_cn, marginal_cn = _two_quantiles(order_cn, n_cn, cost, 1.0, order_row, 0, cost,
+                                                 opcap, cap_op[0], k_anchor_q, bcap, cap_avail[0], q_cn)
+            p90_world, marginal_world = _two_quantiles(order_cn, n_cn, cost, to_usd, order_row, n_row, cost,
+                                                       opcap, cap_op[0] + cap_op[1], k_anchor_q,
+                                                       bcap, cap_avail[0] + cap_avail[1], q_world)
             # China: rationing cuts exports first, then domestic use
             avail_cn = stock_cn + prod[0] + sec_cn
             if exports > 0.0 and exports > avail_cn:

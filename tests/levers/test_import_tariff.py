@@ -1,0 +1,70 @@
+"""import_tariff: a tariff abroad on Chinese aluminium. A tariff on every exporter ('*', e.g. Section 232)
+and a China-specific one ('CN', e.g. Section 301) are separate components that add up; the engine uses
+the export-weighted sum over China's destinations (trade.cn_export_share.*)."""
+
+import numpy as np
+import pytest
+
+from alusim.engine.simulate import prepare
+from alusim.errors import InputError
+from tests.conftest import QUIET, scenario
+from tests.levers.helpers import assert_isolated, differing, inputs_of, monthly, run
+
+GENERAL = {"type": "import_tariff", "importer": "US", "exporter": "*", "rate": 0.5, "start": "2025-06"}
+CHINA = {"type": "import_tariff", "importer": "US", "exporter": "CN", "rate": 0.6, "start": "2025-03",
+         "end": "2025-12"}
+
+
+def test_general_and_china_specific_tariffs_stack(dataset):
+    us = dataset.param("trade.cn_export_share.US")
+    base = inputs_of(dataset)
+    # in force in January 2025 (trade.csv): Section 232 10% on everyone, Section 301 25% on China
+    assert np.all(base.foreign_tariff == pytest.approx(us * (0.10 + 0.25)))
+    general = inputs_of(dataset, [GENERAL])
+    assert np.all(general.foreign_tariff[0, 5:] == pytest.approx(us * (0.50 + 0.25)))
+    china = inputs_of(dataset, [CHINA])
+    assert np.all(china.foreign_tariff[0, 2:12] == pytest.approx(us * (0.10 + 0.60)))
+    assert np.all(china.foreign_tariff[0, 12:] == pytest.approx(us * (0.10 + 0.25)))   # back to trade.csv
+    both = inputs_of(dataset, [GENERAL, CHINA])
+    assert np.all(both.foreign_tariff[0, 2:5] == pytest.approx(us * (0.10 + 0.60)))
+    assert np.all(both.foreign_tariff[0, 5:12] == pytest.approx(us * (0.50 + 0.60)))
+    assert np.all(both.foreign_tariff[0, 12:] == pytest.approx(us * (0.50 + 0.25)))
+    later = inputs_of(dataset, [CHINA, {**CHINA, "rate": 1.45, "start": "2025-05", "end": None}])
+    assert np.all(later.foreign_tariff[0, 4:] == pytest.approx(us * (0.10 + 1.45)))   # the later event wins
+
+
+def test_tariff_at_the_rates_in_force_changes_nothing(dataset):
+    events = [{**GENERAL, "rate": 0.10, "start": "2025-01"}, {**CHINA, "rate": 0.25}]
+    assert differing(inputs_of(dataset, events), inputs_of(dataset)) == set()
+
+
+def test_absent_tariff_leaves_inputs_bit_identical(dataset):
+    assert_isolated(dataset, GENERAL)
+    assert_isolated(dataset, CHINA)
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"exporter": "RU"}, "exporter", "change no flow"),
+    ({"importer": "CN"}, "importer", "China's own import tariffs are not modelled"),
+    ({"importer": "XX"}, "importer", "no export share for 'XX'"),
+])
+def test_tariffs_alusim_cannot_model_are_refused(dataset, change, field, message):
+    events = [{"type": "demand_shock", "region": "CN", "pct": 0.01, "start": "2025-01"}, {**CHINA, **change}]
+    with pytest.raises(InputError, match=rf"^events\.1\.{field}: .*{message}"):
+        prepare(scenario(end="2026-12", assumptions=QUIET, events=events), dataset)
+
+
+@pytest.mark.xfail(strict=True, raises=InputError, reason=(
+    "BUG: `importer: other` (the dataset's trade.cn_export_share.other, 90% of China's exports) is refused: "
+    "levers/trade_policy.py upper-cases the importer to OTHER but looks it up among the parameter keys "
+    "as spelt (US, other). Seeds 000/002 and policies/cbam.yaml carry their 'other' duties on the US "
+    "component meanwhile."))
+def test_tariff_on_the_other_destinations(dataset):
+    inputs = inputs_of(dataset, [{**CHINA, "importer": "other", "rate": 0.05}])
+    assert inputs.foreign_tariff[0, 2] > inputs_of(dataset).foreign_tariff[0, 2]
+
+
+def test_tariff_cuts_china_net_exports(dataset):
+    base, tariff = run(dataset), run(dataset, [{**CHINA, "end": None}])
+    diff = monthly(tariff, "net_exports_kt", "CN") - monthly(base, "net_exports_kt", "CN")
+    assert np.all(diff[:2] == 0) and np.all(diff[2:] < 0)
