@@ -21,6 +21,7 @@ EXPECTED = {
     "captive_coal_units", "captive_coal_summary", "plants_mpp", "refineries_mpp", "smelter_capacity_history",
     "smelter_registry", "population", "gdp", "grid_co2", "world_indicators", "usgs_production",
     "elasticities_al", "trade_regional", "emission_factors_messageix",
+    "smelters_located", "capacity_crosscheck",
 }
 
 
@@ -112,3 +113,17 @@ def test_default_cache_dir(monkeypatch, tmp_path: Path) -> None:
     assert default_cache_dir() == tmp_path / "extended"
     monkeypatch.delenv("ALUSIM_CACHE")
     assert default_cache_dir() == Path("~/.cache/alusim").expanduser() / "extended"
+
+
+@pytest.mark.raw
+def test_joins_locate_most_smelters_and_cross_check_capacity(raw_dir):
+    from alusim.raw.join import capacity_crosscheck, locate_smelters
+
+    located = locate_smelters(raw_dir)
+    assert len(located) >= 100                      # of 173 embedded assets
+    assert located["lat"].between(-90, 90).all() and located["lon"].between(-180, 180).all()
+    check = capacity_crosscheck(raw_dir).set_index("country")
+    assert check.loc["CN", "mpp_kt"] == pytest.approx(42_411, rel=1e-3)
+    # the embedded compilation agrees with MPP within 10% for the big non-Chinese producers
+    for country in ("RU", "IN", "CA", "NO", "AU"):
+        assert abs(check.loc[country, "alusim_vs_mpp_pct"]) < 10, country

@@ -26,6 +26,7 @@ from alusim.raw import (
     genisim,
     glombo,
     iai,
+    join,
     messageix,
     mpp,
     owid,
@@ -85,6 +86,11 @@ TABLES: tuple[Table, ...] = (
     Table("elasticities_al", glombo.read_elasticities, glombo.FOLDER, glombo.LICENCE),
     Table("trade_regional", messageix.read_trade, messageix.FOLDER, messageix.LICENCE),
     Table("emission_factors_messageix", messageix.read_emission_factors, messageix.FOLDER, messageix.LICENCE),
+    # joins with the embedded dataset
+    Table("smelters_located", join.locate_smelters, f"{registry.FOLDER}, {gem.FOLDER}",
+          f"{registry.LICENCE}; {gem.LICENCE}"),
+    Table("capacity_crosscheck", join.capacity_crosscheck, f"{mpp.FOLDER}, {genisim.FOLDER}, {registry.FOLDER}",
+          f"{mpp.LICENCE}; {genisim.LICENCE}; {registry.LICENCE}"),
 )
 
 
