@@ -81,7 +81,7 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
                     data_dir: Path | None = None) -> pd.DataFrame:
     """Tornado table: one row per parameter with the outcome at its low and high value, sorted by swing."""
     dataset = _dataset(str(data_dir) if data_dir else None)
-    names = set(dataset.parameters["name"])
+    names = dataset.overridable()
     for v in varies:
         if v.name not in names:
             raise InputError(f"unknown parameter {v.name!r}", where="--vary",
@@ -102,7 +102,9 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
     for v in varies:
         low = values[1 + 2 * varies.index(v)]
         high = values[2 + 2 * varies.index(v)]
-        rows.append({"parameter": v.name, "value": dataset.param(v.name), "low": v.low, "high": v.high,
+        current = (dataset.param(v.name) if v.name in set(dataset.parameters["name"])
+                   else dataset.demand_value(v.name.split(".")[1].upper(), v.name.split(".", 2)[2]))
+        rows.append({"parameter": v.name, "value": current, "low": v.low, "high": v.high,
                      "outcome_low": low, "outcome_high": high, "outcome_base": base, "swing": abs(high - low)})
     table = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     table.attrs.update(output=output, region=region, year=year)

@@ -17,6 +17,10 @@ import pandas as pd
 from alusim.errors import InputError
 from alusim.units import convert, is_compatible
 
+#: numeric columns of demand.csv that assumptions may override as demand.<region>.<column>
+DEMAND_COLUMNS = ("consumption_kt", "population_m", "per_capita_kg", "saturation_kg", "growth_pct_per_year",
+                  "price_elasticity", "income_elasticity", "secondary_share")
+
 #: statuses whose capacity counts as built (exists and could run)
 BUILT_STATUSES = ("operating", "curtailed", "idle", "restarting")
 
@@ -63,9 +67,28 @@ class Dataset:
             raise InputError(f"unknown parameter {name!r}", fix="see `alusim data info --parameters` for names")
         return str(hit.iloc[0])
 
+    def overridable(self) -> set[str]:
+        """Every name an assumption may override: parameters, and ``demand.<region>.<column>`` for the
+        numeric columns of the demand table."""
+        names = set(self.parameters["name"])
+        numeric = [c for c in DEMAND_COLUMNS if c in self.demand.columns]
+        names |= {f"demand.{r.lower()}.{c}" for r in self.demand["region"] for c in numeric}
+        return names
+
+    def demand_value(self, region: str, column: str) -> float:
+        """A demand-table value for a region, after scenario overrides (``demand.<region>.<column>``)."""
+        key = f"demand.{region.lower()}.{column}"
+        if key in self.overrides:
+            return float(self.overrides[key])
+        hit = self.demand.loc[self.demand["region"] == region, column]
+        if hit.empty:
+            raise InputError(f"no demand row for region {region!r}", where="demand.csv", fix="add the region")
+        return float(hit.iloc[0])
+
     def with_overrides(self, overrides: Mapping[str, float]) -> Dataset:
-        """A copy whose parameters are overridden by dotted name (scenario ``assumptions``)."""
-        known = set(self.parameters["name"])
+        """A copy whose parameters (or demand-table values) are overridden by dotted name (scenario
+        ``assumptions``)."""
+        known = self.overridable()
         for name in overrides:
             if name not in known:
                 raise InputError(f"unknown parameter {name!r}", where="assumptions",

@@ -166,16 +166,12 @@ def engine_parameters(dataset: Dataset) -> np.ndarray:
     par[K.P_STOCK_FLOOR] = p("market.stock_ratio_floor")
     par[K.P_STOCK_CEILING] = p("market.stock_ratio_ceiling")
     par[K.P_DRAWDOWN_MONTHS] = max(p("market.stock_drawdown_months"), 1.0)
-    par[K.P_PRICE_ELAST_CN] = _demand_row(dataset, "CN")["price_elasticity"]
-    row = dataset.demand[dataset.demand["region"] != "CN"]
-    par[K.P_PRICE_ELAST_ROW] = float(np.average(row["price_elasticity"], weights=row["consumption_kt"]))
+    par[K.P_PRICE_ELAST_CN] = dataset.demand_value("CN", "price_elasticity")
+    others = [r for r in dataset.demand["region"] if r != "CN"]
+    par[K.P_PRICE_ELAST_ROW] = float(np.average([dataset.demand_value(r, "price_elasticity") for r in others],
+                                                weights=[dataset.demand_value(r, "consumption_kt") for r in others]))
     par[K.P_SEMIS_PREMIUM] = p("trade.semis_premium_pct") / 100.0
     return par
-
-
-def _demand_row(dataset: Dataset, region: str) -> pd.Series:
-    hit = dataset.demand[dataset.demand["region"] == region]
-    return hit.iloc[0]
 
 
 def seasonality(dataset: Dataset, market: str) -> np.ndarray:
@@ -220,18 +216,22 @@ def demand_paths(dataset: Dataset, scenario: Scenario) -> tuple[np.ndarray, np.n
     start_year = int(scenario.start[:4])
     years = months // 12 + 2
     rows = []
-    for r in dataset.demand.itertuples():
-        growth = dataset.param_or(f"demand.{r.region.lower()}.growth_pct_per_year", r.growth_pct_per_year) / 100.0
-        pop_growth = dataset.param_or(f"demand.{r.region.lower()}.population_growth_pct_per_year", 0.0) / 100.0
-        sec_growth = dataset.param_or(f"recycling.{r.region.lower()}.share_gain_pp_per_year", 0.0) / 100.0
-        pc = per_capita_path(r.per_capita_kg, r.saturation_kg, growth, years + (start_year - r.base_year))
-        offset = start_year - r.base_year
+    for region in dataset.demand["region"]:
+        value = lambda column, region=region: dataset.demand_value(region, column)  # noqa: E731
+        base_year = int(dataset.demand.loc[dataset.demand["region"] == region, "base_year"].iloc[0])
+        growth = value("growth_pct_per_year") / 100.0
+        pop_growth = dataset.param_or(f"demand.{region.lower()}.population_growth_pct_per_year", 0.0) / 100.0
+        sec_growth = dataset.param_or(f"recycling.{region.lower()}.share_gain_pp_per_year", 0.0) / 100.0
+        pc0, consumption, population = value("per_capita_kg"), value("consumption_kt"), value("population_m")
+        secondary_share = value("secondary_share")
+        offset = start_year - base_year
+        pc = per_capita_path(pc0, value("saturation_kg"), growth, years + offset)
         for y in range(years):
-            pop = r.population_m * (1 + pop_growth) ** (y + offset)
-            scale = pc[y + offset] / r.per_capita_kg if r.per_capita_kg > 0 else (1 + growth) ** (y + offset)
-            total = r.consumption_kt / max(1.0 - r.secondary_share, 1e-9) * scale * pop / r.population_m
-            share = min(r.secondary_share + sec_growth * (y + offset), 0.9)
-            rows.append((r.region, start_year + y, total, total * share))
+            pop = population * (1 + pop_growth) ** (y + offset)
+            scale = pc[y + offset] / pc0 if pc0 > 0 else (1 + growth) ** (y + offset)
+            total = consumption / max(1.0 - secondary_share, 1e-9) * scale * pop / population
+            share = min(secondary_share + sec_growth * (y + offset), 0.9)
+            rows.append((region, start_year + y, total, total * share))
     annual = pd.DataFrame(rows, columns=["region", "year", "total_kt", "secondary_kt"])
     annual["market"] = np.where(annual["region"] == "CN", "CN", "ROW")
     by_market = annual.groupby(["market", "year"])[["total_kt", "secondary_kt"]].sum()
