@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from alusim.engine.simulate import prepare, simulate
+from alusim.errors import InputError
 from alusim.report import paired_differences
 from alusim.scenario import load_scenario
 
@@ -203,21 +204,15 @@ def test_cbam_trims_exports_from_2026_only(baseline_run, runs):
 
 # --- parameters the seeds wanted to override (documented in the seed headers) ----------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: demand_paths (engine/inputs.py) reads demand.cn.growth_pct_per_year, which parameters.csv does "
-    "not define (so a scenario cannot override it: 'unknown parameter'), while the parameter that exists, "
-    "demand.china.growth_pct_per_year, is read by nothing. Seed 000 uses demand_shock steps instead."))
-def test_china_demand_growth_assumption_moves_demand(dataset):
+def test_china_demand_growth_is_overridden_through_the_demand_table(dataset):
     sc = load_scenario(BASELINE).model_copy(update={"end": "2030-12"})
     _, base = prepare(sc, dataset)
-    _, faster = prepare(sc.model_copy(update={"assumptions": {"demand.china.growth_pct_per_year": 3.0}}), dataset)
+    _, faster = prepare(sc.model_copy(update={"assumptions": {"demand.cn.growth_pct_per_year": 3.0}}), dataset)
     assert faster.demand_base[0, -1, 0] > base.demand_base[0, -1, 0]
+    with pytest.raises(InputError, match="unknown parameter"):
+        prepare(sc.model_copy(update={"assumptions": {"demand.china.growth_pct_per_year": 3.0}}), dataset)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: secondary supply grows by recycling.<region>.share_gain_pp_per_year (engine/inputs.py), which "
-    "parameters.csv does not define; recycling.cn_growth_pct_per_year exists but is read by nothing, so "
-    "no scenario can raise China's recycled supply. Seed 003 uses a small input_price proxy instead."))
 def test_china_recycling_assumption_moves_secondary_supply(dataset):
     sc = load_scenario(BASELINE).model_copy(update={"end": "2030-12"})
     _, base = prepare(sc, dataset)

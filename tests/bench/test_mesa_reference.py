@@ -27,10 +27,16 @@ EVENTS = Scenario.model_validate({
     ],
 })
 DEFAULT = Scenario(name="d", paths=3, end="2026-12")
-#: forced closures (6.5 Mt in Shandong) exercise the national cap's quota and the closed-plant paths
+#: forced closures and a relocation under China's cap: the replacement quota, the quota handed
+#: from a relocated plant to its new site, a scenario-added asset and the closed-plant paths
 CLOSURES = Scenario.model_validate({
     "name": "c", "paths": 3, "end": "2026-12",
-    "events": [{"type": "close_noncompliant", "target": {"province": "Shandong"}, "start": "2025-06"}],
+    "events": [
+        {"type": "capacity_cap", "limit_kt": 45000, "start": "2025-01"},
+        {"type": "relocate", "from": {"province": "Shandong"}, "to_province": "Yunnan", "kt": 1000,
+         "start": "2025-02", "lag_months": 6},
+        {"type": "close_noncompliant", "target": {"province": "Shandong"}, "start": "2025-06"},
+    ],
 })
 
 

@@ -15,22 +15,33 @@ CHINA = {"type": "import_tariff", "importer": "US", "exporter": "CN", "rate": 0.
          "end": "2025-12"}
 
 
+def loss(us, rate):
+    """Netback lost when the US share of exports meets ``rate`` and the rest none: us × (1 − 1/(1+t))."""
+    return us * (1.0 - 1.0 / (1.0 + rate))
+
+
 def test_general_and_china_specific_tariffs_stack(dataset):
     us = dataset.param("trade.cn_export_share.US")
     base = inputs_of(dataset)
     # in force in January 2025 (trade.csv): Section 232 10% on everyone, Section 301 25% on China
-    assert np.all(base.foreign_tariff == pytest.approx(us * (0.10 + 0.25)))
+    assert np.all(base.foreign_tariff == pytest.approx(loss(us, 0.10 + 0.25)))
     general = inputs_of(dataset, [GENERAL])
-    assert np.all(general.foreign_tariff[0, 5:] == pytest.approx(us * (0.50 + 0.25)))
+    assert np.all(general.foreign_tariff[0, 5:] == pytest.approx(loss(us, 0.50 + 0.25)))
     china = inputs_of(dataset, [CHINA])
-    assert np.all(china.foreign_tariff[0, 2:12] == pytest.approx(us * (0.10 + 0.60)))
-    assert np.all(china.foreign_tariff[0, 12:] == pytest.approx(us * (0.10 + 0.25)))   # back to trade.csv
+    assert np.all(china.foreign_tariff[0, 2:12] == pytest.approx(loss(us, 0.10 + 0.60)))
+    assert np.all(china.foreign_tariff[0, 12:] == pytest.approx(loss(us, 0.10 + 0.25)))   # back to trade.csv
     both = inputs_of(dataset, [GENERAL, CHINA])
-    assert np.all(both.foreign_tariff[0, 2:5] == pytest.approx(us * (0.10 + 0.60)))
-    assert np.all(both.foreign_tariff[0, 5:12] == pytest.approx(us * (0.50 + 0.60)))
-    assert np.all(both.foreign_tariff[0, 12:] == pytest.approx(us * (0.50 + 0.25)))
+    assert np.all(both.foreign_tariff[0, 2:5] == pytest.approx(loss(us, 0.10 + 0.60)))
+    assert np.all(both.foreign_tariff[0, 5:12] == pytest.approx(loss(us, 0.50 + 0.60)))
+    assert np.all(both.foreign_tariff[0, 12:] == pytest.approx(loss(us, 0.50 + 0.25)))
     later = inputs_of(dataset, [CHINA, {**CHINA, "rate": 1.45, "start": "2025-05", "end": None}])
-    assert np.all(later.foreign_tariff[0, 4:] == pytest.approx(us * (0.10 + 1.45)))   # the later event wins
+    assert np.all(later.foreign_tariff[0, 4:] == pytest.approx(loss(us, 0.10 + 1.45)))   # the later event wins
+
+
+def test_a_prohibitive_tariff_closes_one_market_not_all(dataset):
+    us = dataset.param("trade.cn_export_share.US")
+    huge = inputs_of(dataset, [{**CHINA, "rate": 5.0, "end": None}])
+    assert huge.foreign_tariff[0, -1] < us              # at most the US share of the netback is lost
 
 
 def test_tariff_at_the_rates_in_force_changes_nothing(dataset):
@@ -54,11 +65,6 @@ def test_tariffs_alusim_cannot_model_are_refused(dataset, change, field, message
         prepare(scenario(end="2026-12", assumptions=QUIET, events=events), dataset)
 
 
-@pytest.mark.xfail(strict=True, raises=InputError, reason=(
-    "BUG: `importer: other` (the dataset's trade.cn_export_share.other, 90% of China's exports) is refused: "
-    "levers/trade_policy.py upper-cases the importer to OTHER but looks it up among the parameter keys "
-    "as spelt (US, other). Seeds 000/002 and policies/cbam.yaml carry their 'other' duties on the US "
-    "component meanwhile."))
 def test_tariff_on_the_other_destinations(dataset):
     inputs = inputs_of(dataset, [{**CHINA, "importer": "other", "rate": 0.05}])
     assert inputs.foreign_tariff[0, 2] > inputs_of(dataset).foreign_tariff[0, 2]

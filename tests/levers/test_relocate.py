@@ -27,9 +27,11 @@ def test_relocation_closes_the_source_and_builds_the_new_plant_after_the_lag(dat
     for name, old in arrays(base).items():
         now = getattr(inputs, name)
         now = now[..., :-1] if now.shape != old.shape else now
-        if name != "force_close":
+        if name not in ("force_close", "quota_transfer"):
             assert same(now, old), name
     assert inputs.force_close[0].sum() == 1
+    # the source hands its quota to the new plant (China's replacement rules)
+    assert inputs.quota_transfer.sum() == 2 and inputs.quota_transfer[src] and inputs.quota_transfer[new]
 
 
 def test_ratio_scales_the_new_plant_and_a_late_move_stays_outside_the_run(dataset):
@@ -68,19 +70,11 @@ def test_relocation_to_hydro_lowers_chinese_co2_intensity_in_a_run(dataset):
     assert np.all(co2[:7] == 0) and co2[-1] < -0.2
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "BUG: relocate with `tariff:` crashes - EngineInputs.tariff0 comes from pandas .to_numpy() and is "
-    "read-only under pandas 3 (engine/inputs.py asset_arrays; levers/new_assets.py apply_relocate). "
-    "When fixed, seeds/003_hydro_relocation.yaml can drop its power_price workaround."))
 def test_relocation_tariff_sets_the_new_plant_tariff(dataset):
     _, inputs = build(dataset, [{**RELOCATE, "tariff": "0.28 CNY/kWh"}])
     assert inputs.tariff0[index(inputs, "reloc_0_yunnan")] == pytest.approx(0.28)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: under the cap, the source closure credits replacement quota that the relocated plant never "
-    "uses (built capacity is restored without consuming it), so other projects get built and China "
-    "exceeds the cap (kernel.py force_close quota credit + levers/new_assets.py apply_relocate)."))
 def test_relocation_under_the_cap_does_not_free_quota(dataset):
     go = {"supply.planned_realisation_prob": 1.0}
     cap = {"type": "capacity_cap", "limit_kt": 45_000, "start": "2025-01"}
@@ -88,10 +82,7 @@ def test_relocation_under_the_cap_does_not_free_quota(dataset):
     assert monthly(moved, "capacity_built_kt", "CN").max() <= 45_000 + 1e-6
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "IMPLAUSIBLE: a kt smaller than the source asset closes the whole asset but builds only kt x ratio, "
-    "so capacity silently disappears (levers/new_assets.py apply_relocate with base.pick_up_to)."))
-def test_partial_relocation_keeps_the_capacity(dataset):
+def test_partial_relocation_moves_whole_plants_and_keeps_the_capacity(dataset):
     partial = {**RELOCATE, "from": {"asset_id": "cn_shandong_hongqiao_binzhou"}, "kt": 2000}
     _, inputs = build(dataset, [partial])
     closed = inputs.capacity_kt[inputs.force_close[0].any(axis=0)].sum()

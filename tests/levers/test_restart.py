@@ -12,11 +12,11 @@ RESTART = {"type": "restart", "target": {"asset_id": "es_alcoa_san_ciprian"}, "s
 NEVER = {"supply.restart_hurdle_pct_of_cost.cn": 1e6, "supply.restart_hurdle_pct_of_cost.row": 1e6}
 
 
-def test_restart_without_end_orders_one_month_and_with_end_a_window(dataset):
+def test_restart_without_end_holds_a_year_and_with_end_a_window(dataset):
     one = inputs_of(dataset, [RESTART])
     a = index(one, "es_alcoa_san_ciprian")
     assert one.init_state[a] == 4                                       # idle
-    assert np.flatnonzero(one.force_restart[0, :, a]).tolist() == [2]
+    assert np.flatnonzero(one.force_restart[0, :, a]).tolist() == list(range(2, 14))   # lag and ramp-up
     window = inputs_of(dataset, [{**RESTART, "end": "2025-08"}])
     assert np.flatnonzero(window.force_restart[0, :, a]).tolist() == [2, 3, 4, 5, 6, 7]
     assert window.force_restart[0].sum() == 6

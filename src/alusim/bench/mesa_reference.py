@@ -89,7 +89,7 @@ class Smelter(mesa.Agent):
 
     def __init__(self, model: MarketModel, index: int, market: Market, *, capacity_kt: float, share: float,
                  state: int, commission_m: int, coal_share: float, co2_t_per_t: float, is_cn: bool,
-                 counts_in_cap: bool, planned_go: bool, restart_lag: int, curtail_threshold: float,
+                 counts_in_cap: bool, quota_transfer: bool, planned_go: bool, restart_lag: int, curtail_threshold: float,
                  cost_power: list[float], cost_fixed: list[float], avail_share: list[float],
                  force_close: list[bool], force_restart: list[bool], build_block: list[bool]):
         super().__init__(model)
@@ -101,6 +101,7 @@ class Smelter(mesa.Agent):
         self.co2_t_per_t = co2_t_per_t
         self.is_cn = is_cn
         self.counts_in_cap = counts_in_cap
+        self.quota_transfer = quota_transfer      # relocation: the quota passes from the closed to the new plant
         self.planned_go = planned_go
         self.restart_lag = restart_lag                  # months from a restart decision to running
         self.curtail_threshold = curtail_threshold      # loss, as a share of cash cost, borne before cutting
@@ -151,7 +152,8 @@ class Smelter(mesa.Agent):
         if self.force_close[m]:
             if self.in_cn_cap and s != PLANNED and s != CONSTRUCTION:
                 model.built_cn -= self.capacity_kt
-                model.quota_credit += self.capacity_kt * model.replacement_ratio
+                if not self.quota_transfer:     # a relocation hands its quota to the new plant
+                    model.quota_credit += self.capacity_kt * model.replacement_ratio
             self.state = CLOSED
             self.share = 0.0
             return
@@ -160,7 +162,9 @@ class Smelter(mesa.Agent):
                     and (s == CONSTRUCTION or self.planned_go)):
                 allowed = True
                 if self.in_cn_cap:
-                    if model.built_cn + self.capacity_kt > model.cap_limit_cn[m] + 1e-9:
+                    if self.quota_transfer:
+                        pass                    # built on the quota of the capacity it replaces
+                    elif model.built_cn + self.capacity_kt > model.cap_limit_cn[m] + 1e-9:
                         # under a cap, new capacity needs replacement quota from closures
                         if model.quota_credit >= self.capacity_kt - 1e-9:
                             model.quota_credit -= self.capacity_kt
@@ -337,6 +341,7 @@ class MarketModel(mesa.Model):
                     state=int(inputs.init_state[a]), commission_m=int(inputs.commission_m[a]),
                     coal_share=float(inputs.coal_share[a]), co2_t_per_t=float(co2[a]),
                     is_cn=bool(inputs.is_cn[a]), counts_in_cap=bool(inputs.counts_in_cap[a]),
+                    quota_transfer=bool(inputs.quota_transfer[a]),
                     planned_go=bool(go[a]), restart_lag=int(lags[a]), curtail_threshold=float(thresholds[a]),
                     cost_power=cp[a], cost_fixed=cf[a], avail_share=avail[a], force_close=fclose[a],
                     force_restart=frestart[a], build_block=block[a])

@@ -41,6 +41,8 @@ class EngineInputs:
     power_co2_t_mwh: np.ndarray              # (A,) t CO2 per MWh of the asset's power
     is_cn: np.ndarray                        # (A,) bool
     counts_in_cap: np.ndarray                # (A,) bool, capacity counted by China's cap
+    quota_transfer: np.ndarray               # (A,) bool, relocation: the source's closure hands its quota
+                                             # to the new plant (no free quota, no cap check for the new plant)
     demand_base: np.ndarray                  # (V, M, 2) kt/month total metal demand before price response
     secondary_kt: np.ndarray                 # (M, 2) kt/month recycled supply
     season_days: np.ndarray                  # (M, 2) stock days that seasonal demand alone builds or draws
@@ -107,13 +109,15 @@ def asset_arrays(dataset: Dataset, start: str) -> dict[str, np.ndarray]:
         [dataset.param("cost.coal_pass_through.captive_coal"), dataset.param("cost.coal_pass_through.grid"),
          0.5 * dataset.param("cost.coal_pass_through.grid")], 0.0)
     power_ef = np.array([_power_factor(dataset, r) for r in table.itertuples()])
-    return dict(
+    arrays = dict(
         market=np.where(is_cn, 0, 1).astype(np.int64), capacity_kt=cap, init_share=np.clip(init_share, 0, 1),
         init_state=init_state, commission_m=commission,
         power_ac_kwh_t=costs["power_ac_kwh_t"].to_numpy(float), tariff0=costs["tariff_per_kwh"].to_numpy(float),
         coal_share=coal_share.astype(float), other_cost=costs["other_cost"].to_numpy(float),
         direct_co2=direct_co2_t_per_t(dataset), power_co2_t_mwh=power_ef, is_cn=is_cn,
-        counts_in_cap=is_cn.copy())
+        counts_in_cap=is_cn.copy(), quota_transfer=np.zeros(len(table), dtype=np.bool_))
+    # own, writable, contiguous copies: levers edit them, and pandas may hand out read-only views
+    return {name: np.array(value, copy=True, order="C") for name, value in arrays.items()}
 
 
 def _power_factor(dataset: Dataset, row) -> float:
@@ -221,7 +225,9 @@ def demand_paths(dataset: Dataset, scenario: Scenario) -> tuple[np.ndarray, np.n
         base_year = int(dataset.demand.loc[dataset.demand["region"] == region, "base_year"].iloc[0])
         growth = value("growth_pct_per_year") / 100.0
         pop_growth = dataset.param_or(f"demand.{region.lower()}.population_growth_pct_per_year", 0.0) / 100.0
-        sec_growth = dataset.param_or(f"recycling.{region.lower()}.share_gain_pp_per_year", 0.0) / 100.0
+        # recycled output grows at its own rate (China: 12.7 Mt in 2024 toward >15 Mt by 2027, Action Plan)
+        sec_growth = dataset.param("recycling.cn_growth_pct_per_year" if region == "CN"
+                                   else "recycling.row_growth_pct_per_year") / 100.0
         pc0, consumption, population = value("per_capita_kg"), value("consumption_kt"), value("population_m")
         secondary_share = value("secondary_share")
         offset = start_year - base_year
@@ -230,8 +236,9 @@ def demand_paths(dataset: Dataset, scenario: Scenario) -> tuple[np.ndarray, np.n
             pop = population * (1 + pop_growth) ** (y + offset)
             scale = pc[y + offset] / pc0 if pc0 > 0 else (1 + growth) ** (y + offset)
             total = consumption / max(1.0 - secondary_share, 1e-9) * scale * pop / population
-            share = min(secondary_share + sec_growth * (y + offset), 0.9)
-            rows.append((region, start_year + y, total, total * share))
+            base_total = consumption / max(1.0 - secondary_share, 1e-9)
+            secondary = base_total * secondary_share * (1.0 + sec_growth) ** (y + offset)
+            rows.append((region, start_year + y, total, min(secondary, 0.9 * total)))
     annual = pd.DataFrame(rows, columns=["region", "year", "total_kt", "secondary_kt"])
     annual["market"] = np.where(annual["region"] == "CN", "CN", "ROW")
     by_market = annual.groupby(["market", "year"])[["total_kt", "secondary_kt"]].sum()
@@ -283,6 +290,14 @@ def export_destinations(dataset: Dataset) -> dict[str, float]:
     return shares or {"other": 1.0}
 
 
+def netback_loss(shares: dict[str, float], tariffs: dict[str, object]):
+    """Share of the duty-free export netback lost to foreign tariffs: 1 − Σ share_d / (1 + t_d) over
+    destinations (scalars or arrays). An importer's tariff t leaves the exporter 1/(1+t) of the price."""
+    total = sum(shares.values())
+    kept = sum(share / (1.0 + np.asarray(tariffs[d], dtype=float)) for d, share in shares.items()) / total
+    return 1.0 - kept
+
+
 def trade_paths(dataset: Dataset, start: str, months: int) -> dict[str, np.ndarray]:
     """Trade policy in force at the start, as flat (1, M) series: the export-weighted tax and rebate
     of primary and semis, and the export-weighted foreign tariff on Chinese metal."""
@@ -293,7 +308,7 @@ def trade_paths(dataset: Dataset, start: str, months: int) -> dict[str, np.ndarr
                 + (1 - w) * china_export_rate(dataset, measure, "semis", start))
 
     shares = export_destinations(dataset)
-    tariff = sum(s * destination_tariff(dataset, d, start) for d, s in shares.items()) / sum(shares.values())
+    tariff = netback_loss(shares, {d: destination_tariff(dataset, d, start) for d in shares})
     return dict(export_tax=np.full((1, months), effective("export_tax")),
                 export_rebate=np.full((1, months), effective("export_rebate")),
                 foreign_tariff=np.full((1, months), tariff))

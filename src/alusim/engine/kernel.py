@@ -119,6 +119,7 @@ def _two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1
 def simulate_kernel(
     # static asset data (A,)
     market, capacity_kt, init_share, init_state, commission_m, coal_share, co2_t_per_t, is_cn, counts_in_cap,
+    quota_transfer,
     # time series (V, M, 2) or (V, M), indexed by the path's event variant
     demand_base, secondary_kt, season_days, export_tax, export_rebate, foreign_tariff, cap_limit_cn,
     # event arrays (V, M, A) and per-path variant (P,)
@@ -236,7 +237,8 @@ def simulate_kernel(
                 if force_close[v, m, a]:
                     if is_cn[a] and counts_in_cap[a] and s != PLANNED and s != CONSTRUCTION:
                         built_cn -= capacity_kt[a]
-                        quota_credit += capacity_kt[a] * k_replacement_ratio
+                        if not quota_transfer[a]:     # a relocation hands its quota to the new plant
+                            quota_credit += capacity_kt[a] * k_replacement_ratio
                     state[a] = CLOSED
                     share[a] = 0.0
                     opcap[a] = 0.0
@@ -246,7 +248,9 @@ def simulate_kernel(
                             and (s == CONSTRUCTION or planned_go[p, a])):
                         allowed = True
                         if is_cn[a] and counts_in_cap[a]:
-                            if built_cn + capacity_kt[a] > cap_limit_cn[v, m] + 1e-9:
+                            if quota_transfer[a]:
+                                pass                  # built on the quota of the capacity it replaces
+                            elif built_cn + capacity_kt[a] > cap_limit_cn[v, m] + 1e-9:
                                 # under a cap, new capacity needs replacement quota from closures
                                 if quota_credit >= capacity_kt[a] - 1e-9:
                                     quota_credit -= capacity_kt[a]

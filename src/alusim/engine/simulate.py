@@ -54,7 +54,7 @@ def run_kernel(inputs: EngineInputs, drivers: Drivers, paths: slice | None = Non
     state_end = np.zeros((n, inputs.n_assets), dtype=np.int64)
     K.simulate_kernel(
         inputs.market, inputs.capacity_kt, inputs.init_share, inputs.init_state, inputs.commission_m,
-        inputs.coal_share, co2_intensity(inputs), inputs.is_cn, inputs.counts_in_cap,
+        inputs.coal_share, co2_intensity(inputs), inputs.is_cn, inputs.counts_in_cap, inputs.quota_transfer,
         inputs.demand_base, inputs.secondary_kt, inputs.season_days, inputs.export_tax, inputs.export_rebate, inputs.foreign_tariff,
         inputs.cap_limit_cn, *cost_terms(inputs),
         inputs.avail_share, inputs.force_close, inputs.force_restart, inputs.build_block, drivers.path_variant[sl],

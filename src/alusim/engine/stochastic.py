@@ -8,6 +8,7 @@ a coal-price index and an exchange-rate path. One seed gives identical draws on 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,7 +49,10 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     """All random inputs for ``paths`` paths of ``inputs.months`` months."""
     p = dataset.param
     months = inputs.months
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+    # independent streams: market-wide shocks, each plant (keyed by its id) and each probabilistic
+    # event (keyed by its position), so that two scenarios that differ by a plant or an event still
+    # share every other draw — paired comparisons stay paired
+    rng = _stream(seed, 0)
     # prices: correlated monthly shocks
     vol_lme = p("price.lme.vol_pct_per_month") / 100.0
     vol_shfe = p("price.shfe.vol_pct_per_month") / 100.0
@@ -87,8 +91,10 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     fx_vol = p("fx.cny_per_usd_vol_pct_per_year") / 100.0 / np.sqrt(12.0)
     fx = p("fx.cny_per_usd") * np.exp(np.cumsum(
         np.concatenate([np.zeros((paths, 1)), fx_vol * rng.standard_normal((paths, months - 1))], axis=1), axis=1))
-    planned_go = rng.random((paths, inputs.n_assets)) < p("supply.planned_realisation_prob")
-    variant = _path_variants(rng, paths, inputs.variant_prob)
+    per_asset = np.stack([_stream(seed, 1, zlib.crc32(str(a).encode())).random((3, paths))
+                          for a in inputs.assets["asset_id"]], axis=-1)          # (3, P, A)
+    planned_go = per_asset[0] < p("supply.planned_realisation_prob")
+    variant = _path_variants(seed, paths, inputs.variant_prob, inputs.variant_events)
     # scenario multipliers (input_price events), per the path's variant: alumina 0, coal 1, anode 2
     mult = inputs.input_mult[variant]
     alumina *= mult[:, :, 0, :]
@@ -105,20 +111,24 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     # months of assured power in Yunnan, domain-facts b4): uniform within ±50% of the mean
     lag = p("supply.restart_lag_months")
     spread = p("supply.restart_lag_spread")
-    restart_lag = np.maximum(1, np.rint(lag * rng.uniform(1 - spread, 1 + spread, (paths, inputs.n_assets))))
+    restart_lag = np.maximum(1, np.rint(lag * (1 - spread + 2 * spread * per_asset[1])))
     restart_lag = restart_lag.astype(np.int64)
     # plants bear different losses before they cut (power contracts, local support, restart costs):
     # thresholds uniform within ±spread of the dataset's mean, so industry supply responds smoothly
     mean_threshold = 1.0 - p("supply.curtail_threshold_pct_of_cost") / 100.0
     t_spread = p("supply.curtail_threshold_spread")
-    curtail_threshold = mean_threshold * rng.uniform(1 - t_spread, 1 + t_spread, (paths, inputs.n_assets))
+    curtail_threshold = mean_threshold * (1 - t_spread + 2 * t_spread * per_asset[2])
     return Drivers(restart_lag=restart_lag, curtail_threshold=curtail_threshold, alumina_px=alumina, anode_px=anode, coal_idx=coal, fx=fx, eps_price=eps, demand_noise=noise,
                    planned_go=planned_go, alumina_fwd_delta=fwd_delta, path_variant=variant)
 
 
-def _path_variants(rng: np.random.Generator, paths: int, probs: list[float]) -> np.ndarray:
+def _stream(seed: int, *key: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+def _path_variants(seed: int, paths: int, probs: list[float], events: list[int]) -> np.ndarray:
     """Each path draws which probabilistic events happen; variant = bit pattern of those events."""
     if not probs:
         return np.zeros(paths, dtype=np.int64)
-    draws = rng.random((paths, len(probs))) < np.asarray(probs)[None, :]
+    draws = np.stack([_stream(seed, 2, e).random(paths) < q for e, q in zip(events, probs, strict=True)], axis=1)
     return (draws * (1 << np.arange(len(probs)))[None, :]).sum(axis=1).astype(np.int64)

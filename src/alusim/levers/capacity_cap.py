@@ -1,6 +1,9 @@
 """China's national capacity ceiling (45 Mt, set in 2017–18 and reaffirmed in the 2025–2027 Action Plan,
 domain-facts.md b5 [R53][R56][R68]): new capacity starts only while built capacity stays under the
-limit, or against quota freed by closures at the replacement ratio (1:1 for the 2015–18 swaps [R90])."""
+limit, or against quota freed by closures at the replacement ratio (1:1 for the 2015–18 swaps [R90]).
+
+The replacement ratio is one number for the whole run (the last cap event's), whatever the event's
+dates or probability; the limit itself follows the event's window and variants."""
 
 from __future__ import annotations
 

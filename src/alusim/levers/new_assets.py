@@ -99,13 +99,22 @@ def apply_commission(ctx: LeverContext, index: int, event: Commission) -> None:
 
 
 def apply_relocate(ctx: LeverContext, index: int, event: Relocate) -> None:
+    """Close whole source plants (largest first) until ``kt`` is reached, and build the destination
+    plant with the capacity actually closed × ``ratio``, ``lag_months`` after the start; the closed
+    plants' quota moves to the new plant (China's replacement rules), so the cap is neither breached
+    nor loosened."""
     if ctx.variant_bit.get(index) is not None:
         raise InputError(f"events.{index}.probability: relocation cannot be probabilistic yet",
                          fix="drop probability from the relocate event")
     source = ctx.select(event.from_, index, states=BUILT_STATES)
-    source &= ctx.inputs.assets["asset_id"].str.startswith("reloc_").to_numpy() == False  # noqa: E712
+    source &= ~ctx.inputs.assets["asset_id"].str.startswith("reloc_").to_numpy()
     chosen = pick_up_to(source, ctx.inputs.capacity_kt, event.kt)
     new = _asset_index(ctx, relocation_asset_id(index, event), index, "to_province")
+    moved = float(ctx.inputs.capacity_kt[chosen].sum())
+    ctx.inputs.capacity_kt[new] = moved * event.ratio
+    ctx.inputs.assets.loc[new, "capacity_kt"] = moved * event.ratio
+    ctx.inputs.quota_transfer[chosen] = True
+    ctx.inputs.quota_transfer[new] = True
     move = ctx.start_month(event) + event.lag_months
     ctx.inputs.commission_m[new] = move
     if move < ctx.inputs.months:
@@ -118,7 +127,6 @@ def apply_relocate(ctx: LeverContext, index: int, event: Relocate) -> None:
         fx = ctx.dataset.param("fx.cny_per_usd")
         per_kwh_cny = value if unit == "CNY/kWh" else value / 1000.0 * fx
         ctx.inputs.tariff0[new] = per_kwh_cny if ctx.inputs.is_cn[new] else per_kwh_cny / fx
-    moved = ctx.inputs.capacity_kt[chosen].sum()
-    ctx.note(index, f"moves {ctx.describe_assets(chosen)} → {ctx.inputs.capacity_kt[new]:,.0f} kt/yr in "
-                    f"{event.to_province or event.to_region} ({event.power_source}) at month {move}; "
-                    f"closed {moved:,.0f} kt")
+    asked = f" (asked {event.kt:,.0f} kt; whole plants move)" if abs(moved - event.kt) > 1e-6 else ""
+    ctx.note(index, f"moves {ctx.describe_assets(chosen)} → {moved * event.ratio:,.0f} kt/yr in "
+                    f"{event.to_province or event.to_region} ({event.power_source}) at month {move}{asked}")

@@ -15,7 +15,9 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     mask = ctx.select(event.target, index, states=IDLE_OR_CURTAILED)
     spare = ctx.inputs.capacity_kt * (1.0 - ctx.inputs.init_share)
     chosen = pick_up_to(mask, spare, event.kt)
-    window = ctx.window(event) if event.end is not None else slice(ctx.start_month(event), ctx.start_month(event) + 1)
+    # without an end, the order holds for a year: long enough for the restart lag and the ramp-up
+    start = ctx.start_month(event)
+    window = ctx.window(event) if event.end is not None else slice(start, min(start + 12, ctx.inputs.months))
     for v in ctx.variants(index):
         ctx.inputs.force_restart[v, window, chosen] = True
     ctx.note(index, f"restarts {np.count_nonzero(chosen)} assets with {spare[chosen].sum():,.0f} kt/yr idle "

@@ -7,7 +7,8 @@
   25% from 12 Mar 2025, 50% from 4 Jun 2025 [R74][R75][R76]; anti-dumping and countervailing duties,
   seed 000) cuts the netback of the share of China's exports that goes there. A tariff on every
   exporter (``exporter: '*'``, e.g. Section 232) and a China-specific one (``exporter: CN``, e.g.
-  Section 301) are kept apart and add up.
+  Section 301) are kept apart and add up. A destination with tariff t returns 1/(1+t) of the duty-free
+  netback, so a 145% tariff all but closes that market while the others stay open.
 
 Only China's side of trade is modelled (two markets, CN and ROW); tariffs between other countries
 change no flow in alusim and are refused with a clear message.
@@ -50,15 +51,16 @@ def apply_import_tariff(ctx: LeverContext, index: int, event) -> None:
         raise InputError(f"events.{index}.exporter: tariffs on {event.exporter!r} exports change no flow in "
                          "alusim (only China's exports are traded between its two markets)",
                          fix="use exporter: CN or exporter: '*'")
-    importer = event.importer.upper()
     shares = ctx.export_shares()
-    if importer == "CN":
+    by_upper = {k.upper(): k for k in shares}
+    importer = by_upper.get(event.importer.upper(), event.importer.upper())
+    if importer.upper() == "CN":
         raise InputError(f"events.{index}.importer: China's own import tariffs are not modelled",
                          fix="model a tariff on China's exports abroad (importer: US, EU …)")
     if importer not in shares:
         known = ", ".join(sorted(shares))
         raise InputError(f"events.{index}.importer: no export share for {importer!r} in trade.cn_export_share.*",
-                         fix=f"use one of {known}, or add trade.cn_export_share.{importer} to the assumptions")
+                         fix=f"use one of {known} (add a destination as a row of parameters.csv with its source)")
     tariffs = ctx.destination_tariffs()
     who = "CN" if event.exporter.upper() == "CN" else "*"
     window = ctx.window(event)
@@ -77,8 +79,9 @@ def finalise(ctx: LeverContext) -> None:
         ctx.inputs.export_rebate[:] = (w * ctx.rates[("export_rebate", "primary")]
                                        + (1 - w) * ctx.rates[("export_rebate", "semis")])
     if ctx.tariffs is not None:
+        from alusim.engine.inputs import netback_loss
+
         shares = ctx.export_shares()
-        total = sum(shares.values())
-        ctx.inputs.foreign_tariff[:] = sum(shares[d] * (ctx.tariffs[(d, "*")] + ctx.tariffs[(d, "CN")])
-                                           for d in shares) / total
+        ctx.inputs.foreign_tariff[:] = netback_loss(shares, {d: ctx.tariffs[(d, "*")] + ctx.tariffs[(d, "CN")]
+                                                             for d in shares})
     np.clip(ctx.inputs.foreign_tariff, 0.0, 0.999, out=ctx.inputs.foreign_tariff)
