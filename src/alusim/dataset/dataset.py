@@ -118,29 +118,8 @@ class Dataset:
 
     # -- selection ---------------------------------------------------------------------------
     def select(self, **target: object) -> np.ndarray:
-        """Boolean mask over :attr:`smelters` for a target (asset_id, owner, province, region, country,
-        power_source, compliant). String matches ignore case; ``owner`` also matches ``parent``; a list
-        matches any of its items."""
-        table = self.smelters
-        mask = np.ones(len(table), dtype=bool)
-        for key, wanted in target.items():
-            if wanted is None:
-                continue
-            values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
-            if key == "compliant":
-                mask &= table["compliant"].to_numpy() == bool(values[0])
-                continue
-            columns = {"owner": ("owner", "parent"), "asset_id": ("asset_id",), "asset": ("asset_id",)}.get(
-                key, (key,))
-            if any(c not in table.columns for c in columns):
-                raise InputError(f"unknown target field {key!r}",
-                                 fix="use asset_id, owner, province, region, country, power_source or compliant")
-            lowered = {str(v).strip().lower() for v in values}
-            hit = np.zeros(len(table), dtype=bool)
-            for column in columns:
-                hit |= table[column].fillna("").astype(str).str.strip().str.lower().isin(lowered).to_numpy()
-            mask &= hit
-        return mask
+        """Boolean mask over :attr:`smelters` for a target (see :func:`target_mask`)."""
+        return target_mask(self.smelters, **target)
 
     # -- statistics --------------------------------------------------------------------------
     @property
@@ -197,6 +176,30 @@ class DatasetStatistics:
         both = pd.concat(frames, ignore_index=True)
         return (both.groupby(["source", "table"]).size().rename("rows").reset_index()
                 .sort_values("rows", ascending=False, kind="stable"))
+
+
+def target_mask(table: pd.DataFrame, **target: object) -> np.ndarray:
+    """Boolean mask over an asset table for a target: asset_id, owner, province, region, country,
+    power_source, compliant. String matches ignore case; ``owner`` also matches ``parent``; a list
+    matches any of its items; every given field must match."""
+    mask = np.ones(len(table), dtype=bool)
+    for key, wanted in target.items():
+        if wanted is None:
+            continue
+        values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
+        if key == "compliant":
+            mask &= table["compliant"].to_numpy() == bool(values[0])
+            continue
+        columns = {"owner": ("owner", "parent"), "asset": ("asset_id",)}.get(key, (key,))
+        if any(c not in table.columns for c in columns):
+            raise InputError(f"unknown target field {key!r}",
+                             fix="use asset_id, owner, province, region, country, power_source or compliant")
+        lowered = {str(v).strip().lower() for v in values}
+        hit = np.zeros(len(table), dtype=bool)
+        for column in columns:
+            hit |= table[column].fillna("").astype(str).str.strip().str.lower().isin(lowered).to_numpy()
+        mask &= hit
+    return mask
 
 
 def load_dataset(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alusim.dataset import Dataset
+from alusim.dataset.dataset import target_mask
 from alusim.engine.inputs import EngineInputs
 from alusim.errors import InputError
 from alusim.scenario.model import Scenario, Target, month_index
@@ -85,7 +86,7 @@ class LeverContext:
         """Mask over the run's assets for a target; an event whose target selects nothing is an error."""
         table = self.inputs.assets
         try:
-            mask = _mask(table, target.as_dict())
+            mask = target_mask(table, **target.as_dict())
         except InputError as exc:
             raise InputError(f"events.{index}.target: {exc}", fix=exc.fix) from None
         if states is not None:
@@ -105,22 +106,6 @@ class LeverContext:
         ids = self.inputs.assets.loc[mask, "asset_id"].tolist()
         shown = ", ".join(ids[:6]) + (f" … (+{len(ids) - 6})" if len(ids) > 6 else "")
         return f"{int(mask.sum())} assets, {cap[mask].sum():,.0f} kt/yr: {shown}"
-
-
-def _mask(table, target: dict) -> np.ndarray:
-    mask = np.ones(len(table), dtype=bool)
-    for key, wanted in target.items():
-        values = wanted if isinstance(wanted, list | tuple) else [wanted]
-        if key == "compliant":
-            mask &= table["compliant"].to_numpy() == bool(values[0])
-            continue
-        columns = ("owner", "parent") if key == "owner" else (key,)
-        lowered = {str(v).strip().lower() for v in values}
-        hit = np.zeros(len(table), dtype=bool)
-        for column in columns:
-            hit |= table[column].fillna("").astype(str).str.strip().str.lower().isin(lowered).to_numpy()
-        mask &= hit
-    return mask
 
 
 def pick_up_to(mask: np.ndarray, capacity: np.ndarray, kt: float | None, order: np.ndarray | None = None) -> np.ndarray:
