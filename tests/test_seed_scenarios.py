@@ -137,7 +137,8 @@ def test_003_hydro_relocation_lowers_china_co2_intensity_and_net_exports(baselin
 
 
 def test_003_relocated_plant_runs_at_the_article_tariff(dataset):
-    _, inputs = prepare(load_scenario(SCENARIOS / "seeds" / "003_hydro_relocation.yaml"), dataset)
+    sc = load_scenario(SCENARIOS / "seeds" / "003_hydro_relocation.yaml").model_copy(update={"end": "2026-12"})
+    _, inputs = prepare(sc, dataset)
     ids = inputs.assets["asset_id"].to_numpy()
     new = int(np.flatnonzero(ids == "reloc_9_yunnan")[0])
     source = int(np.flatnonzero(ids == "cn_shandong_xinfa_chiping")[0])
@@ -151,15 +152,15 @@ def test_003_relocated_plant_runs_at_the_article_tariff(dataset):
 
 
 def test_003_recycling_networks_grow_china_recycled_supply(dataset):
-    sc = load_scenario(SCENARIOS / "seeds" / "003_hydro_relocation.yaml")
+    sc = short(SCENARIOS / "seeds" / "003_hydro_relocation.yaml")
     assert sc.assumptions == {"recycling.cn_growth_pct_per_year": 6.5}
     assert not any(e.type == "input_price" for e in sc.events)
     _, seed = prepare(sc, dataset)
-    _, base = prepare(load_scenario(BASELINE), dataset)
+    _, base = prepare(short(BASELINE), dataset)
     year = lambda inputs, y: inputs.secondary_kt[12 * (y - 2025):12 * (y - 2024), 0].sum()  # noqa: E731
     assert year(seed, 2027) > 15_000 and year(seed, 2027) > year(base, 2027) + 400        # Action Plan: > 15 Mt
-    jan_2035 = 120                                             # the 2035 point of the path: 11 years after 2024
-    assert seed.secondary_kt[jan_2035, 0] == pytest.approx(base.secondary_kt[jan_2035, 0] * (1.065 / 1.055) ** 11)
+    jan_2028 = 36                                              # the 2028 point of the path: 4 years after 2024
+    assert seed.secondary_kt[jan_2028, 0] == pytest.approx(base.secondary_kt[jan_2028, 0] * (1.065 / 1.055) ** 4)
     np.testing.assert_array_equal(seed.secondary_kt[:, 1], base.secondary_kt[:, 1])     # rest of world as before
 
 
@@ -170,11 +171,11 @@ def test_003_recycling_networks_grow_china_recycled_supply(dataset):
 ])
 def test_duties_sit_on_their_destinations(dataset, stem, rates):
     """AD/CVD duties on the US and on other destinations, CBAM on other: each on its own destination,
-    the netback kept by each as 1/(1+t) (in force at the end of the run)."""
+    the netback kept by each as 1/(1+t) (all in force by December 2026)."""
     from alusim.engine.inputs import export_destinations, netback_loss
 
     path = next(p for p in FILES if p.stem == stem)
-    _, inputs = prepare(load_scenario(path), dataset)
+    _, inputs = prepare(load_scenario(path).model_copy(update={"end": "2026-12"}), dataset)
     shares = export_destinations(dataset)
     assert set(shares) == {"US", "other"}
     assert inputs.foreign_tariff[0, -1] == pytest.approx(netback_loss(shares, rates))

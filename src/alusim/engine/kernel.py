@@ -125,7 +125,7 @@ def simulate_kernel(
     # event arrays (V, M, A) and per-path variant (P,)
     # cost terms (V, M, A): power cost that follows coal, and everything else but alumina and anode
     cost_power, cost_fixed,
-    avail_share, force_close, force_restart, build_block, path_variant,
+    avail_share, force_close, force_restart, build_block, flags_any, path_variant,
     # stochastic paths (P, M, ...) and initial conditions
     alumina_px, anode_px, alumina_fwd_delta, coal_idx, fx, eps_price, demand_noise, planned_go, restart_lag, curtail_threshold,
     price0, stock0, exports0, arb0, par,
@@ -220,6 +220,7 @@ def simulate_kernel(
             common0 = k_alumina_q * alumina_px[p, m, 0] + k_anode_q * anode_px[p, m, 0]
             common1 = k_alumina_q * alumina_px[p, m, 1] + k_anode_q * anode_px[p, m, 1]
             to_usd = 1.0 / ((1.0 + vat) * fx_m)
+            flagged = flags_any[v, m]      # any forced closure, restart or block this month?
             fwd0 = alumina_fwd_delta[p, m, 0]
             fwd1 = alumina_fwd_delta[p, m, 1]
             for a in range(n_assets):
@@ -234,7 +235,7 @@ def simulate_kernel(
                 if s == CLOSED:
                     opcap[a] = 0.0
                     continue
-                if force_close[v, m, a]:
+                if flagged and force_close[v, m, a]:
                     if is_cn[a] and counts_in_cap[a] and s != PLANNED and s != CONSTRUCTION:
                         built_cn -= capacity_kt[a]
                         if not quota_transfer[a]:     # a relocation hands its quota to the new plant
@@ -244,7 +245,7 @@ def simulate_kernel(
                     opcap[a] = 0.0
                     continue
                 if s == PLANNED or s == CONSTRUCTION:
-                    if (commission_m[a] >= 0 and m >= commission_m[a] and not build_block[v, m, a]
+                    if (commission_m[a] >= 0 and m >= commission_m[a] and not (flagged and build_block[v, m, a])
                             and (s == CONSTRUCTION or planned_go[p, a])):
                         allowed = True
                         if is_cn[a] and counts_in_cap[a]:
@@ -264,7 +265,8 @@ def simulate_kernel(
                             exp_margin[a] = 0.0
                 elif s == IDLE:
                     hurdle = k_restart_hurdle_cn if mk == 0 else k_restart_hurdle_row
-                    if force_restart[v, m, a] or exp_margin[a] > hurdle * c:
+                    forced = flagged and force_restart[v, m, a]
+                    if forced or exp_margin[a] > hurdle * c:
                         state[a] = RESTARTING
                         timer[a] = restart_lag[p, a]
                         if mk == 0:
@@ -277,7 +279,7 @@ def simulate_kernel(
                         state[a] = OPERATING
                         share[a] = k_ramp_step
                         exp_margin[a] = 0.0
-                elif exp_margin[a] < -curtail_threshold[p, a] * c and not force_restart[v, m, a]:
+                elif exp_margin[a] < -curtail_threshold[p, a] * c and not (flagged and force_restart[v, m, a]):
                     # operating or curtailed: cut potlines on sustained losses …
                     share[a] -= k_curtail_step
                     if share[a] <= 1e-9:
@@ -285,7 +287,7 @@ def simulate_kernel(
                         state[a] = IDLE
                     else:
                         state[a] = CURTAILED
-                elif share[a] < 1.0 and (exp_margin[a] > 0.0 or force_restart[v, m, a]):
+                elif share[a] < 1.0 and (exp_margin[a] > 0.0 or (flagged and force_restart[v, m, a])):
                     # … and bring them back when margins recover
                     share[a] = min(1.0, share[a] + k_ramp_step)
                     state[a] = OPERATING if share[a] >= 1.0 - 1e-12 else CURTAILED
