@@ -53,8 +53,6 @@ def test_closure_removes_built_capacity_and_output_in_a_run(dataset):
     assert closed.asset_state_end[0, index(inputs_of(dataset), "cn_shandong_xinfa_chiping")] == 6  # closed
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: under the cap a closure both lowers built capacity (headroom) "
-                                       "and credits replacement quota, so projects take it twice (kernel.py)")
 def test_closure_under_the_cap_frees_its_capacity_once(dataset):
     cap = {"type": "capacity_cap", "limit_kt": 45_000, "start": "2025-01"}
     closed = run(dataset, [cap, {**CLOSE, "target": {"asset_id": "cn_shandong_xinfa_chiping"}}], end="2029-12",

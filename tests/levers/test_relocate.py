@@ -82,8 +82,6 @@ def test_relocation_under_the_cap_does_not_free_quota(dataset):
     assert monthly(moved, "capacity_built_kt", "CN").max() <= 45_000 + 1e-6
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: in the move month the source closes before the new plant is "
-                                       "counted, and a pipeline project due by then starts in the gap (kernel.py)")
 def test_relocation_under_the_cap_leaves_no_gap_in_the_move_month(dataset):
     go = {"supply.planned_realisation_prob": 1.0}
     cap = {"type": "capacity_cap", "limit_kt": 45_000, "start": "2025-01"}

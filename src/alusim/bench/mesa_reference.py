@@ -9,7 +9,7 @@ expected margin and restart timer. One ``step()`` is one month, in the kernel's 
 1. every smelter updates its cash cost and expected margin (``update_cost``), takes its state
    transition on last month's price (``decide``) and runs (``produce``) — three passes over
    ``model.agents`` in asset order, which is equivalent to the kernel's single interleaved loop
-   because the only state shared between plants (China's built capacity and replacement quota)
+   because the only state shared between plants (China's built capacity and the cap's tightening)
    is touched in ``decide`` alone;
 2. the month's cost curves (a plain sort every month): the capacity-weighted 90th percentile of
    operating cash cost (reported), China in CNY and the world in USD;
@@ -150,10 +150,9 @@ class Smelter(mesa.Agent):
         m = model.month
         c = self.cost
         if self.force_close[m]:
-            if self.in_cn_cap and s != PLANNED and s != CONSTRUCTION:
-                model.built_cn -= self.capacity_kt
-                if not self.quota_transfer:     # a relocation hands its quota to the new plant
-                    model.quota_credit += self.capacity_kt * model.replacement_ratio
+            if self.in_cn_cap and s != PLANNED and s != CONSTRUCTION and not self.quota_transfer:
+                model.built_cn -= self.capacity_kt       # room under the cap, once
+                model.cap_cut += self.capacity_kt * (1.0 - model.replacement_ratio)
             self.state = CLOSED
             self.share = 0.0
             return
@@ -161,16 +160,10 @@ class Smelter(mesa.Agent):
             if (self.commission_m >= 0 and m >= self.commission_m and not self.build_block[m]
                     and (s == CONSTRUCTION or self.planned_go)):
                 allowed = True
-                if self.in_cn_cap:
-                    if self.quota_transfer:
-                        pass                    # built on the quota of the capacity it replaces
-                    elif model.built_cn + self.capacity_kt > model.cap_limit_cn[m] + 1e-9:
-                        # under a cap, new capacity needs replacement quota from closures
-                        if model.quota_credit >= self.capacity_kt - 1e-9:
-                            model.quota_credit -= self.capacity_kt
-                        else:
-                            allowed = False
-                    if allowed:
+                if self.in_cn_cap and not self.quota_transfer:
+                    if model.built_cn + self.capacity_kt > model.cap_limit_cn[m] - model.cap_cut + 1e-9:
+                        allowed = False
+                    else:
                         model.built_cn += self.capacity_kt
                 if allowed:
                     self._start_running()
@@ -205,11 +198,8 @@ class Smelter(mesa.Agent):
         """This month's output, emissions and margins, added to the market's totals."""
         s = self.state
         if s == CLOSED:
-            # as the kernel does: a closed plant's weight on the built-capacity curve keeps its last
-            # value (the kernel ``continue``s before resetting ``bcap``); see ``zero_closed_weight``
             self.opcap = 0.0
-            if self.model.zero_closed_weight:
-                self.bcap = 0.0
+            self.bcap = 0.0
             return
         mk = self.market
         model = self.model
@@ -240,30 +230,34 @@ class Smelter(mesa.Agent):
 
 def weighted_quantile(ranked: list, key: str, weight: str, total: float, q: float) -> float:
     """Quantile ``q`` of ``key`` over agents ``ranked`` by ``key``, weighted by ``weight``: the
-    kernel's rule, the first plant at which the cumulative weight reaches ``q × total``."""
+    kernel's rule, the first plant with weight at which the cumulative weight reaches ``q × total``
+    (the dearest plant with weight if rounding leaves the sum short)."""
     if total <= 0.0:
         return math.nan
-    target = q * total
+    target = q * total - 1e-12
     acc = 0.0
+    last = math.nan
     for agent in ranked:
-        acc += getattr(agent, weight)
-        if acc >= target - 1e-12:
-            return getattr(agent, key)
-    return getattr(ranked[-1], key)
+        w = getattr(agent, weight)
+        if w <= 0.0:
+            continue
+        acc += w
+        last = getattr(agent, key)
+        if acc >= target:
+            return last
+    return last
 
 
 class MarketModel(mesa.Model):
     """One Monte Carlo path of the industry: two markets and one agent per smelter.
 
     ``path`` indexes the random ``drivers`` (and picks the path's event variant). The cost terms
-    and CO2 intensities can be passed in to share them between paths. ``zero_closed_weight=True``
-    drops a closed plant from the built-capacity curve, which the kernel does not do (a plant
-    force-closed after it was built keeps its last weight there); it exists to measure that effect.
+    and CO2 intensities can be passed in to share them between paths.
     """
 
     def __init__(self, inputs: EngineInputs, drivers: Drivers, path: int, *,
                  cost_power: np.ndarray | None = None, cost_fixed: np.ndarray | None = None,
-                 co2: np.ndarray | None = None, zero_closed_weight: bool = False):
+                 co2: np.ndarray | None = None):
         super().__init__(seed=path)
         if cost_power is None or cost_fixed is None:
             cost_power, cost_fixed = cost_terms(inputs)
@@ -275,8 +269,6 @@ class MarketModel(mesa.Model):
         self.variant = v
         self.months = inputs.months
         self.month = 0
-        #: False mirrors the kernel; True drops a closed plant from the built-capacity curve
-        self.zero_closed_weight = zero_closed_weight
         # scalar parameters
         self.vat = float(par[K.P_VAT])
         self.alpha = float(par[K.P_CURTAIL_ALPHA])
@@ -288,6 +280,7 @@ class MarketModel(mesa.Model):
         self.arb_tie = float(par[K.P_ARB_TIE])
         self.curtail_step = float(par[K.P_CURTAIL_STEP])
         self.export_elast = float(par[K.P_EXPORT_ELAST])
+        self.export_overhang = float(par[K.P_EXPORT_OVERHANG])
         self.export_max = float(par[K.P_EXPORT_MAX])
         self.import_max = float(par[K.P_IMPORT_MAX])
         self.price_adj = float(par[K.P_PRICE_ADJ])
@@ -352,7 +345,7 @@ class MarketModel(mesa.Model):
         for s in self.smelters:
             if s.in_cn_cap and s.state not in (PLANNED, CONSTRUCTION, CLOSED):
                 self.built_cn += s.capacity_kt
-        self.quota_credit = 0.0
+        self.cap_cut = 0.0
         self.fx = 0.0
         self.coal = 0.0
         self.to_usd = 0.0
@@ -390,16 +383,17 @@ class MarketModel(mesa.Model):
                    * (1.0 - self.export_tax[m]))
         basis = cn.price / (1.0 + self.vat) * (1.0 + self.vat - self.export_rebate[m])
         arb = netback / basis - 1.0
-        exports = self.exports0 * (1.0 + self.export_elast * (arb - self.arb0))
-        exports = min(max(exports, -self.import_max), self.export_max)
-        # price anchors: the cash cost of the plant needed to meet this month's call on primary
-        # metal, on the curve of built capacity (idle plants included); the call nets out stocks
-        # above (or below) normal — normal including the seasonal build — drawn down over a horizon
+        # stocks above (or below) normal — normal including the seasonal build — are worked off over
+        # a horizon; part of China's overhang leaves as extra exports
         season = self.season_days[m]
         normal_cn = cn.stock_days_normal + season[0]
         normal_row = row.stock_days_normal + season[1]
         over_cn = (cn.stock - normal_cn * dem_cn / 30.4375) / self.drawdown_months
         over_row = (row.stock - normal_row * dem_row / 30.4375) / self.drawdown_months
+        exports = self.exports0 * (1.0 + self.export_elast * (arb - self.arb0)) + self.export_overhang * over_cn
+        exports = min(max(exports, -self.import_max), self.export_max)
+        # price anchors: the cash cost of the plant needed to meet this month's call on primary
+        # metal, on the curve of built capacity (idle plants included), net of the stock overhang
         need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / self.util_max
         need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / self.util_max
         q_cn = min(max(need_cn / max(cn.cap_available, 1e-9), 0.0), 1.0)

@@ -170,6 +170,7 @@ def engine_parameters(dataset: Dataset) -> np.ndarray:
     par[K.P_STOCK_FLOOR] = p("market.stock_ratio_floor")
     par[K.P_STOCK_CEILING] = p("market.stock_ratio_ceiling")
     par[K.P_DRAWDOWN_MONTHS] = max(p("market.stock_drawdown_months"), 1.0)
+    par[K.P_EXPORT_OVERHANG] = p("trade.cn_export_share_of_stock_overhang")
     par[K.P_PRICE_ELAST_CN] = dataset.demand_value("CN", "price_elasticity")
     others = [r for r in dataset.demand["region"] if r != "CN"]
     par[K.P_PRICE_ELAST_ROW] = float(np.average([dataset.demand_value(r, "price_elasticity") for r in others],

@@ -38,7 +38,8 @@ STATE_NAMES = ("planned", "construction", "operating", "curtailed", "idle", "res
  P_RESTART_HURDLE_ROW, P_RESTART_LAG, P_RAMP_STEP, P_UTIL_MAX, P_PRICE_ADJ, P_STOCK_ELAST, P_ANCHOR_Q,
  P_ANCHOR_MARKUP, P_STOCK_DAYS_NORMAL_CN, P_STOCK_DAYS_NORMAL_ROW, P_ARB_TIE, P_ARB_BAND, P_EXPORT_ELAST,
  P_EXPORT_MAX, P_IMPORT_MAX, P_REPLACEMENT_RATIO, P_RESTART_COST_CN, P_RESTART_COST_ROW, P_STOCK_FLOOR,
- P_PRICE_ELAST_CN, P_PRICE_ELAST_ROW, P_SEMIS_PREMIUM, P_STOCK_CEILING, P_DRAWDOWN_MONTHS, N_PAR) = range(32)
+ P_PRICE_ELAST_CN, P_PRICE_ELAST_ROW, P_SEMIS_PREMIUM, P_STOCK_CEILING, P_DRAWDOWN_MONTHS, P_EXPORT_OVERHANG,
+ N_PAR) = range(33)
 
 # indices of per-(path, month, market) outputs
 (O_PRICE, O_PRODUCTION, O_CAP_BUILT, O_CAP_OPERATING, O_CONSUMPTION, O_DEMAND, O_INVENTORY, O_STOCK_DAYS,
@@ -78,7 +79,9 @@ def _weighted_quantile(order, key, weight, n, total, q):
 def _two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1, q1, w2, total2, q2):
     """Walk the merge of two cost-sorted lists (keys of list a times ``scale_a``) once and return the
     key where the cumulative ``w1`` reaches ``q1`` of ``total1`` and where ``w2`` reaches ``q2`` of
-    ``total2`` (NaN for an empty total)."""
+    ``total2``. Plants of zero weight never count (at q = 0 the answer is the cheapest plant that has
+    weight; if rounding leaves the sum short at q = 1, the dearest one that has weight); NaN for an
+    empty total."""
     out1 = np.nan
     out2 = np.nan
     done1 = total1 <= 0.0
@@ -87,9 +90,10 @@ def _two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1
     target2 = q2 * total2 - 1e-12
     acc1 = 0.0
     acc2 = 0.0
+    last1 = np.nan
+    last2 = np.nan
     i = 0
     j = 0
-    last = np.nan
     while (i < n_a or j < n_b) and not (done1 and done2):
         if j >= n_b or (i < n_a and key_a[order_a[i]] * scale_a <= key_b[order_b[j]]):
             a = order_a[i]
@@ -99,19 +103,22 @@ def _two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1
             a = order_b[j]
             k = key_b[a]
             j += 1
-        last = k
-        acc1 += w1[a]
-        acc2 += w2[a]
-        if not done1 and acc1 >= target1:
-            out1 = k
-            done1 = True
-        if not done2 and acc2 >= target2:
-            out2 = k
-            done2 = True
-    if not done1 and total1 > 0.0:
-        out1 = last
-    if not done2 and total2 > 0.0:
-        out2 = last
+        if not done1 and w1[a] > 0.0:
+            acc1 += w1[a]
+            last1 = k
+            if acc1 >= target1:
+                out1 = k
+                done1 = True
+        if not done2 and w2[a] > 0.0:
+            acc2 += w2[a]
+            last2 = k
+            if acc2 >= target2:
+                out2 = k
+                done2 = True
+    if not done1:
+        out1 = last1
+    if not done2:
+        out2 = last2
     return out1, out2
 
 
@@ -162,6 +169,7 @@ def simulate_kernel(
     k_stock_floor = par[P_STOCK_FLOOR]
     k_stock_ceiling = par[P_STOCK_CEILING]
     k_drawdown_months = par[P_DRAWDOWN_MONTHS]
+    k_export_overhang = par[P_EXPORT_OVERHANG]
     k_util_max = par[P_UTIL_MAX]
     for p in prange(n_paths):
         v = path_variant[p]
@@ -200,7 +208,7 @@ def simulate_kernel(
         for a in range(n_assets):
             if is_cn[a] and counts_in_cap[a] and state[a] != PLANNED and state[a] != CONSTRUCTION and state[a] != CLOSED:
                 built_cn += capacity_kt[a]
-        quota_credit = 0.0
+        cap_cut = 0.0
         for m in range(n_months):
             fx_m = fx[p, m]
             coal_m = coal_idx[p, m]
@@ -234,30 +242,28 @@ def simulate_kernel(
                 s = state[a]
                 if s == CLOSED:
                     opcap[a] = 0.0
+                    bcap[a] = 0.0
                     continue
                 if flagged and force_close[v, m, a]:
-                    if is_cn[a] and counts_in_cap[a] and s != PLANNED and s != CONSTRUCTION:
+                    # a closure makes room under the cap once; a replacement ratio below one (new
+                    # capacity per t retired) tightens the limit by the rest. A relocated plant stays
+                    # counted: its quota passes to the new plant
+                    if is_cn[a] and counts_in_cap[a] and s != PLANNED and s != CONSTRUCTION and not quota_transfer[a]:
                         built_cn -= capacity_kt[a]
-                        if not quota_transfer[a]:     # a relocation hands its quota to the new plant
-                            quota_credit += capacity_kt[a] * k_replacement_ratio
+                        cap_cut += capacity_kt[a] * (1.0 - k_replacement_ratio)
                     state[a] = CLOSED
                     share[a] = 0.0
                     opcap[a] = 0.0
+                    bcap[a] = 0.0
                     continue
                 if s == PLANNED or s == CONSTRUCTION:
                     if (commission_m[a] >= 0 and m >= commission_m[a] and not (flagged and build_block[v, m, a])
                             and (s == CONSTRUCTION or planned_go[p, a])):
                         allowed = True
-                        if is_cn[a] and counts_in_cap[a]:
-                            if quota_transfer[a]:
-                                pass                  # built on the quota of the capacity it replaces
-                            elif built_cn + capacity_kt[a] > cap_limit_cn[v, m] + 1e-9:
-                                # under a cap, new capacity needs replacement quota from closures
-                                if quota_credit >= capacity_kt[a] - 1e-9:
-                                    quota_credit -= capacity_kt[a]
-                                else:
-                                    allowed = False
-                            if allowed:
+                        if is_cn[a] and counts_in_cap[a] and not quota_transfer[a]:
+                            if built_cn + capacity_kt[a] > cap_limit_cn[v, m] - cap_cut + 1e-9:
+                                allowed = False       # no room under the cap
+                            else:
                                 built_cn += capacity_kt[a]
                         if allowed:
                             state[a] = OPERATING
@@ -326,15 +332,17 @@ def simulate_kernel(
             netback = price_row * fx_m * (1.0 + k_semis_premium) * (1.0 - foreign_tariff[v, m]) * (1.0 - export_tax[v, m])
             basis = price_cn / (1.0 + vat) * (1.0 + vat - export_rebate[v, m])
             arb = netback / basis - 1.0
-            exports = exports0 * (1.0 + k_export_elast * (arb - arb0))
-            exports = min(max(exports, -k_import_max), k_export_max)
-            # marginal-cost anchors: the cash cost of the plant needed to meet this month's call on
-            # primary metal, read off the curve of built capacity (idle plants included)
-            # the call nets out stocks above (or below) normal, drawn down over a horizon
+            # stocks above (or below) normal — normal including the seasonal build — are worked off
+            # over a horizon; part of China's overhang leaves as extra exports of semis
             normal_cn = k_stock_days_normal_cn + season_days[m, 0]
             normal_row = k_stock_days_normal_row + season_days[m, 1]
             over_cn = (stock_cn - normal_cn * dem_cn / 30.4375) / k_drawdown_months
             over_row = (stock_row - normal_row * dem_row / 30.4375) / k_drawdown_months
+            exports = exports0 * (1.0 + k_export_elast * (arb - arb0)) + k_export_overhang * over_cn
+            exports = min(max(exports, -k_import_max), k_export_max)
+            # marginal-cost anchors: the cash cost of the plant needed to meet this month's call on
+            # primary metal, read off the curve of built capacity (idle plants included)
+            # the call on primary metal nets out the stock overhang
             need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / k_util_max
             need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / k_util_max
             q_cn = min(max(need_cn / max(cap_avail[0], 1e-9), 0.0), 1.0)

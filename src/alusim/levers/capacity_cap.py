@@ -1,6 +1,8 @@
 """China's national capacity ceiling (45 Mt, set in 2017–18 and reaffirmed in the 2025–2027 Action Plan,
 domain-facts.md b5 [R53][R56][R68]): new capacity starts only while built capacity stays under the
-limit, or against quota freed by closures at the replacement ratio (1:1 for the 2015–18 swaps [R90]).
+limit. A closure makes room once; with a replacement ratio r below one (new capacity per t retired;
+1:1 for the 2015–18 swaps [R90]) the limit also tightens by (1 − r) × the closed capacity. Relocated
+capacity stays counted through the move, so a relocation neither breaches nor loosens the cap.
 
 The replacement ratio is one number for the whole run (the last cap event's), whatever the event's
 dates or probability; the limit itself follows the event's window and variants."""

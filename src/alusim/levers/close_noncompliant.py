@@ -1,6 +1,6 @@
 """Closure of non-compliant capacity (2017 clean-up: 3.9–5 Mt in Xinjiang, Shandong and Inner
 Mongolia; Shandong 3.21 Mt ordered shut [R87][R88]; seed 004): the chosen assets close for good at the
-start month, and under a cap their capacity becomes replacement quota."""
+start month; under a cap their capacity makes room for replacement projects (at the replacement ratio)."""
 
 from __future__ import annotations
 
