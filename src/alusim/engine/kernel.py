@@ -77,46 +77,49 @@ def _weighted_quantile(order, key, weight, n, total, q):
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
 def _two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1, q1, w2, total2, q2):
-    """Walk the merge of two cost-sorted lists (keys of list a times ``scale_a``) once and return the
-    key where the cumulative ``w1`` reaches ``q1`` of ``total1`` and where ``w2`` reaches ``q2`` of
-    ``total2``. Plants of zero weight never count (at q = 0 the answer is the cheapest plant that has
-    weight; if rounding leaves the sum short at q = 1, the dearest one that has weight); NaN for an
-    empty total."""
+    """Weighted quantiles of the merge of two cost-sorted lists (keys of list a times ``scale_a``):
+    the first plant, in ascending cost, at which the cumulative ``w1`` reaches ``q1`` of ``total1``
+    (and likewise ``w2``, ``q2``, ``total2``). Plants of zero weight never count; NaN for an empty total.
+
+    Both quantiles the engine needs sit near the top of the curve (p90 and the marginal plant), so the
+    walk runs from the dearest plant down: the answer is the first plant at which the weight above it
+    plus its own exceeds ``(1 − q) × total`` — a tenth of the curve instead of nine tenths.
+    """
     out1 = np.nan
     out2 = np.nan
     done1 = total1 <= 0.0
     done2 = total2 <= 0.0
-    target1 = q1 * total1 - 1e-12
-    target2 = q2 * total2 - 1e-12
-    acc1 = 0.0
-    acc2 = 0.0
+    bound1 = (1.0 - q1) * total1 + 1e-12
+    bound2 = (1.0 - q2) * total2 + 1e-12
+    tail1 = 0.0
+    tail2 = 0.0
     last1 = np.nan
     last2 = np.nan
-    i = 0
-    j = 0
-    while (i < n_a or j < n_b) and not (done1 and done2):
-        if j >= n_b or (i < n_a and key_a[order_a[i]] * scale_a <= key_b[order_b[j]]):
+    i = n_a - 1
+    j = n_b - 1
+    while (i >= 0 or j >= 0) and not (done1 and done2):
+        if j < 0 or (i >= 0 and key_a[order_a[i]] * scale_a > key_b[order_b[j]]):
             a = order_a[i]
             k = key_a[a] * scale_a
-            i += 1
+            i -= 1
         else:
             a = order_b[j]
             k = key_b[a]
-            j += 1
+            j -= 1
         if not done1 and w1[a] > 0.0:
-            acc1 += w1[a]
             last1 = k
-            if acc1 >= target1:
+            tail1 += w1[a]
+            if tail1 > bound1:
                 out1 = k
                 done1 = True
         if not done2 and w2[a] > 0.0:
-            acc2 += w2[a]
             last2 = k
-            if acc2 >= target2:
+            tail2 += w2[a]
+            if tail2 > bound2:
                 out2 = k
                 done2 = True
     if not done1:
-        out1 = last1
+        out1 = last1          # q ≈ 0: the cheapest plant with weight
     if not done2:
         out2 = last2
     return out1, out2
