@@ -67,12 +67,12 @@ def test_bad_files_name_file_line_and_field(text, line, field):
     assert "\n" not in message
 
 
-def test_end_before_start_and_dates_outside_run():
-    with pytest.raises(InputError, match="before start"):
-        parse_scenario_text("name: x\nstart: 2026-01\nend: 2025-01\n")
-    with pytest.raises(InputError, match="outside the run"):
+def test_end_before_start_and_dates_outside_run_name_the_line():
+    with pytest.raises(InputError, match=r"^s.yaml:3: end: .*before start"):
+        parse_scenario_text("name: x\nstart: 2026-01\nend: 2025-01\n", where="s.yaml")
+    with pytest.raises(InputError, match=r"^s.yaml:4: events.0: .*outside the run"):
         parse_scenario_text("name: x\nend: 2026-12\nevents:\n  - type: export_tax\n    rate: 0.1\n"
-                            "    start: 2030-01\n")
+                            "    start: 2030-01\n", where="s.yaml")
 
 
 def test_yaml_syntax_error_has_line():

@@ -11,7 +11,7 @@ from alusim.cli.common import console, print_json, table
 
 def bench(
     paths: Annotated[int, typer.Option(min=10, max=100_000, help="Paths of the fixed workload.")] = 1000,
-    repeats: Annotated[int, typer.Option(min=1, max=20, help="Timed repeats (best is reported).")] = 3,
+    repeats: Annotated[int, typer.Option(min=1, max=20, help="Timed repeats (best is reported).")] = 5,
     mesa_paths: Annotated[int, typer.Option(min=0, max=200, help="Paths for the Mesa reference (0 = skip).")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

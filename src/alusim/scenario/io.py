@@ -4,6 +4,7 @@ file, line and field."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -71,6 +72,14 @@ def parse_scenario_text(text: str, where: str = "<scenario>") -> Scenario:
         line = _line_of(root, tuple(p for p in loc if not (isinstance(p, str) and p in EVENT_TYPES)))
         field = _field_path(loc) or "(file)"
         message = err.get("msg", "invalid").replace("Value error, ", "")
+        if not loc:
+            # a check across fields: point at the field it names (events.N, or end)
+            named = re.match(r"^(events)\.(\d+): (.*)$", message)
+            if named:
+                field, message = f"events.{named.group(2)}", named.group(3)
+                line = _line_of(root, ("events", int(named.group(2))))
+            elif message.startswith("end "):
+                field, line = "end", _line_of(root, ("end",))
         if err.get("type") == "extra_forbidden":
             message = "unknown key"
             fix = "remove it or correct its spelling (see DESIGN.md §3 for the fields of each event)"
