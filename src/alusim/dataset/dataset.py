@@ -108,13 +108,23 @@ class Dataset:
                          fix=f"add a row with key {key}, {region} or * for input {item}")
 
     def emission_factor(self, key: str, default: float | None = None) -> float:
-        hit = self.emission_factors.loc[self.emission_factors["key"] == key, "value"]
-        if hit.empty:
+        """An emission factor by key (``power.hydro``, ``grid.CN.Yunnan``, ``pfc.PFPB`` …)."""
+        factors = self.emission_factor_map()
+        if key not in factors:
             if default is None:
                 raise InputError(f"no emission factor {key!r}", where="emission_factors.csv",
                                  fix=f"add a row with key {key}")
             return float(default)
-        return float(hit.iloc[0])
+        return factors[key]
+
+    def emission_factor_map(self) -> dict[str, float]:
+        """Every emission factor by key (built once per dataset)."""
+        cached = self.__dict__.get("_ef_map")
+        if cached is None:
+            cached = dict(zip(self.emission_factors["key"].astype(str),
+                              self.emission_factors["value"].astype(float), strict=True))
+            object.__setattr__(self, "_ef_map", cached)
+        return cached
 
     # -- selection ---------------------------------------------------------------------------
     def select(self, **target: object) -> np.ndarray:

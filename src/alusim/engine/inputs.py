@@ -122,6 +122,7 @@ def asset_arrays(dataset: Dataset, start: str) -> dict[str, np.ndarray]:
 
 def _power_factor(dataset: Dataset, row) -> float:
     """t CO2 per MWh of the power a smelter uses: its own plant type, or its grid's average."""
+    factors = dataset.emission_factor_map()
     if row.power_source in ("captive_coal", "hydro", "gas"):
         return dataset.emission_factor(f"power.{row.power_source}")
     keys = []
@@ -129,10 +130,9 @@ def _power_factor(dataset: Dataset, row) -> float:
         keys.append(f"grid.{row.country}.{row.province}")
     keys.append(f"grid.{row.country}")
     for key in keys:
-        hit = dataset.emission_factors.loc[dataset.emission_factors["key"] == key, "value"]
-        if len(hit):
-            value = float(hit.iloc[0])
-            return 0.5 * value + 0.5 * dataset.emission_factor("power.hydro") if row.power_source == "mixed" else value
+        if key in factors:
+            value = factors[key]
+            return 0.5 * value + 0.5 * factors["power.hydro"] if row.power_source == "mixed" else value
     return dataset.emission_factor("power.grid_default")
 
 
