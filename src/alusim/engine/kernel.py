@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-#: fast-math flags that keep NaN and infinity semantics (the kernel tests ``x == x`` and uses +inf caps)
-_FAST = {"contract", "arcp", "reassoc"}
+from alusim.engine.curves import FAST as _FAST
+from alusim.engine.curves import insertion_sort, two_quantiles
 
 # asset states (also used in results)
 PLANNED, CONSTRUCTION, OPERATING, CURTAILED, IDLE, RESTARTING, CLOSED = 0, 1, 2, 3, 4, 5, 6
@@ -45,84 +45,6 @@ STATE_NAMES = ("planned", "construction", "operating", "curtailed", "idle", "res
 (O_PRICE, O_PRODUCTION, O_CAP_BUILT, O_CAP_OPERATING, O_CONSUMPTION, O_DEMAND, O_INVENTORY, O_STOCK_DAYS,
  O_NET_EXPORTS, O_SECONDARY, O_COST_P90, O_MARGIN, O_SHARE_LOSS, O_CO2, O_UNMET, O_RESTART_COST,
  O_COST_MEAN, N_OUT) = range(18)
-
-
-@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _insertion_sort(order, key, n):
-    """Re-sort ``order[:n]`` by ``key`` in place; near-linear when last month's order is nearly right."""
-    for i in range(1, n):
-        j = i
-        item = order[i]
-        kv = key[item]
-        while j > 0 and key[order[j - 1]] > kv:
-            order[j] = order[j - 1]
-            j -= 1
-        order[j] = item
-
-
-@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _weighted_quantile(order, key, weight, n, total, q):
-    """Weighted quantile of ``key`` over ``order[:n]`` (sorted), given the weights' ``total``."""
-    if total <= 0.0:
-        return np.nan
-    target = q * total
-    acc = 0.0
-    for i in range(n):
-        a = order[i]
-        acc += weight[a]
-        if acc >= target - 1e-12:
-            return key[a]
-    return key[order[n - 1]]
-
-
-@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1, q1, w2, total2, q2):
-    """Weighted quantiles of the merge of two cost-sorted lists (keys of list a times ``scale_a``):
-    the first plant, in ascending cost, at which the cumulative ``w1`` reaches ``q1`` of ``total1``
-    (and likewise ``w2``, ``q2``, ``total2``). Plants of zero weight never count; NaN for an empty total.
-
-    Both quantiles the engine needs sit near the top of the curve (p90 and the marginal plant), so the
-    walk runs from the dearest plant down: the answer is the first plant at which the weight above it
-    plus its own exceeds ``(1 − q) × total`` — a tenth of the curve instead of nine tenths.
-    """
-    out1 = np.nan
-    out2 = np.nan
-    done1 = total1 <= 0.0
-    done2 = total2 <= 0.0
-    bound1 = (1.0 - q1) * total1 + 1e-12
-    bound2 = (1.0 - q2) * total2 + 1e-12
-    tail1 = 0.0
-    tail2 = 0.0
-    last1 = np.nan
-    last2 = np.nan
-    i = n_a - 1
-    j = n_b - 1
-    while (i >= 0 or j >= 0) and not (done1 and done2):
-        if j < 0 or (i >= 0 and key_a[order_a[i]] * scale_a > key_b[order_b[j]]):
-            a = order_a[i]
-            k = key_a[a] * scale_a
-            i -= 1
-        else:
-            a = order_b[j]
-            k = key_b[a]
-            j -= 1
-        if not done1 and w1[a] > 0.0:
-            last1 = k
-            tail1 += w1[a]
-            if tail1 > bound1:
-                out1 = k
-                done1 = True
-        if not done2 and w2[a] > 0.0:
-            last2 = k
-            tail2 += w2[a]
-            if tail2 > bound2:
-                out2 = k
-                done2 = True
-    if not done1:
-        out1 = last1          # q ≈ 0: the cheapest plant with weight
-    if not done2:
-        out2 = last2
-    return out1, out2
 
 
 @njit(cache=True, parallel=True, fastmath=_FAST, error_model="numpy")
@@ -325,8 +247,8 @@ def simulate_kernel(
                     opcap[a] = 0.0
             # 2. the cost curves of this month: China (CNY) and the rest (USD), each kept sorted
             # (insertion sort: last month's order is nearly right; FX moves all Chinese costs alike)
-            _insertion_sort(order_cn, cost, n_cn)
-            _insertion_sort(order_row, cost, n_row)
+            insertion_sort(order_cn, cost, n_cn)
+            insertion_sort(order_row, cost, n_row)
             # 3. demand and trade (from last month's prices)
             dem_cn = demand_base[v, m, 0] * demand_noise[p, m, 0] * (price_cn / price0[0]) ** k_price_elast_cn
             dem_row = demand_base[v, m, 1] * demand_noise[p, m, 1] * (price_row / price0[1]) ** k_price_elast_row
@@ -350,9 +272,9 @@ def simulate_kernel(
             need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / k_util_max
             q_cn = min(max(need_cn / max(cap_avail[0], 1e-9), 0.0), 1.0)
             q_world = min(max(need_world / max(cap_avail[0] + cap_avail[1], 1e-9), 0.0), 1.0)
-            p90_cn, marginal_cn = _two_quantiles(order_cn, n_cn, cost, 1.0, order_row, 0, cost,
+            p90_cn, marginal_cn = two_quantiles(order_cn, n_cn, cost, 1.0, order_row, 0, cost,
                                                  opcap, cap_op[0], k_anchor_q, bcap, cap_avail[0], q_cn)
-            p90_world, marginal_world = _two_quantiles(order_cn, n_cn, cost, to_usd, order_row, n_row, cost,
+            p90_world, marginal_world = two_quantiles(order_cn, n_cn, cost, to_usd, order_row, n_row, cost,
                                                        opcap, cap_op[0] + cap_op[1], k_anchor_q,
                                                        bcap, cap_avail[0] + cap_avail[1], q_world)
             # China: rationing cuts exports first, then domestic use
