@@ -58,7 +58,8 @@ def progress_bar(label: str, total: int) -> Iterator:
 def table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
     out = Table(title=title, title_justify="left", header_style="bold")
     for i, column in enumerate(columns):
-        out.add_column(column, justify="left" if i == 0 else "right")
+        # the first column names the row (an id, a variable): never cut it
+        out.add_column(column, justify="left" if i == 0 else "right", no_wrap=i == 0)
     for row in rows:
         out.add_row(*[fmt(v) for v in row])
     return out

@@ -27,8 +27,11 @@ def list_runs(store: StoreOpt = None,
     if runs.empty:
         console.print("no runs stored yet — `alusim run` stores one")
         return
-    cols = [c for c in ("run_id", "scenario", "created", "paths", "seed", "start", "end") if c in runs.columns]
-    console.print(table(f"{len(runs)} runs", cols, runs[cols].astype(str).values.tolist()))
+    shown = runs.copy()
+    if "created" in shown:
+        shown["created"] = shown["created"].astype(str).str.slice(0, 16)
+    cols = [c for c in ("run_id", "scenario", "created", "paths", "seed") if c in shown.columns]
+    console.print(table(f"{len(runs)} runs (newest first)", cols, shown[cols].astype(str).values.tolist()))
 
 
 @runs_app.command("show")
