@@ -149,27 +149,23 @@ def iso2_to_region(iso2: str) -> str:
     return entry[2] if entry else ""
 
 
+def _map_column(values: pd.Series, mapper, path: Path, column: str, what: str, fix: str) -> pd.Series:
+    """Map a column to ISO2 with ``mapper``; InputError naming the file for any value it cannot map."""
+    mapped = values.map(mapper)
+    unknown = sorted(set(values[mapped.isna()]))
+    if unknown:
+        raise InputError(f"column {column!r} has {what}: {', '.join(map(repr, unknown[:5]))}",
+                         where=str(path), fix=fix)
+    return mapped.astype(str)
+
+
 def map_names(names: pd.Series, path: Path, column: str) -> pd.Series:
     """Map a column of country names to ISO2; InputError naming the file for any unknown name."""
-    mapped = names.map(name_to_iso2)
-    unknown = sorted(set(names[mapped.isna()]))
-    if unknown:
-        raise InputError(
-            f"column {column!r} has country name(s) with no ISO code: {', '.join(map(repr, unknown[:5]))}",
-            where=str(path),
-            fix="add the spelling to alusim.raw.countries.ALIASES (or COUNTRIES)",
-        )
-    return mapped.astype(str)
+    return _map_column(names, name_to_iso2, path, column, "country name(s) with no ISO code",
+                       "add the spelling to alusim.raw.countries.ALIASES (or COUNTRIES)")
 
 
 def map_iso3(codes: pd.Series, path: Path, column: str) -> pd.Series:
     """Map a column of ISO3 codes to ISO2; InputError naming the file for any unknown code."""
-    mapped = codes.map(iso3_to_iso2)
-    unknown = sorted(set(codes[mapped.isna()]))
-    if unknown:
-        raise InputError(
-            f"column {column!r} has ISO3 code(s) not in the country table: {', '.join(map(repr, unknown[:5]))}",
-            where=str(path),
-            fix="add the country to alusim.raw.countries.COUNTRIES",
-        )
-    return mapped.astype(str)
+    return _map_column(codes, iso3_to_iso2, path, column, "ISO3 code(s) not in the country table",
+                       "add the country to alusim.raw.countries.COUNTRIES")
