@@ -1,4 +1,5 @@
-"""Command line: ``alusim run | compare | costcurve | data | scenario | runs | bench | sensitivity``.
+"""Command line: ``alusim run | compare | costcurve | data | scenario | runs | bench | sensitivity |
+backtest | calibrate``.
 
 Thin entry points: each command parses options, calls the domain code and prints. Every bad input
 ends as one line on stderr naming the field and the fix, with exit code 2 and nothing written.
@@ -14,6 +15,7 @@ from alusim.cli import common
 from alusim.cli.bench_cmd import bench
 from alusim.cli.costcurve_cmd import costcurve
 from alusim.cli.data_cmd import data_app
+from alusim.cli.history_cmd import backtest, calibrate
 from alusim.cli.run_cmd import compare, run
 from alusim.cli.runs_cmd import runs_app
 from alusim.cli.scenario_cmd import scenario_app
@@ -27,6 +29,8 @@ app.command()(compare)
 app.command()(costcurve)
 app.command()(bench)
 app.command()(sensitivity)
+app.command()(backtest)
+app.command()(calibrate)
 app.add_typer(data_app, name="data")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")

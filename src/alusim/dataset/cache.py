@@ -17,6 +17,7 @@ import pandas as pd
 
 TABLE_FILES = ("smelters_cn.csv", "smelters_row.csv", "parameters.csv", "power_tariffs.csv", "input_prices.csv",
                "emission_factors.csv", "history_annual.csv", "demand.csv", "demand_sectors.csv", "trade.csv")
+OPTIONAL_FILES = ("smelters_retired.csv", "capacity_history.csv")
 
 
 def cache_root() -> Path:
@@ -34,6 +35,9 @@ def cache_key(folder: Path) -> str | None:
         except OSError:
             return None          # a missing table: let the loader report it
         parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    for name in OPTIONAL_FILES:
+        path = folder / name
+        parts.append(f"{name}:{path.stat().st_size}:{path.stat().st_mtime_ns}" if path.is_file() else f"{name}:-")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 

@@ -38,6 +38,8 @@ class Dataset:
     demand: pd.DataFrame
     demand_sectors: pd.DataFrame
     trade: pd.DataFrame
+    retired: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["retired"])
+    capacity_history: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["capacity_history"])
     source_dir: Path | None = None
     overrides: Mapping[str, float] = field(default_factory=dict)
 
@@ -188,6 +190,17 @@ class DatasetStatistics:
                 .sort_values("rows", ascending=False, kind="stable"))
 
 
+def empty_history_tables() -> dict[str, pd.DataFrame]:
+    """Empty retired-plant and capacity-history tables with their columns (``docs/data-model.md``)."""
+    from alusim.dataset.schemas import OPTIONAL_TABLES
+
+    frames = {}
+    for name, key in (("smelters_retired.csv", "retired"), ("capacity_history.csv", "capacity_history")):
+        columns = list(OPTIONAL_TABLES[name].to_schema().columns)
+        frames[key] = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return frames
+
+
 def target_mask(table: pd.DataFrame, **target: object) -> np.ndarray:
     """Boolean mask over an asset table for a target: asset_id, owner, province, region, country,
     power_source, compliant. String matches ignore case; ``owner`` also matches ``parent``; a list
@@ -201,6 +214,8 @@ def target_mask(table: pd.DataFrame, **target: object) -> np.ndarray:
             mask &= table["compliant"].to_numpy() == bool(values[0])
             continue
         columns = {"owner": ("owner", "parent"), "asset": ("asset_id",)}.get(key, (key,))
+        if key in ("asset", "asset_id") and "plant_id" in table.columns:
+            columns = ("asset_id", "plant_id")      # history replays split plants into capacity layers
         if any(c not in table.columns for c in columns):
             raise InputError(f"unknown target field {key!r}",
                              fix="use asset_id, owner, province, region, country, power_source or compliant")

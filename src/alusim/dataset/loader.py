@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.errors
 
 from alusim.dataset.paths import default_data_dir
-from alusim.dataset.schemas import TABLES
+from alusim.dataset.schemas import OPTIONAL_TABLES, TABLES
 from alusim.errors import InputError
 
 BOOL_COLUMNS = ("alumina_integrated", "compliant")
@@ -68,9 +68,10 @@ def _first_failure(exc: pandera.errors.SchemaErrors | pandera.errors.SchemaError
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read and validate one dataset table; the schema is chosen by the file name."""
-    schema = TABLES.get(path.name)
+    schema = TABLES.get(path.name) or OPTIONAL_TABLES.get(path.name)
     if schema is None:
-        raise InputError("not a dataset table", where=str(path), fix=f"use one of {', '.join(TABLES)}")
+        raise InputError("not a dataset table", where=str(path),
+                         fix=f"use one of {', '.join([*TABLES, *OPTIONAL_TABLES])}")
     frame = _coerce_bools(_read_csv(path), path)
     try:
         return schema.validate(frame, lazy=True)
@@ -92,4 +93,28 @@ def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
                          fix="give every asset a unique asset_id")
     out = {"smelters": smelters}
     out.update({Path(name).stem: frame for name, frame in tables.items()})
+    out.update(read_history_tables(folder, set(smelters["asset_id"])))
+    return out
+
+
+def read_history_tables(folder: Path, asset_ids: set[str]) -> dict[str, pd.DataFrame]:
+    """The optional history tables (retired plants, capacity histories), empty when absent.
+
+    Retired ids must not repeat today's; capacity histories must name a known asset."""
+    from alusim.dataset.dataset import empty_history_tables
+
+    out = empty_history_tables()
+    for name, key in (("smelters_retired.csv", "retired"), ("capacity_history.csv", "capacity_history")):
+        if (folder / name).is_file():
+            out[key] = read_table(folder / name)
+    clash = out["retired"]["asset_id"][out["retired"]["asset_id"].isin(asset_ids)]
+    if len(clash):
+        raise InputError(f"asset_id {clash.iloc[0]!r} is in a smelter table and in smelters_retired.csv",
+                         where=str(folder / "smelters_retired.csv"), fix="keep each plant in one table")
+    known = asset_ids | set(out["retired"]["asset_id"])
+    unknown = out["capacity_history"][~out["capacity_history"]["asset_id"].isin(known)]
+    if len(unknown):
+        line = int(unknown.index[0]) + 2
+        raise InputError(f"line {line} column asset_id: {unknown['asset_id'].iloc[0]!r} is in no smelter table",
+                         where=str(folder / "capacity_history.csv"), fix="use an asset_id of smelters_*.csv")
     return out

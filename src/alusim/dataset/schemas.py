@@ -169,6 +169,46 @@ class Trade(_Sourced):
         coerce = True
 
 
+class SmeltersRetired(Smelters):
+    """Plants built before or during the history window but closed since (absent from today's tables)."""
+
+    closed: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
+    closed_by: Series[str] = pa.Field(isin=("policy", "market", "relocation"))
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class CapacityHistory(_Sourced):
+    """From month ``date`` on, an asset has ``capacity_kt`` built and ``operating_kt`` running."""
+
+    asset_id: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$")
+    date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
+    # company × province blocks were larger before the 2017 clean-up (Hongqiao Binzhou > 6 Mt)
+    capacity_kt: Series[float] = pa.Field(ge=0, le=10000)
+    operating_kt: Series[float] = pa.Field(ge=0, le=10000)
+    note: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="operating_kt must not exceed capacity_kt")
+    def operating_within_capacity(cls, df):
+        return df["operating_kt"] <= df["capacity_kt"] + 1e-9
+
+    @pa.dataframe_check(error="one row per asset_id and date")
+    def unique_dates(cls, df):
+        return ~df.duplicated(["asset_id", "date"], keep=False)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+#: history tables: optional (a dataset folder without them replays no history)
+OPTIONAL_TABLES: dict[str, type[pa.DataFrameModel]] = {
+    "smelters_retired.csv": SmeltersRetired,
+    "capacity_history.csv": CapacityHistory,
+}
+
 #: file name → schema, in load order
 TABLES: dict[str, type[pa.DataFrameModel]] = {
     "smelters_cn.csv": Smelters,

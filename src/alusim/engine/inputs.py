@@ -58,7 +58,7 @@ class EngineInputs:
     force_close: np.ndarray                  # (V, M, A) bool
     force_restart: np.ndarray                # (V, M, A) bool
     build_block: np.ndarray                  # (V, M, A) bool
-    input_mult: np.ndarray                   # (V, M, 3, 2) scenario multipliers on alumina, coal, anode per market
+    input_mult: np.ndarray                   # (V, M, 4, 2) scenario multipliers on alumina, coal, anode, FX per market
     par: np.ndarray                          # (N_PAR,)
     price0: np.ndarray                       # (2,) SHFE CNY/t, LME USD/t
     stock0: np.ndarray                       # (2,) kt
@@ -79,9 +79,13 @@ def month_labels(start: str, months: int) -> pd.PeriodIndex:
 
 
 def _commission_month(row, start_year: int, start_month: int) -> int:
-    """Construction/planned projects finish mid-year of their start year (or 3 months in when late)."""
+    """Construction/planned projects finish mid-year of their start year (or 3 months in when late);
+    a dated ``commission`` (``YYYY-MM``, history replays) is kept to the month."""
     if row.status not in ("construction", "planned"):
         return -1
+    dated = str(getattr(row, "commission", "") or "")
+    if dated:
+        return max((int(dated[:4]) - start_year) * 12 + int(dated[5:7]) - start_month, 0)
     m = (int(row.start_year) - start_year) * 12 + (6 - start_month)
     return max(m, 3)
 
@@ -90,7 +94,10 @@ def asset_arrays(dataset: Dataset, start: str) -> dict[str, np.ndarray]:
     """Static per-asset arrays (costs in the asset's currency, CNY tax-inclusive for China)."""
     table = dataset.smelters
     year = int(start[:4])
-    costs = cost_table(dataset, min(year, int(dataset.input_prices["year"].max())))
+    # conversion costs and tariffs as recorded nearest the start (alumina and anode come from the
+    # price paths; a history replay moves coal and FX along the record)
+    years = dataset.input_prices["year"]
+    costs = cost_table(dataset, min(max(year, int(years.min())), int(years.max())))
     is_cn = (table["country"] == "CN").to_numpy()
     cap = table["capacity_kt"].to_numpy(float)
     op = table["operating_kt"].to_numpy(float)
@@ -334,12 +341,26 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
         power_add=np.zeros((1, months, n_assets)), carbon1=np.zeros((1, months, n_assets)),
         carbon2=np.zeros((1, months, n_assets)), force_close=np.zeros((1, months, n_assets), dtype=np.bool_),
         force_restart=np.zeros((1, months, n_assets), dtype=np.bool_),
-        build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 3, 2)),
+        build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 4, 2)),
         par=par, price0=price0, stock0=stock0, exports0=exports0, **trade)
+    schedule_closures(inputs, scenario.start)
     inputs.arb0 = arbitrage(inputs, 0, price0[0], price0[1], dataset.param("fx.cny_per_usd"))
     if dataset.param_or("market.close_initial_balance", 1.0) > 0:
         close_initial_balance(inputs)
     return inputs
+
+
+def schedule_closures(inputs: EngineInputs, start: str) -> None:
+    """Close assets in the month their ``closes`` column names (history replays: plants shut by their
+    owners, capacity moved away); months outside the run are ignored."""
+    if "closes" not in inputs.assets.columns:
+        return
+    y0, m0 = int(start[:4]), int(start[5:7])
+    for a, when in enumerate(inputs.assets["closes"].fillna("").astype(str)):
+        if when:
+            m = (int(when[:4]) - y0) * 12 + int(when[5:7]) - m0
+            if 0 <= m < inputs.months:
+                inputs.force_close[:, m, a] = True
 
 
 def arbitrage(inputs: EngineInputs, m: int, shfe: float, lme: float, fx: float) -> float:

@@ -95,11 +95,12 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
                           for a in inputs.assets["asset_id"]], axis=-1)          # (3, P, A)
     planned_go = per_asset[0] < p("supply.planned_realisation_prob")
     variant = _path_variants(seed, paths, inputs.variant_prob, inputs.variant_events)
-    # scenario multipliers (input_price events), per the path's variant: alumina 0, coal 1, anode 2
+    # scenario multipliers (input_price events), per the path's variant: alumina 0, coal 1, anode 2, FX 3
     mult = inputs.input_mult[variant]
     alumina *= mult[:, :, 0, :]
     anode *= mult[:, :, 2, :]
     coal *= mult[:, :, 1, 0]
+    fx *= mult[:, :, 3, 0]
     # what smelters expect alumina to cost over their decision horizon: the process's own forecast
     # (mean reversion toward the long-run level), as a futures curve in backwardation would show
     horizon = p("supply.curtail_margin_months")

@@ -1,5 +1,5 @@
 """Shocks to input prices: alumina (the 2024 spike that lifted SMM's cost to 21,114 CNY/t in Dec 2024
-[R43]), thermal coal for captive power (+US$1/t coal ≈ +US$6–7/t Al [R12]), carbon anodes [R47]. A
+[R43]), thermal coal for captive power (+US$1/t coal ≈ +US$6–7/t Al [R12]), carbon anodes [R47]; the CNY/USD exchange rate (``fx``, CNY per USD). A
 ``pct`` steps the price; a ``path`` of month → percent changes is interpolated and held after its last
 month."""
 
@@ -10,7 +10,7 @@ import numpy as np
 from alusim.levers.base import LeverContext
 from alusim.scenario.model import month_index
 
-INPUT_INDEX = {"alumina": 0, "coal": 1, "anode": 2}
+INPUT_INDEX = {"alumina": 0, "coal": 1, "anode": 2, "fx": 3}
 MARKETS = {"CN": [0], "ROW": [1], "WORLD": [0, 1]}
 
 

@@ -8,7 +8,10 @@ from alusim.levers.base import BUILT_STATES, LeverContext
 
 
 def apply(ctx: LeverContext, index: int, event) -> None:
-    mask = ctx.select(event.target, index, states=BUILT_STATES)
+    # a share also binds plants that start up during the window (a history replay builds them later);
+    # a tonnage is spread over what runs at the start
+    states = BUILT_STATES + (0, 1) if event.share is not None else BUILT_STATES
+    mask = ctx.select(event.target, index, states=states)
     operating = (ctx.inputs.capacity_kt * ctx.inputs.init_share)[mask].sum()
     if event.share is not None:
         share = event.share

@@ -246,7 +246,7 @@ class DemandShock(_Event):
 
 class InputPrice(_Event):
     type: Literal["input_price"]
-    input: Literal["alumina", "coal", "anode"]
+    input: Literal["alumina", "coal", "anode", "fx"]
     region: Literal["CN", "ROW", "WORLD"] = "WORLD"
     pct: SignedPct | None = None
     path: dict[Month, SignedPct] | None = None

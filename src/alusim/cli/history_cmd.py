@@ -1,0 +1,170 @@
+"""``alusim backtest`` and ``alusim calibrate``: replay the event record, score it, fit parameters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alusim.cli.common import console, load_data, progress_bar, table
+from alusim.errors import InputError
+
+YEAR = typer.Option(min=2000, max=2100)
+
+
+def _raw(raw: Path | None) -> Path | None:
+    from alusim.history.actuals import default_raw_dir
+
+    if raw is not None and not (raw / "worldbank_pinksheet").is_dir():
+        raise InputError("no worldbank_pinksheet folder there", where=f"--raw {raw}",
+                         fix="point --raw at shared/data/raw, or leave it out to score annual averages only")
+    return raw if raw is not None else default_raw_dir()
+
+
+def _parameters(params: Path | None) -> tuple[dict[str, float], str]:
+    """A parameter set written by ``alusim calibrate`` (or none: the dataset defaults)."""
+    if params is None:
+        return {}, "the dataset defaults (parameters.csv; see its source column for the calibration)"
+    from ruamel.yaml import YAML, YAMLError
+
+    if not params.is_file():
+        raise InputError("file not found", where=f"--params {params}", fix="give a file written by `alusim calibrate`")
+    try:
+        document = YAML(typ="safe").load(params.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"not YAML/JSON ({exc.__class__.__name__})", where=f"--params {params}",
+                         fix="give a file written by `alusim calibrate`") from None
+    values = document.get("parameters") if isinstance(document, dict) else None
+    if not isinstance(values, dict) or not all(isinstance(v, int | float) for v in values.values()):
+        raise InputError("no 'parameters' mapping of names to numbers", where=f"--params {params}",
+                         fix="give a file written by `alusim calibrate`")
+    return {str(k): float(v) for k, v in values.items()}, f"{params}"
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError("exists and is not a folder", where=f"--out {out}", fix="give a folder path")
+
+
+def backtest(
+    start: Annotated[int, typer.Option("--from", min=2000, max=2100, help="First year of the replay.")] = 2015,
+    end: Annotated[int, typer.Option("--to", min=2000, max=2100, help="Last year of the replay.")] = 2024,
+    out: Annotated[Path, typer.Option(help="Folder for metrics.json, report.html and fans.csv.")] = Path(
+        "out/backtest"),
+    split: Annotated[int, typer.Option(min=2000, max=2100, help="Last in-sample (calibration) year.")] = 2019,
+    paths: Annotated[int, typer.Option(min=10, max=200_000, help="Monte Carlo paths.")] = 300,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 7,
+    params: Annotated[Path | None, typer.Option(help="Parameter set from `alusim calibrate` (default: dataset).")] = None,
+    record: Annotated[Path | None, typer.Option(help="Event record YAML (default: scenarios/history/record.yaml).")] = None,
+    raw: Annotated[Path | None, typer.Option(help="Public raw-data folder for the LME monthly series.")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
+) -> None:
+    """Replay the 2015–2024 event record and score it against what happened."""
+    from alusim.history.backtest import run_backtest
+    from alusim.history.replay import load_record
+    from alusim.report.backtest import write_backtest_report
+    from alusim.store import write_dir_atomically
+
+    if end < start:
+        raise InputError(f"--to {end} is before --from {start}", fix="give --from ≤ --to")
+    if not start <= split < end:
+        raise InputError(f"--split {split} is not inside {start}…{end - 1}",
+                         fix="choose the last in-sample year between --from and --to − 1")
+    _check_out(out)
+    parameters, source = _parameters(params)
+    dataset = load_data(data)
+    rec = load_record(record)
+    raw_dir = _raw(raw)
+    with progress_bar("backtest", paths) as update:
+        bt = run_backtest(dataset, f"{start}-01", f"{end}-12", split=split, paths=paths, seed=seed, record=rec,
+                          raw_dir=raw_dir, parameters=parameters, progress=update)
+    bt.metrics["parameters_source"] = source
+    fans = _fans_csv(bt)
+    write_dir_atomically(out, {
+        "metrics.json": json.dumps(bt.metrics, indent=2, allow_nan=False, default=_nan_to_none),
+        "fans.csv": fans,
+        "report.html": lambda p: write_backtest_report(bt, p, split=split, record_name=rec.name)})
+    rows = []
+    for key in ("china_production", "world_production", "lme_annual", "shfe_annual", "china_net_exports"):
+        m = bt.metrics.get(key)
+        if m:
+            rows.append([m["label"], *(_pct(m[k]) for k in ("mape_in_sample", "mape_out_of_sample",
+                                                           "naive_mape_out_of_sample", "coverage_p05_p95"))])
+    console.print(table(f"Backtest {start}–{end} (in sample ≤ {split})",
+                        ["series", "MAPE in", "MAPE out", "naive out", "p05–p95 coverage"], rows))
+    met = [c["met"] for c in bt.metrics["targets"].values() if c["met"] is not None]
+    console.print(f"targets met: {sum(met)} of {len(met)}; wrote {out}/metrics.json, report.html, fans.csv")
+
+
+def _pct(value) -> str:
+    import math
+
+    return "–" if value is None or not math.isfinite(value) else f"{100 * value:.1f}%"
+
+
+def _nan_to_none(value):
+    return None
+
+
+def _fans_csv(bt) -> str:
+    import pandas as pd
+
+    from alusim.history.actuals import SERIES
+
+    frames = []
+    for key, band in bt.bands.items():
+        frame = band.copy()
+        frame["actual"] = bt.actuals.annual[key].reindex(frame.index)
+        frame["series"], frame["unit"] = key, SERIES[key][5]
+        frames.append(frame.rename_axis("year").reset_index())
+    return pd.concat(frames)[["series", "year", "unit", "p05", "p50", "p95", "actual"]].to_csv(index=False)
+
+
+def calibrate(
+    start: Annotated[int, typer.Option("--from", min=2000, max=2100, help="First year of the fit window.")] = 2015,
+    end: Annotated[int, typer.Option("--to", min=2000, max=2100, help="Last year of the fit window.")] = 2019,
+    out: Annotated[Path, typer.Option(help="Parameter-set file to write (.yaml).")] = Path("out/calibration.yaml"),
+    paths: Annotated[int, typer.Option(min=4, max=2000, help="Paths per candidate (common random numbers).")] = 24,
+    maxiter: Annotated[int, typer.Option(min=1, max=200, help="Differential-evolution generations.")] = 12,
+    popsize: Annotated[int, typer.Option(min=2, max=50, help="Population per parameter.")] = 8,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed (optimiser and paths).")] = 11,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Local worker processes.")] = None,
+    dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address (tcp://host:8786).")] = None,
+    record: Annotated[Path | None, typer.Option(help="Event record YAML (default: scenarios/history/record.yaml).")] = None,
+    raw: Annotated[Path | None, typer.Option(help="Public raw-data folder for the LME monthly series.")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
+) -> None:
+    """Fit the behavioural parameters on the in-sample years of the record (2015–2019 by default)."""
+    from ruamel.yaml import YAML
+
+    from alusim.analysis.executors import make_executor
+    from alusim.history.calibrate import calibrate as fit
+    from alusim.history.replay import load_record
+    from alusim.store.atomic import write_file_atomically
+
+    if end < start:
+        raise InputError(f"--to {end} is before --from {start}", fix="give --from ≤ --to")
+    if out.exists() and out.is_dir():
+        raise InputError("is a folder", where=f"--out {out}", fix="give a file path ending in .yaml")
+    load_data(data)
+    load_record(record)
+    raw_dir = _raw(raw)
+    with make_executor(workers, dask) as executor:
+        result = fit(executor, start=f"{start}-01", end=f"{end}-12", paths=paths, seed=seed, maxiter=maxiter,
+                     popsize=popsize, data_dir=data, record=record, raw_dir=raw_dir,
+                     progress=lambda text: console.print(text))
+    document = result.as_document()
+    import io
+
+    buffer = io.StringIO()
+    buffer.write(f"# written by `alusim calibrate --from {start} --to {end}`; use with `alusim backtest --params`\n")
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.dump(json.loads(json.dumps(document, default=_nan_to_none)), buffer)
+    write_file_atomically(out, buffer.getvalue())
+    console.print(table(f"Calibrated on {start}–{end}: mean in-sample MAPE "
+                        f"{_pct(document['fit']['objective_mape_mean'])}", ["parameter", "value"],
+                        [[k, f"{v:g}"] for k, v in document["parameters"].items()]))
+    console.print(f"{document['fit']['evaluations']} candidates in {document['fit']['seconds']:.0f} s; wrote {out}")

@@ -1,0 +1,68 @@
+"""What really happened: the recorded series a backtest is scored against.
+
+Annual series come from the embedded ``history_annual.csv`` (one public source per row). The LME
+monthly average comes from the World Bank Pink Sheet through the raw readers when the raw folder is
+there (``--raw``, ``$ALUSIM_RAW_DIR`` or ``../shared/data/raw`` beside the repository); without it the
+backtest scores annual averages only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from alusim.dataset import Dataset
+
+#: scored series: key → (simulated variable, region, history variable, history region, label, unit)
+SERIES = {
+    "china_production": ("production_kt", "CN", "primary_production_kt", "CN", "China primary output", "kt"),
+    "world_production": ("production_kt", "WORLD", "primary_production_kt", "WORLD", "World primary output", "kt"),
+    "lme_annual": ("price_lme_usd_t", "WORLD", "lme_price_usd_t", "WORLD", "LME annual average", "USD/t"),
+    "shfe_annual": ("price_shfe_cny_t", "CN", "shfe_price_cny_t", "CN", "SHFE annual average", "CNY/t"),
+    "china_net_exports": ("net_exports_kt", "CN", None, "CN", "China net exports (primary + semis)", "kt"),
+}
+
+
+@dataclass
+class Actuals:
+    annual: dict[str, pd.Series]           # key → value by year
+    lme_monthly: pd.Series | None          # USD/t by month (Period), or None without raw data
+    lme_monthly_source: str
+
+
+def default_raw_dir() -> Path | None:
+    """``$ALUSIM_RAW_DIR``, else ``shared/data/raw`` beside the working directory or the repository."""
+    env = os.environ.get("ALUSIM_RAW_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for base in (Path.cwd(), *Path.cwd().parents[:2], *here.parents[:5]):
+        candidate = base.parent / "shared" / "data" / "raw"
+        if (candidate / "worldbank_pinksheet").is_dir():
+            return candidate
+    return None
+
+
+def net_exports(dataset: Dataset) -> pd.Series:
+    """China's net exports of primary metal plus semis (kt), in years where both are recorded."""
+    semis = dataset.history("net_exports_semis_kt", "CN")
+    primary = dataset.history("net_exports_primary_kt", "CN")
+    return (semis + primary).dropna()
+
+
+def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
+    annual = {}
+    for key, (_, _, variable, region, _, _) in SERIES.items():
+        annual[key] = net_exports(dataset) if variable is None else dataset.history(variable, region)
+    monthly, source = None, "none: no raw folder (annual averages from history_annual.csv)"
+    if raw_dir is not None and (Path(raw_dir) / "worldbank_pinksheet").is_dir():
+        from alusim.raw.worldbank import lme_aluminium_monthly
+
+        frame = lme_aluminium_monthly(Path(raw_dir))
+        monthly = pd.Series(frame["price_usd_t"].to_numpy(float),
+                            index=pd.PeriodIndex(frame["month"], freq="M"), name="lme_usd_t")
+        source = f"World Bank Pink Sheet, monthly ({Path(raw_dir) / 'worldbank_pinksheet'})"
+    return Actuals(annual=annual, lme_monthly=monthly, lme_monthly_source=source)

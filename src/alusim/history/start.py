@@ -1,0 +1,190 @@
+"""The market as it stood at the start of a replay, and the recorded input prices that drive it.
+
+A backtest is *conditional on the recorded exogenous inputs*: alumina, anode and thermal-coal prices,
+the CNY/USD rate and China's recycled output follow their published annual averages
+(``history_annual.csv``); everything else — plant decisions, output, stocks, trade and the metal
+prices — is the engine's. The start state uses only what was known before the first month: the
+previous year's prices, consumption, recycling and trade.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from alusim.dataset import Dataset
+from alusim.errors import InputError
+
+#: recorded inputs that drive a replay: (history variable, region, input_price input, market region)
+INPUT_SERIES = (
+    ("alumina_price_cny_t", "CN", "alumina", "CN"),
+    ("alumina_price_usd_t", "WORLD", "alumina", "ROW"),
+    ("anode_price_cny_t", "CN", "anode", "CN"),
+    ("anode_price_usd_t", "WORLD", "anode", "ROW"),
+    ("coal_price_cny_t", "CN", "coal", "WORLD"),
+    ("fx_cny_per_usd", "CN", "fx", "WORLD"),
+)
+
+#: the years whose power tariffs ``power_tariffs.csv`` mostly records (2021–2023): coal at their
+#: average is the level at which the tariffs hold (coal index 1)
+TARIFF_COAL_YEARS = (2021, 2022, 2023)
+
+
+def history_value(dataset: Dataset, variable: str, region: str, year: int, notes: list[str] | None = None, *,
+                  trend: bool = False) -> float:
+    """One recorded annual value. A year missing from the record is interpolated between the nearest
+    recorded years — outside them the nearest is held, or with ``trend`` the growth rate of the first
+    (last) two recorded years is extended — and said in ``notes``; a series with no value at all is
+    an input error naming the row to add."""
+    series = dataset.history(variable, region)
+    if year in series.index:
+        return float(series.loc[year])
+    if series.empty:
+        raise InputError(f"no {variable} for {region} in any year", where="history_annual.csv",
+                         fix=f"add a row year={year}, variable={variable}, region={region} with its source")
+    years, values = series.index.to_numpy(float), series.to_numpy(float)
+    outside = year < years.min() or year > years.max()
+    if outside and trend and len(series) >= 2 and np.all(values > 0):
+        end = slice(0, 2) if year < years.min() else slice(-2, None)
+        rate = np.log(values[end][1] / values[end][0]) / (years[end][1] - years[end][0])
+        anchor = 0 if year < years.min() else -1
+        value = float(values[anchor] * np.exp(rate * (year - years[anchor])))
+        how = f"extended at the {years[end][0]:.0f}–{years[end][1]:.0f} growth rate"
+    else:
+        value = float(np.interp(year, years, values))
+        how = "interpolated" if not outside else f"held from {years.min() if year < years.min() else years.max():.0f}"
+    if notes is not None:
+        notes.append(f"{variable} ({region}) {year}: not recorded, {how}: {value:,.0f}")
+    return value
+
+
+def annual_path(dataset: Dataset, variable: str, region: str, start: str, months: int,
+                notes: list[str] | None = None) -> np.ndarray:
+    """(months,) monthly values of a recorded annual series: each year's average placed at its July,
+    linear in between (across unrecorded years too), the previous year's average in the first month,
+    held flat past the last recorded year."""
+    series = dataset.history(variable, region)
+    first = pd.Period(start, freq="M")
+    prior = history_value(dataset, variable, region, first.year - 1, notes)
+    labels = pd.period_range(first, periods=months, freq="M")
+    t = (labels.year - first.year) * 12 + labels.month - first.month
+    xs = [-(first.month - 1) - 6.0]            # the previous year's July
+    ys = [prior]
+    for year, value in series.items():
+        if year >= first.year:
+            xs.append((year - first.year) * 12 + 7 - first.month)
+            ys.append(float(value))
+    return np.interp(t.to_numpy(float), xs, ys)
+
+
+def coal_reference_cny_t(dataset: Dataset) -> float:
+    """Coal price (CNY/t, Qinhuangdao 5,500 kcal) at which the embedded power tariffs hold."""
+    return float(np.mean([history_value(dataset, "coal_price_cny_t", "CN", y) for y in TARIFF_COAL_YEARS]))
+
+
+def input_paths(dataset: Dataset, start: str, months: int,
+                notes: list[str] | None = None) -> dict[tuple[str, str], np.ndarray]:
+    """Recorded inputs as multipliers on the replay's start levels, keyed by (input, market region).
+
+    Alumina, anode and FX start at the previous year's average (see :func:`start_assumptions`), so
+    their multiplier is the recorded path over that level; coal multiplies the power tariffs, so it is
+    the recorded path over :func:`coal_reference_cny_t`."""
+    out = {}
+    for variable, region, item, market in INPUT_SERIES:
+        if dataset.history(variable, region).empty:
+            if notes is not None:
+                notes.append(f"{variable} ({region}): no record — {item} held at its start level")
+            out[(item, market)] = np.ones(months)
+            continue
+        path = annual_path(dataset, variable, region, start, months, notes)
+        level = coal_reference_cny_t(dataset) if item == "coal" else path[0]
+        out[(item, market)] = path / level
+    return out
+
+
+def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = None) -> dict[str, float]:
+    """Parameter and demand overrides that put the market where it stood at ``start``.
+
+    Prices, FX and input prices: the previous year's averages (alumina and anode revert to them; the
+    recorded path moves them). Stocks: each market's normal stock days — the 3–4 Mt in LME sheds in
+    2014–15 were largely tied up in financing deals and did not weigh on the price the way free metal
+    does (domain-facts b3). Demand: the previous year's primary consumption and recycled output by
+    market; rest-of-world regions keep today's shares of the rest of the world. Trade: China's net
+    exports of primary metal and semis in the previous year.
+    """
+    year = int(start[:4]) - 1
+
+    def value(variable: str, region: str, fallback: str | None = None, trend: bool = False) -> float:
+        if fallback is not None and dataset.history(variable, region).empty:
+            if notes is not None:
+                notes.append(f"{variable} ({region}): no record — start level {fallback} kept")
+            return dataset.param(fallback)
+        return history_value(dataset, variable, region, year, notes, trend=trend)
+
+    cn_primary = value("consumption_primary_kt", "CN", trend=True)
+    world_primary = value("consumption_primary_kt", "WORLD", trend=True)
+    cn_secondary = value("secondary_production_kt", "CN", trend=True)
+    cn_population = value("population_m", "CN")
+    world_population = value("population_m", "WORLD")
+    out = {
+        "price.lme.start_usd_t": value("lme_price_usd_t", "WORLD"),
+        "price.shfe.start_cny_t": shfe_start_cny_t(dataset, year, notes),
+        "fx.cny_per_usd": value("fx_cny_per_usd", "CN"),
+        "price.alumina.cn_start_cny_t": value("alumina_price_cny_t", "CN", "price.alumina.cn_long_run_cny_t"),
+        "price.alumina.cn_long_run_cny_t": value("alumina_price_cny_t", "CN", "price.alumina.cn_long_run_cny_t"),
+        "price.alumina.row_start_usd_t": value("alumina_price_usd_t", "WORLD", "price.alumina.row_long_run_usd_t"),
+        "price.alumina.row_long_run_usd_t": value("alumina_price_usd_t", "WORLD", "price.alumina.row_long_run_usd_t"),
+        "price.anode.cn_start_cny_t": value("anode_price_cny_t", "CN", "price.anode.cn_start_cny_t"),
+        "price.anode.row_start_usd_t": value("anode_price_usd_t", "WORLD", "price.anode.row_start_usd_t"),
+        "trade.cn_net_exports_kt_per_year": value("net_exports_semis_kt", "CN") + value("net_exports_primary_kt", "CN"),
+        "market.close_initial_balance": 1.0,
+    }
+    # demand: China from its own record, the rest of the world scaled region by region
+    cn_total = cn_primary + cn_secondary
+    out.update({"demand.cn.consumption_kt": cn_primary, "demand.cn.population_m": cn_population,
+                "demand.cn.per_capita_kg": cn_primary / cn_population,
+                "demand.cn.secondary_share": cn_secondary / cn_total})
+    demand = dataset.demand.set_index("region")
+    others = [r for r in demand.index if r != "CN"]
+    row_today = float(demand.loc[others, "consumption_kt"].sum())
+    pop_today = float(demand.loc[others, "population_m"].sum())
+    scale = (world_primary - cn_primary) / row_today
+    pop_scale = (world_population - cn_population) / pop_today
+    row_total = 0.0
+    for region in others:
+        consumption = float(demand.loc[region, "consumption_kt"]) * scale
+        population = float(demand.loc[region, "population_m"]) * pop_scale
+        key = f"demand.{region.lower()}"
+        out.update({f"{key}.consumption_kt": consumption, f"{key}.population_m": population,
+                    f"{key}.per_capita_kg": consumption / population})
+        row_total += consumption / max(1.0 - float(demand.loc[region, "secondary_share"]), 1e-9)
+    # stocks at normal days of each market's total metal demand
+    out["inventory.start_kt.cn"] = dataset.param("market.stock_days_normal.cn") / 365.25 * cn_total
+    out["inventory.start_kt.row"] = dataset.param("market.stock_days_normal.row") / 365.25 * row_total
+    # China's recycled output grows as recorded over the years that follow (an exogenous input)
+    sec = dataset.history("secondary_production_kt", "CN")
+    later = sec[sec.index > year]
+    if len(later):
+        last_year = int(later.index.max())
+        out["recycling.cn_growth_pct_per_year"] = 100.0 * ((float(later.loc[last_year]) / cn_secondary)
+                                                           ** (1.0 / (last_year - year)) - 1.0)
+    return out
+
+
+def shfe_start_cny_t(dataset: Dataset, year: int, notes: list[str] | None = None) -> float:
+    """SHFE average of ``year``; unrecorded, the LME average at import parity (× FX × (1 + VAT))."""
+    if year in dataset.history("shfe_price_cny_t", "CN").index:
+        return history_value(dataset, "shfe_price_cny_t", "CN", year)
+    lme = history_value(dataset, "lme_price_usd_t", "WORLD", year, notes)
+    fx = history_value(dataset, "fx_cny_per_usd", "CN", year, notes)
+    value = lme * fx * (1.0 + dataset.param("cost.vat_cn"))
+    if notes is not None:
+        notes.append(f"shfe_price_cny_t (CN) {year}: not recorded, LME at import parity: {value:,.0f}")
+    return value
+
+
+def demand_base_year_shift(dataset: Dataset, start: str) -> pd.DataFrame:
+    """The demand table re-dated to the year before ``start`` (values come from the overrides)."""
+    demand = dataset.demand.copy()
+    demand["base_year"] = int(start[:4]) - 1
+    return demand
