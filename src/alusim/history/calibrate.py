@@ -4,8 +4,9 @@ Stage 1 fits the deterministic response — price adjustment speed, the cost anc
 markup), the price's response to stock days, the curtailment threshold, China's restart hurdle, the
 export elasticity, and China's demand growth over the window (a history-only parameter: the baseline
 keeps its own outlook) — by differential evolution (scipy) on the mean in-sample MAPE of China and
-world output and the LME and SHFE annual averages, the median of a fixed set of paths (common random
-numbers: every candidate sees the same shocks). Candidates are evaluated through any
+world output, the LME and SHFE annual averages and China's net exports (which tie China's demand to
+its output: without them the fit cannot tell weak demand from strong exports), the median of a fixed
+set of paths (common random numbers: every candidate sees the same shocks). Candidates are evaluated through any
 ``concurrent.futures`` executor (local processes, or Dask).
 
 Stage 2 sets the price noise: the LME monthly volatility whose p05–p95 band holds 90% of the
@@ -41,8 +42,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
 }
 #: fitted on history but not carried into the baseline (the baseline has its own demand outlook)
 HISTORY_ONLY = ("demand.cn.growth_pct_per_year",)
-#: series whose in-sample MAPE the fit minimises (equal weights; absent series are skipped)
-FIT_SERIES = ("china_production", "world_production", "lme_annual", "shfe_annual")
+#: series whose in-sample MAPE the fit minimises (equal weights; absent series and years are skipped)
+FIT_SERIES = ("china_production", "world_production", "lme_annual", "shfe_annual", "china_net_exports")
 NOISE_GRID = (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
 
 
@@ -162,6 +163,7 @@ def calibrate(executor: Executor, *, start: str = "2015-01", end: str = "2019-12
     best["price.shfe.vol_pct_per_month"] = vol * 0.8
     final = run_candidate(FitConfig(**{**config.__dict__, "names": (), "fixed": tuple(best.items())}), [])
     fit = {"window": {"from": start, "to": end}, "objective_mape_mean": loss(final),
+           "date": time.strftime("%Y-%m"),
            "in_sample": {k: {m: final[k][m] for m in ("mape_in_sample", "coverage_in_sample")}
                          for k in FIT_SERIES if k in final},
            "lme_monthly_coverage_in_sample": (final.get("lme_monthly") or {}).get("coverage_p05_p95"),
