@@ -59,3 +59,22 @@ def test_cost_curve_page_hover_shows_plant(browser, served):
     assert "CNY" in hover or "kt" in hover, hover
     assert errors == [] and external == []
     page.close()
+
+
+def test_backtest_report_shows_simulated_against_actual(browser, served):
+    root, base = served
+    assert main(["backtest", "--from", "2015", "--to", "2018", "--split", "2016", "--paths", "20",
+                 "--out", str(root / "bt")]) == 0
+    external: list[str] = []
+    page, errors = open_page(browser, f"{base}/bt/report.html", external)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() >= 4
+    names = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                          ".map(d => (d.data || []).map(t => t.name || ''))")
+    # every annual chart carries the simulated band and the recorded values
+    assert all(any("actual" in n for n in chart) and any("simulated" in n for n in chart) for chart in names[:3])
+    text = page.inner_text("body").lower()
+    for phrase in ("mape in sample", "p05–p95 coverage", "targets", "event record", "close_noncompliant"):
+        assert phrase in text, phrase
+    assert errors == [] and external == []
+    page.close()
