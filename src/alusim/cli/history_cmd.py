@@ -11,7 +11,14 @@ import typer
 from alusim.cli.common import console, load_data, progress_bar, table
 from alusim.errors import InputError
 
-YEAR = typer.Option(min=2000, max=2100)
+RecordOption = Annotated[Path | None, typer.Option(help="Event record YAML (default: scenarios/history/record.yaml).")]
+RawOption = Annotated[Path | None, typer.Option(help="Public raw-data folder for the LME monthly series.")]
+DataOption = Annotated[Path | None, typer.Option("--data", help="Dataset folder.")]
+
+
+def _check_window(start: int, end: int) -> None:
+    if end < start:
+        raise InputError(f"--to {end} is before --from {start}", fix="give --from ≤ --to")
 
 
 def _raw(raw: Path | None) -> Path | None:
@@ -57,9 +64,9 @@ def backtest(
     paths: Annotated[int, typer.Option(min=10, max=200_000, help="Monte Carlo paths.")] = 300,
     seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 7,
     params: Annotated[Path | None, typer.Option(help="Parameter set from `alusim calibrate` (default: dataset).")] = None,
-    record: Annotated[Path | None, typer.Option(help="Event record YAML (default: scenarios/history/record.yaml).")] = None,
-    raw: Annotated[Path | None, typer.Option(help="Public raw-data folder for the LME monthly series.")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
+    record: RecordOption = None,
+    raw: RawOption = None,
+    data: DataOption = None,
 ) -> None:
     """Replay the 2015–2024 event record and score it against what happened."""
     from alusim.history.backtest import run_backtest
@@ -67,8 +74,7 @@ def backtest(
     from alusim.report.backtest import write_backtest_report
     from alusim.store import write_dir_atomically
 
-    if end < start:
-        raise InputError(f"--to {end} is before --from {start}", fix="give --from ≤ --to")
+    _check_window(start, end)
     if not start <= split < end:
         raise InputError(f"--split {split} is not inside {start}…{end - 1}",
                          fix="choose the last in-sample year between --from and --to − 1")
@@ -132,9 +138,9 @@ def calibrate(
     seed: Annotated[int, typer.Option(min=0, help="Random seed (optimiser and paths).")] = 11,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="Local worker processes.")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address (tcp://host:8786).")] = None,
-    record: Annotated[Path | None, typer.Option(help="Event record YAML (default: scenarios/history/record.yaml).")] = None,
-    raw: Annotated[Path | None, typer.Option(help="Public raw-data folder for the LME monthly series.")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
+    record: RecordOption = None,
+    raw: RawOption = None,
+    data: DataOption = None,
 ) -> None:
     """Fit the behavioural parameters on the in-sample years of the record (2015–2019 by default)."""
     from ruamel.yaml import YAML
@@ -144,8 +150,7 @@ def calibrate(
     from alusim.history.replay import load_record
     from alusim.store.atomic import write_file_atomically
 
-    if end < start:
-        raise InputError(f"--to {end} is before --from {start}", fix="give --from ≤ --to")
+    _check_window(start, end)
     if out.exists() and out.is_dir():
         raise InputError("is a folder", where=f"--out {out}", fix="give a file path ending in .yaml")
     load_data(data)
