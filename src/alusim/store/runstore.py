@@ -27,10 +27,8 @@ from __future__ import annotations
 import builtins
 import hashlib
 import os
-import random
 import secrets
 import shutil
-import time
 import warnings
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -43,29 +41,20 @@ import pyarrow.parquet as pq
 
 from alusim.errors import InputError
 from alusim.store.atomic import TMP_PREFIX, FileContent, clean_stale, write_dir_atomically
+from alusim.store.catalog import CatalogUnavailable, with_catalog
 from alusim.store.paths import default_store_root
-
-if TYPE_CHECKING:
-
-    from alusim.engine.result import SimulationResult
-
-from alusim.store.records import (  # noqa: F401 (re-exported)
+from alusim.store.records import (
     _QUOTED,
     _RUN_HINT,
-    CATALOG_COLUMNS,
     CATALOG_FILE,
-    COLUMNS,
-    HEADLINE,
     MANIFEST,
     MANIFEST_FORMAT,
     PATH_VARIABLES,
     RUNS_DIR,
     STANDARD_FILES,
     TRASH_PREFIX,
-    _ensure_schema,
     _first_line,
     _frame_writer,
-    _is_busy,
     _jsonable,
     _manifest_writer,
     _read_manifest,
@@ -78,9 +67,8 @@ from alusim.store.records import (  # noqa: F401 (re-exported)
     write_paths_parquet,
 )
 
-
-class _CatalogUnavailable(Exception):
-    """The catalog could not be opened (locked for too long, damaged, unreadable)."""
+if TYPE_CHECKING:
+    from alusim.engine.result import SimulationResult
 
 
 class RunStore:
@@ -177,7 +165,7 @@ class RunStore:
             raise RuntimeError("could not find a free run id")
         try:
             self._with_catalog(lambda con: _upsert(con, [manifest]), self.lock_timeout)
-        except _CatalogUnavailable as exc:
+        except CatalogUnavailable as exc:
             warnings.warn(f"run {run_id} is saved in {target} but not yet in the catalog ({exc}); "
                           "it is added the next time runs are listed", RuntimeWarning, stacklevel=2)
         return run_id
@@ -195,7 +183,7 @@ class RunStore:
         try:
             self._with_catalog(lambda con: con.execute("DELETE FROM runs WHERE run_id = ?", [rid]),
                                self.lock_timeout)
-        except _CatalogUnavailable as exc:
+        except CatalogUnavailable as exc:
             warnings.warn(f"run {rid} is removed but its catalog row could not be deleted yet ({exc}); "
                           "it is dropped the next time runs are listed", RuntimeWarning, stacklevel=2)
         return rid
@@ -207,7 +195,7 @@ class RunStore:
             return _runs_frame([])
         try:
             records = self._with_catalog(self._reconcile, self.list_timeout)
-        except _CatalogUnavailable:
+        except CatalogUnavailable:
             records = [_record(m) for m in self._manifests()]
         return _runs_frame(records)
 
@@ -327,38 +315,7 @@ class RunStore:
         return path
 
     def _with_catalog(self, fn: Callable[[duckdb.DuckDBPyConnection], Any], timeout: float) -> Any:
-        """Open the catalog read-write, ensure the schema, run ``fn(con)`` in a transaction, close.
-
-        Lock conflicts with other processes (and write conflicts between threads) are retried with
-        jittered exponential backoff until ``timeout``; then :class:`_CatalogUnavailable`.
-        """
-        self.root.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + timeout
-        delay = 0.01
-        while True:
-            try:
-                con = duckdb.connect(str(self.catalog_path))
-            except duckdb.Error as exc:
-                if not _is_busy(exc) or time.monotonic() >= deadline:
-                    raise _CatalogUnavailable(_first_line(exc)) from exc
-            else:
-                try:
-                    _ensure_schema(con)
-                    con.execute("BEGIN TRANSACTION")
-                    value = fn(con)
-                    con.execute("COMMIT")
-                    return value
-                except duckdb.Error as exc:
-                    try:
-                        con.execute("ROLLBACK")
-                    except duckdb.Error:
-                        pass
-                    if not _is_busy(exc) or time.monotonic() >= deadline:
-                        raise _CatalogUnavailable(_first_line(exc)) from exc
-                finally:
-                    con.close()
-            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)) * random.uniform(0.5, 1.5))
-            delay = min(delay * 2, 0.25)
+        return with_catalog(self.catalog_path, fn, timeout)
 
     def _reconcile(self, con: duckdb.DuckDBPyConnection) -> builtins.list[dict[str, Any]]:
         """Make the catalog match the run directories (scanned while holding the lock: runs are
