@@ -34,6 +34,17 @@ def test_the_window_drops_later_events_and_clips_running_ones():
     assert all(e.get("end", "2019-12") <= "2019-12" for e in events)
     assert not any(e["type"] == "demand_shock" for e in events)          # the 2020 shock is out of the window
     assert len(events) < len(record.events)
+    # a one-off closure before the window is already in the rebuilt state, not an event of the window
+    later = cut_events(record, "2018-01", "2019-12")
+    assert not any(e["type"] == "close_noncompliant" for e in later)
+
+
+def test_a_backtest_starting_later_writes_no_nan(tmp_path):
+    out = tmp_path / "bt"
+    assert main(["backtest", "--from", "2020", "--to", "2024", "--split", "2022", "--paths", "10",
+                 "--out", str(out)]) == 0
+    text = (out / "metrics.json").read_text()
+    assert "NaN" not in text and json.loads(text)["window"]["in_sample"] == [2020, 2022]
 
 
 def test_backtest_writes_metrics_report_and_fans(tmp_path):

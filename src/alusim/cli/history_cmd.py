@@ -89,7 +89,7 @@ def backtest(
     bt.metrics["parameters_source"] = source
     fans = _fans_csv(bt)
     write_dir_atomically(out, {
-        "metrics.json": json.dumps(bt.metrics, indent=2, allow_nan=False, default=_nan_to_none),
+        "metrics.json": json.dumps(_finite(bt.metrics), indent=2, allow_nan=False),
         "fans.csv": fans,
         "report.html": lambda p: write_backtest_report(bt, p, split=split, record_name=rec.name)})
     rows = []
@@ -110,8 +110,17 @@ def _pct(value) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{100 * value:.1f}%"
 
 
-def _nan_to_none(value):
-    return None
+def _finite(value):
+    """The same structure with every NaN or infinity as ``None`` (JSON has no NaN)."""
+    import math
+
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _fans_csv(bt) -> str:
@@ -167,7 +176,7 @@ def calibrate(
     buffer.write(f"# written by `alusim calibrate --from {start} --to {end}`; use with `alusim backtest --params`\n")
     yaml = YAML()
     yaml.default_flow_style = False
-    yaml.dump(json.loads(json.dumps(document, default=_nan_to_none)), buffer)
+    yaml.dump(_finite(document), buffer)
     write_file_atomically(out, buffer.getvalue())
     console.print(table(f"Calibrated on {start}–{end}: mean in-sample MAPE "
                         f"{_pct(document['fit']['objective_mape_mean'])}", ["parameter", "value"],

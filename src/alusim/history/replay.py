@@ -32,12 +32,19 @@ def load_record(path: str | Path | None = None) -> Scenario:
     return Scenario.load(path or record_path())
 
 
+#: events that act once, in their start month: before the window, their effect is already in the
+#: rebuilt asset state (e.g. plants closed in the 2017 clean-up are gone from a 2018 start)
+ONE_OFF = ("close_noncompliant", "commission", "relocate", "restart")
+
+
 def cut_events(record: Scenario, start: str, end: str) -> list[dict]:
     """The record's events that touch ``start``…``end``, their dates clipped to it (as dicts)."""
     out = []
     for event in record.events:
         data = event.model_dump(exclude_none=True)
         if event.start > end or (event.end is not None and event.end < start):
+            continue
+        if event.type in ONE_OFF and event.start < start:
             continue
         data["start"] = max(event.start, start)
         if event.end is not None:

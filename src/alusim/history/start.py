@@ -121,6 +121,9 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
             return dataset.param(fallback)
         return history_value(dataset, variable, region, year, notes, trend=trend)
 
+    # alumina reverts to the previous year's level; the recorded path moves it from there
+    alumina_cn = value("alumina_price_cny_t", "CN", "price.alumina.cn_long_run_cny_t")
+    alumina_row = value("alumina_price_usd_t", "WORLD", "price.alumina.row_long_run_usd_t")
     cn_primary = value("consumption_primary_kt", "CN", trend=True)
     world_primary = value("consumption_primary_kt", "WORLD", trend=True)
     cn_secondary = value("secondary_production_kt", "CN", trend=True)
@@ -130,10 +133,10 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
         "price.lme.start_usd_t": value("lme_price_usd_t", "WORLD"),
         "price.shfe.start_cny_t": shfe_start_cny_t(dataset, year, notes),
         "fx.cny_per_usd": value("fx_cny_per_usd", "CN"),
-        "price.alumina.cn_start_cny_t": value("alumina_price_cny_t", "CN", "price.alumina.cn_long_run_cny_t"),
-        "price.alumina.cn_long_run_cny_t": value("alumina_price_cny_t", "CN", "price.alumina.cn_long_run_cny_t"),
-        "price.alumina.row_start_usd_t": value("alumina_price_usd_t", "WORLD", "price.alumina.row_long_run_usd_t"),
-        "price.alumina.row_long_run_usd_t": value("alumina_price_usd_t", "WORLD", "price.alumina.row_long_run_usd_t"),
+        "price.alumina.cn_start_cny_t": alumina_cn,
+        "price.alumina.cn_long_run_cny_t": alumina_cn,
+        "price.alumina.row_start_usd_t": alumina_row,
+        "price.alumina.row_long_run_usd_t": alumina_row,
         "price.anode.cn_start_cny_t": value("anode_price_cny_t", "CN", "price.anode.cn_start_cny_t"),
         "price.anode.row_start_usd_t": value("anode_price_usd_t", "WORLD", "price.anode.row_start_usd_t"),
         "trade.cn_net_exports_kt_per_year": value("net_exports_semis_kt", "CN") + value("net_exports_primary_kt", "CN"),

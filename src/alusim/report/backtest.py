@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from alusim.report import figures as F
-from alusim.report.html import Table, _base_context, _environment, _events, _fig_html, _fmt, _write
+from alusim.report.html import Table, _base_context, _environment, _events, _fig_html, _write
 
 SECTIONS = (("scores", "Scores"), ("fans", "Simulated against actual"), ("events", "Event record"),
             ("method", "Method and sources"))
@@ -130,4 +130,4 @@ def write_backtest_report(backtest, path: str | Path, *, split: int, record_name
     return _write(path, html)
 
 
-__all__ = ["write_backtest_report", "_fmt"]
+__all__ = ["write_backtest_report"]
