@@ -18,14 +18,62 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
-console = Console()
-err_console = Console(stderr=True)
+from alusim.textsafe import printable
+
+
+class SafeConsole(Console):
+    """A rich console that strips control characters (escape sequences, carriage returns) from every
+    string it prints, so that names from scenario files cannot rewrite the terminal."""
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: A003 - rich's name
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 
 def fail(message: str) -> None:
-    """Print the one error line (no markup, no traceback)."""
+    """Print the one error line (no markup, no traceback, no control characters)."""
     err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def out_path(value: str | Path) -> Path:
+    """Parser of path options: refuses the empty string (``--out ""`` would otherwise mean the
+    current folder) and control characters."""
+    import typer
+
+    if isinstance(value, Path):
+        return value
+    text = str(value)
+    if not text.strip():
+        raise typer.BadParameter("is empty; give a folder or file name")
+    if printable(text) != text:
+        raise typer.BadParameter("contains control characters; give a plain path")
+    return Path(text)
+
+
+@contextmanager
+def quiet_numerics() -> Iterator[None]:
+    """Numpy floating-point warnings never reach the user: results are checked for finiteness
+    instead (:mod:`alusim.engine.finite`)."""
+    import warnings
+
+    import numpy as np
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        for text in ("All-NaN", "Mean of empty", "invalid value", "divide by zero", "overflow", "Degrees of freedom"):
+            warnings.filterwarnings("ignore", message=f".*{text}.*", category=RuntimeWarning)
+        yield
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a file-system error: the path, the reason and what to do."""
+    path = exc.filename or ""
+    reason = exc.strerror or type(exc).__name__
+    return f"{path}: cannot write or read there ({reason}) — fix: choose a writable folder with free space"
 
 
 def print_json(payload: object) -> None:
@@ -61,7 +109,7 @@ def table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
         # the first column names the row (an id, a variable): never cut it
         out.add_column(column, justify="left" if i == 0 else "right", no_wrap=i == 0)
     for row in rows:
-        out.add_row(*[fmt(v) for v in row])
+        out.add_row(*[Text(printable(fmt(v))) for v in row])  # cells are text, never markup
     return out
 
 

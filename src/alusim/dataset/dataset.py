@@ -49,7 +49,8 @@ class Dataset:
         table = self.parameters
         hit = table.loc[table["name"] == name]
         if hit.empty:
-            raise InputError(f"unknown parameter {name!r}", fix="see `alusim data info --parameters` for names")
+            raise InputError(f"parameter {name!r} is missing", where=self._table_place("parameters.csv"),
+                             fix=f"add a row named {name} (see `alusim data info --parameters` for the others)")
         value = float(self.overrides.get(name, hit["value"].iloc[0]))
         if unit is None:
             return value
@@ -62,6 +63,9 @@ class Dataset:
         if (self.parameters["name"] == name).any():
             return self.param(name, unit)
         return float(default)
+
+    def _table_place(self, file_name: str) -> str:
+        return str(self.source_dir / file_name) if self.source_dir is not None else file_name
 
     def param_unit(self, name: str) -> str:
         hit = self.parameters.loc[self.parameters["name"] == name, "unit"]
@@ -89,13 +93,10 @@ class Dataset:
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Dataset:
         """A copy whose parameters (or demand-table values) are overridden by dotted name (scenario
-        ``assumptions``)."""
-        known = self.overridable()
-        for name in overrides:
-            if name not in known:
-                raise InputError(f"unknown parameter {name!r}", where="assumptions",
-                                 fix="use a dotted parameter name from `alusim data info --parameters`")
-        return replace(self, overrides={**self.overrides, **{k: float(v) for k, v in overrides.items()}})
+        ``assumptions``); each value must be finite and within its range (:mod:`alusim.dataset.bounds`)."""
+        from alusim.dataset.bounds import check_overrides
+
+        return replace(self, overrides={**self.overrides, **check_overrides(self, overrides)})
 
     # -- lookups used by the cost build-up ----------------------------------------------------
     def input_price(self, key: str, region: str, item: str) -> tuple[float, str, str]:

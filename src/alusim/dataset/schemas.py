@@ -61,11 +61,20 @@ class Smelters(_Sourced):
 
 
 class Parameters(_Sourced):
+    """A scalar parameter with its unit and the range it may take (``lower ≤ value ≤ upper``, in
+    ``unit``): scenario assumptions, ``--vary``, ``--params`` and calibrations are checked against it."""
+
     name: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$")
     value: Series[float]
     unit: Series[str]
     date: Series[str] = pa.Field(nullable=True)
     note: Series[str] = pa.Field(nullable=True)
+    lower: Series[float]
+    upper: Series[float]
+
+    @pa.dataframe_check(error="value must lie within lower…upper (and lower ≤ upper)")
+    def value_within_bounds(cls, df):
+        return (df["lower"] <= df["value"]) & (df["value"] <= df["upper"])
 
     class Config:
         strict = True
@@ -125,10 +134,10 @@ class HistoryAnnual(_Sourced):
 class Demand(_Sourced):
     region: Series[str] = pa.Field(isin=REGIONS, unique=True)
     base_year: Series[int] = pa.Field(ge=2000, le=2030)
-    consumption_kt: Series[float] = pa.Field(ge=0)
-    population_m: Series[float] = pa.Field(gt=0)
-    per_capita_kg: Series[float] = pa.Field(ge=0)
-    saturation_kg: Series[float] = pa.Field(gt=0)
+    consumption_kt: Series[float] = pa.Field(ge=0, le=200_000)
+    population_m: Series[float] = pa.Field(gt=0, le=5000)
+    per_capita_kg: Series[float] = pa.Field(ge=0, le=200)
+    saturation_kg: Series[float] = pa.Field(gt=0, le=200)
     growth_pct_per_year: Series[float] = pa.Field(ge=-20, le=30)
     price_elasticity: Series[float] = pa.Field(ge=-3, le=0)
     income_elasticity: Series[float] = pa.Field(ge=-1, le=5)
