@@ -81,11 +81,12 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
                     data_dir: Path | None = None) -> pd.DataFrame:
     """Tornado table: one row per parameter with the outcome at its low and high value, sorted by swing."""
     dataset = _dataset(str(data_dir) if data_dir else None)
-    names = dataset.overridable()
-    for v in varies:
-        if v.name not in names:
-            raise InputError(f"unknown parameter {v.name!r}", where="--vary",
-                             fix="see `alusim data info --parameters` for names")
+    from alusim.dataset.bounds import check_overrides
+
+    for v in varies:   # names, finiteness and ranges, before any run starts
+        check_overrides(dataset, {v.name: v.low}, where="--vary")
+        check_overrides(dataset, {v.name: v.high}, where="--vary")
+    dataset.with_overrides(scenario.assumptions)
     if region not in ("CN", "ROW", "WORLD"):
         raise InputError(f"unknown region {region!r}", where="--region", fix="use CN, ROW or WORLD")
     text = scenario.model_dump_json(by_alias=True)

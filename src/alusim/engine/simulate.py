@@ -10,8 +10,8 @@ import numpy as np
 from alusim.dataset import Dataset, load_dataset
 from alusim.engine import kernel as K
 from alusim.engine.finite import check_finite
-from alusim.engine.memory import check_run_memory
 from alusim.engine.inputs import EngineInputs, build_inputs
+from alusim.engine.memory import check_run_memory
 from alusim.engine.result import SimulationResult
 from alusim.engine.stochastic import Drivers, draw_drivers
 from alusim.scenario.model import Scenario
@@ -19,9 +19,8 @@ from alusim.scenario.model import Scenario
 
 def prepare(scenario: Scenario, dataset: Dataset | None = None) -> tuple[Dataset, EngineInputs]:
     """Dataset with the scenario's assumptions, and engine inputs with every event applied."""
-    from alusim.levers import apply_events, extend_assets
-
     from alusim.errors import InputError
+    from alusim.levers import apply_events, extend_assets
 
     dataset = dataset if dataset is not None else load_dataset()
     try:
