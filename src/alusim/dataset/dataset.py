@@ -243,7 +243,10 @@ def load_dataset(path: str | Path | None = None, *, use_cache: bool = True) -> D
         from alusim.dataset.loader import read_tables
 
         tables = read_tables(folder)
+        from alusim.dataset.needs import check_engine_needs
+
         _check_units(Dataset(source_dir=folder, **tables))
+        check_engine_needs(Dataset(source_dir=folder, **tables))
         if use_cache:
             store_cached(folder, tables)
     return Dataset(source_dir=folder, **tables)
