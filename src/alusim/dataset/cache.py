@@ -4,7 +4,7 @@ The cache is data only: one Parquet file per table and a JSON manifest, never a 
 whoever can write to the cache folder can at worst change numbers (which the key below then no
 longer matches), never run code. The key is the SHA-256 of the *content* of every table file the
 loader knows (:data:`alusim.dataset.schemas.TABLES` and ``OPTIONAL_TABLES``, absent ones included as
-absent) and of the alusim version: an edit that keeps a file's size and modification time still
+absent), of the alusim version and of the dataset package's validation code: an edit that keeps a file's size and modification time still
 changes the key. The manifest repeats the key and the SHA-256 of each Parquet file; an entry whose
 files do not match is ignored and the tables are validated again. The cache lives in
 ``$ALUSIM_CACHE`` (default ``~/.cache/alusim``); when it cannot be written, loading validates every
@@ -13,6 +13,7 @@ time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -47,12 +48,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def _rules_fingerprint() -> str:
+    """SHA-256 of the dataset package's own code (schemas, loader, checks): tables validated by older
+    rules are validated again."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(folder: Path) -> str | None:
     """SHA-256 over the alusim version and the bytes of every table file (None when one is unreadable:
     the loader then reports it)."""
     from alusim import __version__
 
-    digest = hashlib.sha256(f"alusim {__version__} cache {FORMAT}\n".encode())
+    digest = hashlib.sha256(f"alusim {__version__} cache {FORMAT} rules {_rules_fingerprint()}\n".encode())
     for name in _table_files():
         path = folder / name
         try:

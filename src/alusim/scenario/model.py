@@ -61,13 +61,15 @@ MAX_EVENTS = 500
 MAX_SEED = 2**63 - 1
 #: largest tonnage an event may name (world primary capacity is ~80,000 kt/yr)
 MAX_KT = 200_000.0
-#: a price or rate change may halve… cut by 95 % or raise by 500 % (a price of zero or below has no meaning)
+#: a price change may cut by 95 % or raise by 500 % (a price or exchange rate of zero has no meaning);
+#: demand may fall to zero
 MIN_CHANGE, MAX_CHANGE = -0.95, 5.0
 
 Month = Annotated[str, BeforeValidator(_month)]
 Rate = Annotated[float, BeforeValidator(_fraction), Field(ge=0.0, le=5.0)]
 Share = Annotated[float, BeforeValidator(_fraction), Field(ge=0.0, le=1.0)]
-SignedPct = Annotated[float, BeforeValidator(_fraction), Field(ge=MIN_CHANGE, le=MAX_CHANGE)]
+SignedPct = Annotated[float, BeforeValidator(_fraction), Field(ge=-1.0, le=MAX_CHANGE)]
+PriceChange = Annotated[float, BeforeValidator(_fraction), Field(ge=MIN_CHANGE, le=MAX_CHANGE)]
 Kt = Annotated[float, Field(gt=0, le=MAX_KT)]
 PlainText = Annotated[str, BeforeValidator(_plain_text)]
 
@@ -274,8 +276,8 @@ class InputPrice(_Event):
     type: Literal["input_price"]
     input: Literal["alumina", "coal", "anode", "fx"]
     region: Literal["CN", "ROW", "WORLD"] = "WORLD"
-    pct: SignedPct | None = None
-    path: dict[Month, SignedPct] | None = None
+    pct: PriceChange | None = None
+    path: dict[Month, PriceChange] | None = Field(default=None, max_length=MAX_EVENTS)
 
     @model_validator(mode="after")
     def _one(self) -> InputPrice:
