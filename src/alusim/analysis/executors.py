@@ -15,6 +15,17 @@ from contextlib import contextmanager
 from alusim.errors import InputError
 
 
+def quiet_worker() -> None:
+    """Worker start-up: numpy floating-point warnings never reach the user's terminal (results are
+    checked for finiteness instead, :mod:`alusim.engine.finite`)."""
+    import warnings
+
+    import numpy as np
+
+    np.seterr(all="ignore")
+    warnings.simplefilter("ignore", RuntimeWarning)
+
+
 @contextmanager
 def make_executor(workers: int | None = None, dask_address: str | None = None):
     """Yield a ``concurrent.futures.Executor``; closes it (and any Dask client) afterwards."""
@@ -38,7 +49,8 @@ def make_executor(workers: int | None = None, dask_address: str | None = None):
             client.close()
         return
     n = workers or max(1, min(os.cpu_count() or 1, 4))
-    executor: Executor = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    executor: Executor = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=quiet_worker)
     try:
         yield executor
     finally:
