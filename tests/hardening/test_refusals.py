@@ -143,3 +143,10 @@ def test_user_files_survive_a_refused_cache_build(cli):
     notes = cli.file("mine/notes.txt", "keep me")
     cli("data", "build", "--raw", cli.root / "in/raw", "--cache", cli.root / "mine")
     assert notes.read_text() == "keep me"
+
+
+def test_names_and_paths_that_look_like_markup_print_as_text(cli):
+    scenario = cli.file("in/s.yaml", scenario_text('"x[/bold]y\\x07"'))
+    outcome = cli("run", scenario, "--no-store", "--out", cli.root / "out[/x]")
+    assert outcome.code == 0, outcome.err
+    assert "x[/bold]y" in outcome.out and "\x07" not in outcome.out

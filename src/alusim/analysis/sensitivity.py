@@ -86,7 +86,9 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
     for v in varies:   # names, finiteness and ranges, before any run starts
         check_overrides(dataset, {v.name: v.low}, where="--vary")
         check_overrides(dataset, {v.name: v.high}, where="--vary")
-    dataset.with_overrides(scenario.assumptions)
+    from alusim.engine.simulate import prepare
+
+    prepare(scenario, dataset)   # assumptions and events checked here, with file and line, not in a worker
     if region not in ("CN", "ROW", "WORLD"):
         raise InputError(f"unknown region {region!r}", where="--region", fix="use CN, ROW or WORLD")
     text = scenario.model_dump_json(by_alias=True)

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,7 +30,11 @@ class SafeConsole(Console):
     string it prints, so that names from scenario files cannot rewrite the terminal."""
 
     def print(self, *objects, **kwargs) -> None:  # noqa: A003 - rich's name
-        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+        objects = tuple(printable(o) if isinstance(o, str) else o for o in objects)
+        try:
+            super().print(*objects, **kwargs)
+        except MarkupError:      # a user's path or name that looks like markup ("[/x]") is printed as is
+            super().print(*objects, **{**kwargs, "markup": False})
 
 
 console = SafeConsole()
@@ -95,7 +101,7 @@ def progress_bar(label: str, total: int) -> Iterator:
                         TextColumn("paths"), TimeElapsedColumn(), console=err_console, transient=True,
                         disable=not err_console.is_terminal)
     with progress:
-        task = progress.add_task(label, total=total)
+        task = progress.add_task(escape(printable(label)), total=total)
 
         def update(done: int, _total: int) -> None:
             progress.update(task, completed=done)
@@ -104,10 +110,10 @@ def progress_bar(label: str, total: int) -> Iterator:
 
 
 def table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
-    out = Table(title=title, title_justify="left", header_style="bold")
+    out = Table(title=Text(printable(title)), title_justify="left", header_style="bold")
     for i, column in enumerate(columns):
         # the first column names the row (an id, a variable): never cut it
-        out.add_column(column, justify="left" if i == 0 else "right", no_wrap=i == 0)
+        out.add_column(Text(printable(column)), justify="left" if i == 0 else "right", no_wrap=i == 0)
     for row in rows:
         out.add_row(*[Text(printable(fmt(v))) for v in row])  # cells are text, never markup
     return out

@@ -60,13 +60,13 @@ from alusim.store.records import (
     _manifest_writer,
     _read_manifest,
     _record,
-    _runs_arrow,
     _runs_frame,
     _upsert,
     _version,
     headline_metrics,
     write_paths_parquet,
 )
+from alusim.store.views import create_views
 
 if TYPE_CHECKING:
     from alusim.engine.result import SimulationResult
@@ -377,27 +377,7 @@ class RunStore:
         return [_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
     def _create_views(self, con: duckdb.DuckDBPyConnection) -> None:
-        manifests = self._manifests()
-        con.register("_alusim_runs", _runs_arrow([_record(m) for m in manifests]))
-        con.execute("CREATE VIEW runs AS SELECT * FROM _alusim_runs ORDER BY created DESC, run_id DESC")
-        empty = {
-            "summary": "NULL::VARCHAR AS variable, NULL::VARCHAR AS region, NULL::VARCHAR AS month, "
-                       "NULL::DOUBLE AS mean, NULL::DOUBLE AS p05, NULL::DOUBLE AS p50, NULL::DOUBLE AS p95",
-            "paths": "NULL::INTEGER AS path, NULL::VARCHAR AS month, NULL::VARCHAR AS region, "
-                     "NULL::VARCHAR AS variable, NULL::FLOAT AS value",
-        }
-        empty["summary_annual"] = empty["summary"]
-        empty["assets"] = "NULL::VARCHAR AS asset_id"
-        for view in ("summary", "summary_annual", "assets", "paths"):
-            files = [str(self.runs_dir / m["run_id"] / f"{view}.parquet") for m in manifests]
-            files = [f for f in files if os.path.isfile(f)]
-            if files:
-                listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                con.execute(f"CREATE VIEW {view} AS SELECT parse_filename(parse_dirpath(filename)) AS run_id, "
-                            f"* EXCLUDE (filename) FROM read_parquet([{listed}], union_by_name = true, "
-                            "filename = true)")
-            else:
-                con.execute(f"CREATE VIEW {view} AS SELECT NULL::VARCHAR AS run_id, {empty[view]} LIMIT 0")
+        create_views(con, self.runs_dir, self._manifests())
 
 
 # -- files -----------------------------------------------------------------------------------------
