@@ -96,6 +96,15 @@ def load_cached(folder: Path) -> dict[str, pd.DataFrame] | None:
         return None
 
 
+def _discard(entry: Path) -> None:
+    trash = entry.with_name(f".{entry.name}.trash-{os.getpid()}")
+    os.rename(entry, trash)
+    if trash.is_symlink() or not trash.is_dir():
+        trash.unlink()
+    else:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
 def store_cached(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     """Write ``tables`` under the content key of ``folder`` (silently skipped when the cache cannot be
     written)."""
@@ -107,8 +116,10 @@ def store_cached(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     work = None
     try:
         root.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            return
+        if os.path.lexists(target):
+            if load_cached(folder) is not None:
+                return
+            _discard(target)          # a damaged or tampered entry: replaced, never trusted
         work = Path(tempfile.mkdtemp(dir=root, prefix=f".{PREFIX}tmp-"))
         entries = {}
         for name, frame in tables.items():
