@@ -3,8 +3,8 @@
 Inputs are range-checked at the edge (:mod:`alusim.dataset.bounds`, the scenario schema), but
 extremes can still combine (a stack of +500 % shocks); a run that produces NaN or ±inf must fail
 with one line naming the variable, region and month, and store nothing. A variable that is
-undefined for a whole region (the SHFE price outside China) is all-NaN there by design and is not a
-failure.
+undefined for a whole region (the SHFE price outside China) is all-NaN there by design, and the
+90th-percentile cash cost is NaN in a month when no plant operates; neither is a failure.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ class NonFiniteResult(InputError):
     """A simulated value came out NaN or infinite (exit code 2, nothing stored)."""
 
 
+#: statistics over operating plants: undefined (NaN) in a month when no plant operates, never infinite
+UNDEFINED_WITHOUT_OUTPUT = ("cash_cost_p90_",)
+
+
 def first_non_finite(data: xr.Dataset) -> tuple[str, str | None, str, float] | None:
     """(variable, region, month, value) of the first non-finite value, or None when all are finite."""
     for name, array in data.data_vars.items():
@@ -30,7 +34,9 @@ def first_non_finite(data: xr.Dataset) -> tuple[str, str | None, str, float] | N
         if values.ndim > len(dims):
             values = values.reshape(*values.shape[:len(dims)], -1).max(axis=-1)
         bad = np.isinf(values)
-        if "region" in dims:
+        if str(name).startswith(UNDEFINED_WITHOUT_OUTPUT):
+            pass
+        elif "region" in dims:
             nan = np.isnan(values)
             defined = ~nan.reshape(-1, nan.shape[-1]).all(axis=0)   # regions where the variable exists
             bad |= nan & defined
