@@ -150,3 +150,14 @@ def test_names_and_paths_that_look_like_markup_print_as_text(cli):
     outcome = cli("run", scenario, "--no-store", "--out", cli.root / "out[/x]")
     assert outcome.code == 0, outcome.err
     assert "x[/bold]y" in outcome.out and "\x07" not in outcome.out
+
+
+def test_compare_checks_every_scenario_before_running_any(cli, monkeypatch):
+    import alusim.cli.run_cmd as run_cmd
+
+    good = cli.file("in/a.yaml", scenario_text("a"))
+    bad = cli.file("in/b.yaml", scenario_text("b", "assumptions:\n  supply.utilisation_max: 1.5\n"))
+    ran = []
+    monkeypatch.setattr(run_cmd, "simulate_with_progress", lambda sc, dataset: ran.append(sc.name))
+    assert_refused(cli("compare", good, bad), "b.yaml:6")
+    assert ran == []

@@ -139,6 +139,10 @@ def compare(
     out_dir = out if out is not None else default_out(*names, prefix="compare-")
     check_writable_dir(out_dir, "--out")
     dataset = load_data(data)
+    from alusim.engine.simulate import prepare
+
+    for sc in loaded[1:]:   # every scenario checked against the dataset before the first one runs
+        prepare(sc, dataset)
     results = [simulate_with_progress(sc, dataset) for sc in loaded]
     variables = ["price_lme_usd_t", "price_shfe_cny_t", "production_kt", "net_exports_kt", "margin_cny_t",
                  "share_loss_making", "co2_mt", "inventory_kt"]
