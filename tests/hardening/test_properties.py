@@ -146,3 +146,11 @@ def test_schema_valid_extremes_are_refused_in_one_line_or_finite_and_invariant(e
         return
     check_finite(result.data)
     check_invariants(result)
+
+
+def test_calibration_searches_only_inside_the_parameter_ranges(dataset):
+    from alusim.history.calibrate import BOUNDS
+
+    for name, (low, high) in BOUNDS.items():
+        lower, upper, _ = parameter_range(dataset, name)
+        assert lower <= low < high <= upper, name
