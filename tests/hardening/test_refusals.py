@@ -112,6 +112,13 @@ CASES = [
      "--out"),
     ("out-in-proc", lambda c: ["run", _scenario(c), "--out", "/proc/alusim-out"], "--out"),
     ("store-in-proc", lambda c: ["run", _scenario(c), "--store", "/proc/alusim-store"], "--store"),
+    ("run-output-file-is-a-folder", lambda c: (c.file("res/report.html/keep", ""),
+                                               ["run", _scenario(c), "--out", c.root / "res"])[-1], "--out"),
+    ("compare-output-file-is-a-folder", lambda c: (c.file("res/differences.csv/keep", ""),
+                                                   ["compare", _scenario(c), c.file("in/b.yaml", scenario_text("b")),
+                                                    "--out", c.root / "res"])[-1], "--out"),
+    ("store-is-a-file", lambda c: (c.file("in/store-file", "x"), ["run", _scenario(c), "--store",
+                                                                  c.root / "in/store-file"])[-1], "--store"),
     ("costcurve-out-is-folder", lambda c: (c.file("in/x.csv/keep", ""), ["costcurve", "--out", c.root / "in/x.csv"])[-1],
      "--out"),
     ("calibrate-out-in-proc", lambda c: ["calibrate", "--out", "/proc/alusim.yaml"], "--out"),
@@ -161,3 +168,11 @@ def test_compare_checks_every_scenario_before_running_any(cli, monkeypatch):
     monkeypatch.setattr(run_cmd, "simulate_with_progress", lambda sc, dataset: ran.append(sc.name))
     assert_refused(cli("compare", good, bad), "b.yaml:6")
     assert ran == []
+
+
+def test_a_table_larger_than_the_cap_is_refused_before_reading(cli, monkeypatch):
+    from alusim.dataset import loader
+
+    monkeypatch.setattr(loader, "MAX_TABLE_BYTES", 5_000)   # the cap is 100 MB; every table is larger than 5 kB
+    folder = _dataset_copy(cli, lambda f: None)
+    assert_refused(cli("data", "validate", "--data", folder), "smelters_cn.csv: ")

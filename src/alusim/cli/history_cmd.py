@@ -83,7 +83,7 @@ def backtest(
     from alusim.dataset.bounds import check_overrides
     from alusim.store.locations import check_writable_dir
 
-    check_writable_dir(out, "--out")
+    check_writable_dir(out, "--out", names=("metrics.json", "fans.csv", "report.html"))
     parameters, source = _parameters(params)
     dataset = load_data(data)
     parameters = check_overrides(dataset, parameters, where=f"--params {params}")

@@ -46,6 +46,10 @@ def simulate_with_progress(scenario, dataset):
         return simulate(scenario, dataset, progress=update)
 
 
+#: the files of one run's output folder (DESIGN.md §4)
+RUN_FILES = ("summary.csv", "summary_annual.csv", "assets.parquet", "scenario.yaml", "report.html")
+
+
 def run_files(result, dataset) -> dict:
     """The files of DESIGN.md §4 for one run, as writers for an atomic directory write."""
     from alusim.report import write_run_report
@@ -78,7 +82,7 @@ def run(
     t0 = time.perf_counter()
     sc = load(scenario, paths, seed)
     out_dir = out if out is not None else default_out(sc.name)
-    check_writable_dir(out_dir, "--out")
+    check_writable_dir(out_dir, "--out", names=RUN_FILES)
     run_store = None if no_store else RunStore(store)
     if run_store is not None:
         check_writable_dir(run_store.root, "--store", run_store_bytes(sc.paths, sc.months))
@@ -137,7 +141,8 @@ def compare(
         raise InputError("two scenarios share a name (as a file name)", where="SCENARIOS",
                          fix="give each scenario a distinct name")
     out_dir = out if out is not None else default_out(*names, prefix="compare-")
-    check_writable_dir(out_dir, "--out")
+    check_writable_dir(out_dir, "--out", names=("differences.csv", "report.html",
+                                                *(f"summary_{s}.csv" for s in slugs)))
     dataset = load_data(data)
     from alusim.engine.simulate import prepare
 

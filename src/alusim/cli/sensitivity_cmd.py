@@ -33,7 +33,7 @@ def sensitivity(
     varies = [parse_vary(v) for v in vary]
     sc = load(scenario, paths, None)
     out_dir = out if out is not None else default_out(sc.name, prefix="sensitivity-")
-    check_writable_dir(out_dir, "--out")
+    check_writable_dir(out_dir, "--out", names=("tornado.csv", "tornado.html"))
     with make_executor(workers, dask) as executor:
         result = run_sensitivity(sc, varies, output=output, region=region.upper(), year=year, executor=executor,
                                  data_dir=data)

@@ -22,10 +22,17 @@ _TRUE = {"true", "1", "yes", "y"}
 _FALSE = {"false", "0", "no", "n"}
 
 
+#: largest table file read (bytes); the embedded tables are below 200 kB each
+MAX_TABLE_BYTES = 100_000_000
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("file not found", where=str(path),
                          fix="restore the file or point --data at a folder holding every table of docs/data-model.md")
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        raise InputError(f"{path.stat().st_size:,} bytes, more than the {MAX_TABLE_BYTES:,} a table may have",
+                         where=str(path), fix="check that this is the right file")
     try:
         frame = pd.read_csv(path, keep_default_na=False, na_values=[""])  # "NA" is North America
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:

@@ -2,12 +2,13 @@
 lock conflicts between processes (and write conflicts between threads) with jittered backoff.
 
 The catalog is only an index of the run folders (their manifests are the source of truth). A
-catalog that DuckDB reports as corrupt (not a database, a bad checksum, truncated) is deleted with
-its write-ahead log and rebuilt on the spot; the callers' reconcile step then fills it again from
+catalog that DuckDB reports as corrupt (not a database, a bad checksum, truncated) is moved aside
+with its write-ahead log and rebuilt on the spot; the callers' reconcile step then fills it again from
 the manifests. :func:`discard_catalog` does the same on request (``alusim runs repair``)."""
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -33,10 +34,11 @@ def is_corrupt(exc: BaseException) -> bool:
 
 
 def discard_catalog(path: Path) -> None:
-    """Delete the catalog file and its write-ahead log (both written only by alusim)."""
+    """Move the catalog file and its write-ahead log aside (``catalog.duckdb.corrupt``, replacing an
+    earlier one): nothing is deleted, in case the file was not alusim's."""
     for victim in (path, path.with_name(path.name + ".wal")):
         try:
-            victim.unlink()
+            os.replace(victim, victim.with_name(victim.name.replace(path.name, path.name + ".corrupt", 1)))
         except FileNotFoundError:
             pass
 

@@ -30,12 +30,18 @@ def _nearest_existing(path: Path) -> Path:
     return current
 
 
-def check_writable_dir(path: Path | str, where: str, need_bytes: int = OUTPUT_BASE_BYTES) -> None:
+def check_writable_dir(path: Path | str, where: str, need_bytes: int = OUTPUT_BASE_BYTES,
+                       names: tuple[str, ...] = ()) -> None:
     """Refuse (with :class:`InputError` naming ``where``) a folder that cannot be created or written,
-    or whose file system has less than ``need_bytes`` free."""
+    whose file system has less than ``need_bytes`` free, or where one of the file ``names`` to be
+    written is a folder."""
     path = Path(path)
     if os.path.lexists(path) and not path.is_dir():
         raise InputError(f"{path} exists and is not a folder", where=where, fix="give a folder path")
+    for name in names:
+        if (path / name).is_dir():
+            raise InputError(f"{path / name} is a folder, so the file {name} cannot be written", where=where,
+                             fix="choose another output folder")
     anchor = _nearest_existing(path)
     if not anchor.is_dir():
         raise InputError(f"{anchor} is a file, so {path} cannot be created", where=where,

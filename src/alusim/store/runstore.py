@@ -268,7 +268,7 @@ class RunStore:
         return self._with_catalog(rebuild, self.lock_timeout)
 
     def repair(self) -> tuple[int, int]:
-        """Delete the catalog (whatever state it is in) and rebuild it from the run folders; returns
+        """Move the catalog aside (whatever state it is in) and rebuild it from the run folders; returns
         (runs catalogued, run folders whose manifest is unreadable and so left out)."""
         discard_catalog(self.catalog_path)
         catalogued = self.rebuild_catalog()
