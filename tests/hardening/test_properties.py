@@ -154,3 +154,9 @@ def test_calibration_searches_only_inside_the_parameter_ranges(dataset):
     for name, (low, high) in BOUNDS.items():
         lower, upper, _ = parameter_range(dataset, name)
         assert lower <= low < high <= upper, name
+
+
+def test_parallel_workers_count_in_the_memory_estimate():
+    check_run_memory(20_000, 132, 173, available=8 * 10**9)
+    with pytest.raises(InputError, match="in each of 4 workers"):
+        check_run_memory(20_000, 132, 173, available=8 * 10**9, runs_at_once=4)

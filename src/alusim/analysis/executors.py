@@ -26,6 +26,11 @@ def quiet_worker() -> None:
     warnings.simplefilter("ignore", RuntimeWarning)
 
 
+def local_workers(workers: int | None = None) -> int:
+    """Worker processes of a local executor: ``workers``, or the CPUs up to four."""
+    return workers or max(1, min(os.cpu_count() or 1, 4))
+
+
 @contextmanager
 def make_executor(workers: int | None = None, dask_address: str | None = None):
     """Yield a ``concurrent.futures.Executor``; closes it (and any Dask client) afterwards."""
@@ -48,7 +53,7 @@ def make_executor(workers: int | None = None, dask_address: str | None = None):
         finally:
             client.close()
         return
-    n = workers or max(1, min(os.cpu_count() or 1, 4))
+    n = local_workers(workers)
     executor: Executor = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=quiet_worker)
     try:

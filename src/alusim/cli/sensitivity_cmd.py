@@ -34,6 +34,12 @@ def sensitivity(
     sc = load(scenario, paths, None)
     out_dir = out if out is not None else default_out(sc.name, prefix="sensitivity-")
     check_writable_dir(out_dir, "--out", names=("tornado.csv", "tornado.html"))
+    if not dask:   # local workers each hold a run in memory at once
+        from alusim.analysis.executors import local_workers
+        from alusim.cli.common import load_data
+        from alusim.engine.memory import check_run_memory
+
+        check_run_memory(sc.paths, sc.months, len(load_data(data).smelters), runs_at_once=local_workers(workers))
     with make_executor(workers, dask) as executor:
         result = run_sensitivity(sc, varies, output=output, region=region.upper(), year=year, executor=executor,
                                  data_dir=data)

@@ -41,14 +41,17 @@ def available_bytes() -> int | None:
         return None
 
 
-def check_run_memory(paths: int, months: int, assets: int, available: int | None = None) -> None:
-    """Refuse, with the figures, a run whose estimated memory exceeds what is available."""
-    need = run_bytes(paths, months, assets)
+def check_run_memory(paths: int, months: int, assets: int, available: int | None = None,
+                     runs_at_once: int = 1) -> None:
+    """Refuse, with the figures, a run (or ``runs_at_once`` runs in parallel worker processes) whose
+    estimated memory exceeds what is available."""
+    need = run_bytes(paths, months, assets) * runs_at_once
     have = available if available is not None else available_bytes()
     if have is None or need <= have:
         return
     per_path = run_bytes(1, months, assets) - BASE_BYTES
-    fits = max(int((have - BASE_BYTES) // per_path), 0)
-    raise InputError(f"{paths:,} paths × {months} months × {assets} assets need about {need / 1e9:.1f} GB of memory; "
-                     f"{have / 1e9:.1f} GB is available", where="paths",
+    fits = max(int((have / runs_at_once - BASE_BYTES) // per_path), 0)
+    times = f" in each of {runs_at_once} workers" if runs_at_once > 1 else ""
+    raise InputError(f"{paths:,} paths × {months} months × {assets} assets{times} need about {need / 1e9:.1f} GB "
+                     f"of memory; {have / 1e9:.1f} GB is available", where="paths",
                      fix=f"use --paths {fits:,} or fewer (or a shorter period)" if fits else "free memory first")
