@@ -82,10 +82,14 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
     """Tornado table: one row per parameter with the outcome at its low and high value, sorted by swing."""
     dataset = _dataset(str(data_dir) if data_dir else None)
     names = dataset.overridable()
+    reporting = dataset.reporting_only()
     for v in varies:
         if v.name not in names:
             raise InputError(f"unknown parameter {v.name!r}", where="--vary",
                              fix="see `alusim data info --parameters` for names")
+        if v.name in reporting:
+            raise InputError(f"parameter {v.name!r} is reporting-only: no run reads it, its swing would be zero",
+                             where="--vary", fix="vary an engine parameter (`alusim data info --parameters`)")
     if region not in ("CN", "ROW", "WORLD"):
         raise InputError(f"unknown region {region!r}", where="--region", fix="use CN, ROW or WORLD")
     text = scenario.model_dump_json(by_alias=True)

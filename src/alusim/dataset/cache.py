@@ -16,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 TABLE_FILES = ("smelters_cn.csv", "smelters_row.csv", "parameters.csv", "power_tariffs.csv", "input_prices.csv",
-               "emission_factors.csv", "history_annual.csv", "demand.csv", "demand_sectors.csv", "trade.csv")
-OPTIONAL_FILES = ("smelters_retired.csv", "capacity_history.csv")
+               "emission_factors.csv", "history_annual.csv", "demand.csv", "demand_sectors.csv", "trade.csv",
+               "drivers.csv", "demand_drivers.csv", "sector_shares.csv", "demand_fit.csv", "recycling.csv",
+               "consumption_history.csv")
+OPTIONAL_FILES = ("smelters_retired.csv", "capacity_history.csv", "history_monthly.csv")
 
 
 def cache_root() -> Path:

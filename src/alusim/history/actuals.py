@@ -48,15 +48,15 @@ def default_raw_dir() -> Path | None:
 
 def net_exports(dataset: Dataset) -> pd.Series:
     """China's net exports of primary metal plus semis (kt), in years where both are recorded."""
-    semis = dataset.history("net_exports_semis_kt", "CN")
-    primary = dataset.history("net_exports_primary_kt", "CN")
+    semis = dataset.annual_series("net_exports_semis_kt", "CN")
+    primary = dataset.annual_series("net_exports_primary_kt", "CN")
     return (semis + primary).dropna()
 
 
 def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
     annual = {}
     for key, (_, _, variable, region, _, _) in SERIES.items():
-        annual[key] = net_exports(dataset) if variable is None else dataset.history(variable, region)
+        annual[key] = net_exports(dataset) if variable is None else dataset.annual_series(variable, region)
     monthly, source = None, "none: no raw folder (annual averages from history_annual.csv)"
     if raw_dir is not None and (Path(raw_dir) / "worldbank_pinksheet").is_dir():
         from alusim.raw.worldbank import lme_aluminium_monthly

@@ -122,7 +122,7 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
     reuse what an earlier call loaded (calibration loops)."""
     notes: list[str] = []
     scenario, history = replay(dataset, start, end, record=record, paths=paths, seed=seed,
-                               parameters=parameters, notes=notes, assets=assets)
+                               parameters=parameters, notes=notes, assets=assets, fit_last=split)
     notes[:] = list(dict.fromkeys(notes))
     result = simulate(scenario, history, progress=progress)
     actuals = actuals if actuals is not None else load_actuals(dataset, raw_dir)

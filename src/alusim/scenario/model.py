@@ -239,9 +239,26 @@ class ImportTariff(_Event):
 class DemandShock(_Event):
     type: Literal["demand_shock"]
     region: str
-    sector: Literal["construction", "transport", "packaging", "electrical", "machinery", "consumer",
-                    "other"] | None = None
+    sector: Literal["construction", "transport", "transport_ev", "packaging", "electrical", "pv_energy",
+                    "machinery", "consumer", "other"] | None = None
     pct: SignedPct
+
+
+class DriverPath(_Event):
+    """An activity driver of demand off its recorded or forecast path: ``pct`` from ``start`` (to
+    ``end``, then back), or a ``path`` of changes by month (each holding until the next)."""
+
+    type: Literal["driver_path"]
+    driver: str
+    region: str
+    pct: SignedPct | None = None
+    path: dict[Month, SignedPct] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> DriverPath:
+        if (self.pct is None) == (self.path is None):
+            raise ValueError("give exactly one of pct or path")
+        return self
 
 
 class InputPrice(_Event):
@@ -261,13 +278,14 @@ class InputPrice(_Event):
 Event = Annotated[
     CapacityCap | BanNewCapacity | SuspendConstruction | CloseNoncompliant | ProductionCut | Restart
     | Commission | Relocate | PowerCurtailment | PowerPrice | CarbonPrice | ExportTax | ExportRebate
-    | ImportTariff | DemandShock | InputPrice,
+    | ImportTariff | DemandShock | InputPrice | DriverPath,
     Field(discriminator="type"),
 ]
 
 EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "close_noncompliant",
                "production_cut", "restart", "commission", "relocate", "power_curtailment", "power_price",
-               "carbon_price", "export_tax", "export_rebate", "import_tariff", "demand_shock", "input_price")
+               "carbon_price", "export_tax", "export_rebate", "import_tariff", "demand_shock", "input_price",
+               "driver_path")
 
 
 class Scenario(_Strict):
