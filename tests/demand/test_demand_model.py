@@ -123,3 +123,17 @@ def test_a_history_file_with_a_gap_or_a_wrong_unit_is_refused_by_validate(tmp_pa
     history.to_csv(folder / "history_monthly.csv", index=False)
     assert main(["data", "validate", "--data", str(folder)]) == 2
     assert "is in USD/t, not 'USD/lb'" in capsys.readouterr().err
+
+
+def test_the_shipped_fit_is_what_the_fitting_script_gives_on_the_shipped_data(dataset):
+    from alusim.demand.model import fit_demand
+    from alusim.recycling.fit import fit_cn
+
+    saved = dataset.demand_fit.reset_index(drop=True)
+    fitted = fit_demand(dataset, 2010, 2024).table().reset_index(drop=True)
+    assert list(saved["sector"]) == list(fitted["sector"]) and list(saved["spec"]) == list(fitted["spec"])
+    for column in ("elasticity", "trend", "intercept", "trend_se"):
+        np.testing.assert_allclose(saved[column].to_numpy(float), fitted[column].to_numpy(float), rtol=1e-4,
+                                   atol=1e-6, err_msg=column)
+    factor, _, _ = fit_cn(dataset, 2010, 2024)
+    assert dataset.param("recycling.collection_factor.cn") == pytest.approx(factor, abs=1e-4)
