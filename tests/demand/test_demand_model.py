@@ -137,3 +137,10 @@ def test_the_shipped_fit_is_what_the_fitting_script_gives_on_the_shipped_data(da
                                    atol=1e-6, err_msg=column)
     factor, _, _ = fit_cn(dataset, 2010, 2024)
     assert dataset.param("recycling.collection_factor.cn") == pytest.approx(factor, abs=1e-4)
+
+
+@pytest.mark.parametrize("name, value", [("demand.na.income_elasticity", -0.4), ("demand.cn.price_elasticity", 0.3),
+                                         ("demand.cn.saturation_kg", 0.0)])
+def test_an_impossible_demand_assumption_is_refused(dataset, name, value):
+    with pytest.raises(InputError, match=rf"^assumptions: {name} = .* is outside"):
+        dataset.with_overrides({name: value})

@@ -23,6 +23,11 @@ from alusim.units import convert, is_compatible
 DEMAND_COLUMNS = ("consumption_kt", "population_m", "saturation_kg", "price_elasticity", "income_elasticity",
                   "secondary_share")
 
+#: admissible ranges of demand-table overrides (``demand.<region>.<column>``): an elasticity of the
+#: wrong sign is refused (demand cannot rise with its own price, nor fall as incomes grow)
+DEMAND_BOUNDS = {"consumption_kt": (0.0, 1e6), "population_m": (1e-3, 1e4), "saturation_kg": (1e-3, 200.0),
+                 "price_elasticity": (-3.0, 0.0), "income_elasticity": (0.0, 5.0), "secondary_share": (0.0, 0.95)}
+
 #: statuses whose capacity counts as built (exists and could run)
 BUILT_STATUSES = ("operating", "curtailed", "idle", "restarting")
 
@@ -136,6 +141,13 @@ class Dataset:
             if name not in known:
                 raise InputError(f"unknown parameter {name!r}", where="assumptions",
                                  fix="use a dotted parameter name from `alusim data info --parameters`")
+            column = name.rsplit(".", 1)[-1]
+            if name.startswith("demand.") and column in DEMAND_BOUNDS and name not in set(self.parameters["name"]):
+                low, high = DEMAND_BOUNDS[column]
+                value = float(overrides[name])
+                if not low <= value <= high:
+                    raise InputError(f"{name} = {value:g} is outside {low:g}…{high:g}", where="assumptions",
+                                     fix=f"give {column} a value between {low:g} and {high:g}")
             if name in reporting:
                 raise InputError(f"parameter {name!r} is reporting-only: no run reads it, so changing it changes "
                                  "nothing", where="assumptions",

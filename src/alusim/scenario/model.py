@@ -244,35 +244,32 @@ class DemandShock(_Event):
     pct: SignedPct
 
 
-class DriverPath(_Event):
+class _PctOrPath(_Event):
+    """A change given as one ``pct`` from ``start``, or a ``path`` of changes by month."""
+
+    pct: SignedPct | None = None
+    path: dict[Month, SignedPct] | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.pct is None) == (self.path is None):
+            raise ValueError("give exactly one of pct or path")
+        return self
+
+
+class DriverPath(_PctOrPath):
     """An activity driver of demand off its recorded or forecast path: ``pct`` from ``start`` (to
     ``end``, then back), or a ``path`` of changes by month (each holding until the next)."""
 
     type: Literal["driver_path"]
     driver: str
     region: str
-    pct: SignedPct | None = None
-    path: dict[Month, SignedPct] | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> DriverPath:
-        if (self.pct is None) == (self.path is None):
-            raise ValueError("give exactly one of pct or path")
-        return self
 
 
-class InputPrice(_Event):
+class InputPrice(_PctOrPath):
     type: Literal["input_price"]
     input: Literal["alumina", "coal", "anode", "fx"]
     region: Literal["CN", "ROW", "WORLD"] = "WORLD"
-    pct: SignedPct | None = None
-    path: dict[Month, SignedPct] | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> InputPrice:
-        if (self.pct is None) == (self.path is None):
-            raise ValueError("give exactly one of pct or path")
-        return self
 
 
 Event = Annotated[
