@@ -144,3 +144,16 @@ def test_the_shipped_fit_is_what_the_fitting_script_gives_on_the_shipped_data(da
 def test_an_impossible_demand_assumption_is_refused(dataset, name, value):
     with pytest.raises(InputError, match=rf"^assumptions: {name} = .* is outside"):
         dataset.with_overrides({name: value})
+
+
+def test_driver_uncertainty_widens_demand_fans_with_the_horizon_and_keeps_the_mean(dataset):
+    from alusim.engine.stochastic import driver_uncertainty
+
+    wide = driver_uncertainty(dataset, 4000, 120, seed=5)
+    spread = np.log(wide[:, :, 0]).std(axis=0)
+    assert spread[11] < spread[59] < spread[119]
+    assert spread[119] == pytest.approx(0.015 * np.sqrt(10), rel=0.1)          # 1.5 %/yr over ten years
+    assert wide[:, 119, 0].mean() == pytest.approx(1.0, abs=0.01)
+    quiet = dataset.with_overrides({"demand.driver_growth_sd_pct_per_year.cn": 0.0,
+                                    "demand.driver_growth_sd_pct_per_year.row": 0.0})
+    assert np.all(driver_uncertainty(quiet, 10, 24, seed=5) == 1.0)

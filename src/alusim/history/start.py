@@ -139,6 +139,9 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
         "price.anode.row_start_usd_t": value("anode_price_usd_t", "WORLD", "price.anode.row_start_usd_t"),
         "trade.cn_net_exports_kt_per_year": value("net_exports_semis_kt", "CN") + value("net_exports_primary_kt", "CN"),
         "market.close_initial_balance": 1.0,
+        # the drivers are recorded: no uncertainty about where the economy went
+        "demand.driver_growth_sd_pct_per_year.cn": 0.0,
+        "demand.driver_growth_sd_pct_per_year.row": 0.0,
     }
     # stocks at normal days of each market's total metal demand in the year before the start
     # (demand itself comes from the drivers: alusim.demand)
