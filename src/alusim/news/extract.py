@@ -93,6 +93,13 @@ def extract_sentence(sentence: Sentence, published: date, gazetteer: Gazetteer, 
     if not events and not observations:
         found = _observation(sentence, quantities)
         observations += [found] if found else []
+    if len(observations) > 1:
+        # one observation per sentence, its reasons together
+        reasons = "; ".join(dict.fromkeys(o.reason for o in observations if o.reason))
+        observations = [Observation(observations[0].kind, sentence.text, (sentence.start, sentence.end),
+                                    observations[0].figures, reasons)]
+    if events:
+        observations = []
     return events, observations
 
 

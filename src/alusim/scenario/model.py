@@ -319,8 +319,7 @@ class Scenario(_Strict):
             raise ValueError("a run covers at most 60 years")
         for i, event in enumerate(self.events):
             if isinstance(event.source, ArticleSource) and not event.source.accepted:
-                raise ValueError(f"events.{i}: proposed by `alusim news` and not yet accepted; review it against "
-                                 "its quote, then set source.accepted: true or delete the event")
+                raise ValueError(f"events.{i}: proposed by `alusim news` and not yet accepted")
             if event.start > self.end or (event.end is not None and event.end < self.start):
                 raise ValueError(f"events.{i}: dates {event.start}..{event.end or ''} lie outside the run "
                                  f"{self.start}..{self.end}")
