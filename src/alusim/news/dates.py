@@ -92,6 +92,39 @@ def _parse_absolute(phrase: str, base: date, prefer: str) -> datetime | None:
         "RETURN_AS_TIMEZONE_AWARE": False})
 
 
+_PAST = re.compile(r"\b(?:was|were|had|did|\w{3,}ed)\b", re.I)
+_FORWARD_PREP = re.compile(r"\b(?:from|starting(?: in| from)?|beginning(?: in)?|effective|by|until|till|through)\s+"
+                           r"(?:the\s+)?(?:early|mid|late|end of|middle of)?[\s-]*$", re.I)
+
+
+def _lean(sentence: str, begin: int, future: bool) -> str:
+    """Which side of the publication date a month without a year lies on: ``past`` ("since August",
+    a report in the past tense), ``future`` ("will … in March") or ``nearest`` ("from December")."""
+    before = sentence[max(0, begin - 30):begin]
+    if re.search(r"\bsince\s+(?:early|mid|late)?[\s-]*$", before, re.I):
+        return "past"
+    if future:
+        return "future"
+    if _FORWARD_PREP.search(before):
+        return "nearest"
+    return "past" if _PAST.search(sentence) else "nearest"
+
+
+def nearest_month(month: int, published: date, lean: str) -> str:
+    """The year of a month named without one: the occurrence closest to publication on the side the
+    wording leans to (``past``, ``future``) or on either side (``nearest``, ties to the future)."""
+    offsets = [(y - published.year) * 12 + month - published.month for y in
+               (published.year - 1, published.year, published.year + 1)]
+    if lean == "past":
+        pool = [d for d in offsets if d <= 0]
+    elif lean == "future":
+        pool = [d for d in offsets if d >= 0]
+    else:
+        pool = offsets
+    best = min(pool, key=lambda d: (abs(d), d < 0))
+    return month_of(published.year, published.month + best)
+
+
 def _role(sentence: str, begin: int) -> str:
     return "end" if _END_WORDS.search(sentence[max(0, begin - 20):begin]) else "start"
 
@@ -125,9 +158,12 @@ def find_dates(sentence: str, published: date) -> list[DateRef]:
         year = _year_of(m.group("year") or m.group("qyear"), published) or published.year
         add(month_of(year, 3 * q - 2), month_of(year, 3 * q), m)
     for m in _MONTH_PHRASE.finditer(sentence):
+        if not m.group(0).strip():
+            continue
+        begin = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
         month_word = (m.group("month") or m.group("month2")).lower().rstrip(".")
         if month_word == "may" and not (m.group("day") or m.group("year") or m.group("part")) and \
-                not re.search(r"\b(?:in|by|from|since|until|of|early|late|mid)\s+$", sentence[:m.start()], re.I):
+                not re.search(r"\b(?:in|by|from|since|until|of|early|late|mid)\s+$", sentence[:begin], re.I):
             continue                                     # the verb "may"
         day = m.group("day") or m.group("day2")
         year = _year_of(m.group("year") or m.group("year2"), published)
@@ -135,7 +171,11 @@ def find_dates(sentence: str, published: date) -> list[DateRef]:
         parsed = _parse_absolute(phrase, published, "future" if future else "past")
         if parsed is None:
             continue
-        add(month_of(parsed.year, parsed.month), None, m)
+        if year is None:
+            lean = _lean(sentence, begin, future)
+            add(nearest_month(parsed.month, published, lean), None, m)
+        else:
+            add(month_of(parsed.year, parsed.month), None, m)
     for m in _REL_MONTH.finditer(sentence):
         shift = {"this": 0, "last": -1, "next": 1}[m.group("which").lower()]
         add(month_of(published.year, published.month + shift), None, m)

@@ -52,7 +52,8 @@ COUNTRY_ALIASES: dict[str, str] = {
     "qatari": "QA", "japanese": "JP", "korean": "KR", "vietnamese": "VN", "turkish": "TR",
     "mexican": "MX", "german": "DE", "french": "FR", "spanish": "ES", "british": "GB",
     "united kingdom": "GB", "italian": "IT", "iranian": "IR", "kazakh": "KZ", "south african": "ZA",
-    "guinean": "GN", "argentine": "AR", "venezuelan": "VE", "mozambican": "MZ", "egyptian": "EG",
+    "guinean": "GN", "argentine": "AR", "washington": "US", "beijing": "CN", "ottawa": "CA", "moscow": "RU",
+    "new delhi": "IN", "canberra": "AU", "jakarta": "ID", "tokyo": "JP", "brasilia": "BR", "venezuelan": "VE", "mozambican": "MZ", "egyptian": "EG",
 }
 
 #: case-sensitive short forms (in lower case they are English words)
@@ -63,7 +64,7 @@ CASED_ALIASES: dict[str, tuple[str, str]] = {
 
 #: regions as alusim names them (carbon_price accepts EU; IAI codes elsewhere)
 REGION_ALIASES: dict[str, str] = {
-    "european union": "EU", "europe": "EU", "european": "EU", "middle east": "GCC", "gulf": "GCC",
+    "brussels": "EU", "european union": "EU", "europe": "EU", "european": "EU", "middle east": "GCC", "gulf": "GCC",
     "north america": "NA", "south america": "SA", "latin america": "SA", "africa": "AF", "oceania": "OC",
     "rest of the world": "ROW", "outside china": "ROW", "global": "WORLD", "world": "WORLD",
 }
@@ -133,7 +134,8 @@ def asset_keys(asset_id: str, name: str, owner: str, province: str | None) -> se
     keys = {re.split(r"[,(]", name)[0].strip().lower()}
     for inner in re.findall(r"\(([^)]*)\)", name):
         keys |= {p.strip().lower() for p in re.split(r"[/,]| and ", inner) if p.strip()[:1].isupper()}
-    skip = {owner.lower(), (province or "").lower(), "cn", "phase2", "phase", "expansion", "project"}
+    skip = {owner.lower(), owner.lower().replace(" ", ""), (province or "").lower(), "phase2", "phase",
+            "expansion", "project"}
     parts = [p for p in asset_id.split("_")[1:] if p not in skip.union(*[set(s.split()) for s in skip])]
     if parts:
         keys.add(" ".join(parts))

@@ -173,6 +173,13 @@ def _combine(sentence: str, raw: list[tuple[Quantity, float, float]]) -> list[Qu
                 out[-1] = Quantity(q.kind, q.value, q.unit, last.start, q.end, sentence[last.start:q.end],
                                    previous=last.value, relation="to", approx=q.approx)
                 continue
+            if last.relation != "from" and last.previous is None and not last.is_range and \
+                    re.fullmatch(r"\s*(?:-|–|—|to|and)\s*", between, re.I):
+                # "by 10% to 15%", "between 40% and 50%": a range
+                out[-1] = Quantity(q.kind, (last.value + q.value) / 2, q.unit, last.start, q.end,
+                                   sentence[last.start:q.end], low=last.value, high=q.value,
+                                   relation=last.relation, approx=last.approx or q.approx)
+                continue
             if last.relation in ("to", "at") and re.fullmatch(r"\s*from\s*", between, re.I):
                 # "raised to 50% from 25%"
                 out[-1] = Quantity(last.kind, last.value, last.unit, last.start, q.end,

@@ -68,7 +68,8 @@ class Claim:
     def event(self, event_type: str, target: dict, fields: dict, q: Quantity | None, *, magnitude: float | None = None,
               unit: str = "", basis: str = "amount", matched: dict | None = None, named: bool = True,
               notes: list[str] | None = None, previous: float | None = None) -> ProposedEvent:
-        start, end, dated = event_period(self.dates, self.published)
+        near = [d for d in self.dates if self.window_start <= d.begin < self.window_end]
+        start, end, dated = event_period(near or self.dates, self.published)
         value = magnitude if magnitude is not None else (q.value if q is not None else None)
         confidence = 0.35 + (0.2 if named else 0.0) + (0.15 if dated else 0.0)
         confidence += 0.0 if value is None and q is None else (0.1 if q is not None and (q.approx or q.is_range) else 0.2)
@@ -216,16 +217,14 @@ def relocate(claim: Claim):
 def commission(claim: Claim):
     if re.search(r"european commission|trade commission", claim.sentence.text, re.I):
         return None
-    assets = [m for m in claim.mentions if m.kind == "asset"]
+    status = claim.view.smelters.set_index("asset_id")["status"]
+    assets = [m for m in claim.mentions if m.kind == "asset" and status.get(m.value) in ("planned", "construction")]
     if assets:
         asset = assets[0].value
-        status = claim.view.smelters.set_index("asset_id")["status"].get(asset, "")
-        if status not in ("planned", "construction"):
-            return claim.observe("commissioning", f"{asset} is already {status} in the dataset")
         q = nearest(claim.quantities, ("mass",), claim.trigger.end)
         return claim.event("commission", {"asset_id": [asset]}, {"asset": asset}, q, unit="kt" if q else "",
                            matched={f"asset_id={asset}": assets[0].text})
-    target, matched, named = target_of(claim.mentions, claim.window)
+    target, matched, named = target_of([m for m in claim.mentions if m.kind != "asset"], claim.window)
     q = nearest(claim.quantities, ("mass",), claim.trigger.end)
     owners = target.get("owner", [])
     place = (target.get("province") or [None])[0]
@@ -404,7 +403,7 @@ def input_price(claim: Claim):
         sign = -sign                 # a stronger yuan is fewer CNY per USD
     chinese = re.search(r"\b(?:china|chinese|domestic)\b", claim.sentence.text, re.I) or \
         any(m.kind == "province" for m in claim.mentions)
-    region = "CN" if chinese else "WORLD"
+    region = "CN" if chinese or which == "fx" else "WORLD"
     target = {"input": which, "region": region}
     return claim.event("input_price", target, target | {"pct": round(sign * q.value, 4)}, q,
                        magnitude=sign * q.value, unit="fraction", basis="change",

@@ -37,7 +37,7 @@ PATTERNS: dict[str, list[str]] = {
         "put* into ~2 production|operation|service",
         "start*|begin|began|begun|beginning ~2 commercial? production|operations|operating|smelting",
         "come|comes|came|coming on ~2 stream|line|online",
-        "first metal|hot metal",
+        "first|hot metal",
         "energis*|energiz* ~3 potline*|line|lines|cells",
         "startup|start ~1 up ~3 smelter|plant|project|potline|line",
         "new ~3 smelter*|potline*|plant|project ~6 start*|begin|began|open*|online|production",
@@ -48,13 +48,14 @@ PATTERNS: dict[str, list[str]] = {
         "stop*|halt*|suspend*|freeze*|froze|pause*|cease* ~5 construction|building|projects",
     ],
     "close_noncompliant": [
-        "close*|closing|closure*|shut*|eliminate*|elimination|dismantle*|phase* out|retire*|remove* ~5 "
+        "close*|closing|closure*|shut*|eliminate*|elimination|dismantle*|retire*|remove*|phas* ~5 "
         "illegal|noncompliant|unapproved|outdated|obsolete|backward|excess|irregular|violating",
         "close*|closing|closure*|shut*|eliminate*|elimination|dismantle*|retire*|remove* ~5 non - compliant",
         "illegal|noncompliant|unapproved|irregular|outdated|obsolete|backward ~2 capacity|smelters|projects",
         "non - compliant ~2 capacity|smelters|projects",
         "permanent* ~3 close*|closure*|shut*|shutdown",
-        "close*|closing|closure*|shut* ~2 down? ~6 permanently|for good",
+        "close*|closing|closure*|shut* ~2 down? ~6 permanently",
+        "close*|closing|closure*|shut* ~2 down? ~6 for good",
         "closure of",
         "close*|shut* ~1 down? ~3 smelter*|plant*",
     ],
@@ -69,9 +70,11 @@ PATTERNS: dict[str, list[str]] = {
         "moratorium ~4 new",
     ],
     "capacity_cap": [
-        "capacity cap|ceiling|limit|caps|red line",
-        "cap|caps|capped|ceiling|limit|red line|upper limit ~6 capacity",
-        "capacity ~6 cap|caps|capped|ceiling|limit|red line|upper limit",
+        "capacity cap|ceiling|limit|caps|redline",
+        "cap|caps|capped|ceiling|limit|redline ~6 capacity",
+        "red|upper line|limit ~6 capacity",
+        "capacity ~6 cap|caps|capped|ceiling|limit|redline",
+        "capacity ~6 red|upper line|limit",
     ],
     "power_curtailment": [
         "power|electricity|energy ~2 rationing|rationed|cuts|curtailment*|shortage*|restriction*|crunch",
@@ -79,7 +82,10 @@ PATTERNS: dict[str, list[str]] = {
         "load - shedding",
         "load shedding",
         "cut*|reduce* ~3 power|electricity ~2 use|usage|supply|load|consumption",
-        "dry season|drought|low rainfall|water shortage*",
+        "dry season",
+        "drought*",
+        "low rainfall",
+        "water shortage*",
     ],
     "power_price": [
         "power|electricity|hydropower|hydro|energy|green ~2 price*|tariff*|cost*|rates",
@@ -105,7 +111,7 @@ PATTERNS: dict[str, list[str]] = {
         "section 232|301",
     ],
     "demand_shock": [
-        "demand|consumption ~4 fall*|fell|drop*|declin*|shrink*|shrank|rise*|rose|grow*|grew|increas*|slump*|"
+        "demand|consumption ~10 fall*|fell|drop*|declin*|shrink*|shrank|rise*|rose|grow*|grew|increas*|slump*|"
         "contract*|expand*|decreas*|jump*|climb*|surg*|plung*|weaken*|strengthen*",
         "boost*|lift*|cut|cuts|reduce*|curb*|dent|dents|dented|hit|hits|hurt* ~3 demand|consumption",
     ],
