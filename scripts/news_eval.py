@@ -2,8 +2,9 @@
 
     python scripts/news_eval.py [--seeds ../shared/seeds] [--verbose]
 
-The corpus written for alusim (tests/news/corpus, gold in tests/news/gold.yaml) is always scored; the
-five seed articles (gold in tests/news/gold_seeds.yaml) when their folder exists.
+Sets: the corpus written for alusim (tests/news/corpus, gold.yaml), a second set written for alusim and
+scored once before rules changed (tests/news/heldout, gold_heldout.yaml), and the five seed articles
+(gold_seeds.yaml) when their folder exists.
 """
 
 from __future__ import annotations
@@ -24,14 +25,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--verbose", action="store_true", help="list missed and spurious events")
+    parser.add_argument("--set", choices=("all", "corpus", "heldout", "seeds"), default="all",
+                        help="score one set only")
     args = parser.parse_args()
-    tallies = evaluate(ROOT / "tests/news/gold.yaml", ROOT / "tests/news/corpus")
-    scope = "own corpus"
-    if args.seeds.is_dir():
+    tallies: dict = {}
+    scope = []
+    if args.set in ("all", "corpus"):
+        evaluate(ROOT / "tests/news/gold.yaml", ROOT / "tests/news/corpus", tallies)
+        scope.append("corpus")
+    if args.set in ("all", "heldout"):
+        evaluate(ROOT / "tests/news/gold_heldout.yaml", ROOT / "tests/news/heldout", tallies)
+        scope.append("held-out")
+    if args.set in ("all", "seeds") and args.seeds.is_dir():
         evaluate(ROOT / "tests/news/gold_seeds.yaml", args.seeds, tallies)
-        scope += " + seed articles"
+        scope.append("seed articles")
     console = Console()
-    console.print(table(f"alusim news on the gold corpus ({scope})",
+    console.print(table(f"alusim news on the gold corpus ({' + '.join(scope)})",
                         ["event type", "gold", "drafted", "matched", "recall", "precision"], report_rows(tallies)))
     if args.verbose:
         for _name, t in sorted(tallies.items()):

@@ -93,7 +93,7 @@ def _parse_absolute(phrase: str, base: date, prefer: str) -> datetime | None:
 
 
 _PAST = re.compile(r"\b(?:was|were|had|did|\w{3,}ed)\b", re.I)
-_FORWARD_PREP = re.compile(r"\b(?:from|starting(?: in| from)?|beginning(?: in)?|effective|by|until|till|through)\s+"
+_FORWARD_PREP = re.compile(r"\b(?:from|for|starting(?: in| from)?|beginning(?: in)?|effective|by|until|till|through)\s+"
                            r"(?:the\s+)?(?:early|mid|late|end of|middle of)?[\s-]*$", re.I)
 
 

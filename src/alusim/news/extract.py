@@ -18,10 +18,11 @@ from alusim.news.resolve import DatasetView, dataset_view, default_view
 from alusim.news.rules import Claim, apply_rule
 from alusim.news.sentences import Sentence, split_sentences
 from alusim.news.slots import clause_before
-from alusim.news.status import modality
+from alusim.news.status import modality, negated
 from alusim.news.triggers import Trigger, find_triggers
 
 _SEPARATOR = re.compile(r";|,\s|\bwhile\b|\bwhereas\b|\bbut\b|\band\b")
+_CONTRAST = re.compile(r";|,?\s+(?:while|whereas|but)\b")
 _OBSERVED = {
     "price": r"\bshfe\b|\blme\b|price|yuan per ton|yuan/ton",
     "profit": r"profit|loss|margin|revenue|earnings",
@@ -45,13 +46,32 @@ def _merge(triggers: list[Trigger], text: str) -> list[Trigger]:
 
 
 def _windows(triggers: list[Trigger], text: str) -> list[tuple[int, int]]:
-    """The clause of each trigger: cut between two triggers at the last separator between them."""
+    """The clause of each trigger: cut between two triggers at the last separator between them, and
+    before the first and after the last trigger at a contrast ("…, while its Huaren operation …")."""
     bounds = [0]
     for left, right in zip(triggers, triggers[1:], strict=False):
         between = list(_SEPARATOR.finditer(text, left.end, right.start))
         bounds.append(between[-1].start() if between else (left.end + right.start) // 2)
     bounds.append(len(text))
+    before = [m.end() for m in _CONTRAST.finditer(text, 0, triggers[0].start)]
+    after = _CONTRAST.search(text, triggers[-1].end)
+    bounds[0] = before[-1] if before else 0
+    bounds[-1] = after.start() if after else len(text)
     return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def _actions(triggers: list[Trigger], text: str) -> list[Trigger]:
+    """Drop phrases that name rather than act: an institution ("the European Commission") and an idle
+    plant being described ("restart the idled potline")."""
+    out = []
+    for t in triggers:
+        if t.event_type == "commission" and t.text[:1] == "C" and t.start > 0:
+            continue
+        if t.event_type == "production_cut" and re.match(r"(?:idle|idled|curtailed|halted)\b", t.text, re.I) and \
+                re.search(r"\b(?:the|its|their|an|a|of)\s+$", text[:t.start], re.I):
+            continue
+        out.append(t)
+    return out
 
 
 def _observation(sentence: Sentence, quantities) -> Observation | None:
@@ -70,7 +90,7 @@ def extract_sentence(sentence: Sentence, published: date, gazetteer: Gazetteer, 
     """Proposed events and observations of one sentence."""
     text = sentence.text
     quantities = find_quantities(text)
-    triggers = _merge(find_triggers(text), text)
+    triggers = _merge(_actions(find_triggers(text), text), text)
     if not triggers:
         found = _observation(sentence, quantities)
         return [], [found] if found else []
@@ -78,11 +98,14 @@ def extract_sentence(sentence: Sentence, published: date, gazetteer: Gazetteer, 
     dates = find_dates(text, published)
     events: list[ProposedEvent] = []
     observations: list[Observation] = []
+    denied = {t.event_type for t in triggers if negated(clause_before(text, t.start), t.text)}
     for trigger, (lo, hi) in zip(triggers, _windows(triggers, text), strict=True):
         mood = modality(text, clause_before(text, trigger.start), trigger.text)
         claim = Claim(sentence, trigger, lo, hi, [m for m in mentions if lo <= m.start < hi], mentions,
                       [q for q in quantities if lo <= q.start < hi], dates, mood, view, published)
-        if mood.negated:
+        if mood.negated or trigger.event_type in denied:
+            # a claim denied anywhere in the sentence is denied for the whole sentence ("in talks to bring
+            # Hawesville back online, but … has not committed to a restart date")
             observations.append(claim.observe("denied", f"{trigger.event_type.replace('_', ' ')} negated or denied"))
             continue
         result = apply_rule(claim)

@@ -29,7 +29,7 @@ _OPINION = re.compile(r"\b(?:should|must|ought to|needs? to|need to|calls? (?:fo
                       r"it is necessary|in my view|in our view)\b", re.I)
 _HEDGE = re.compile(r"\b(?:may|might|could|is expected to|are expected to|expected to|is likely to|are likely to|"
                     r"likely|possibl[ey]|consider(?:s|ing)?|mull(?:s|ing)?|weigh(?:s|ing)?|propos(?:ed|al|es)|draft|"
-                    r"potential(?:ly)?|forecast|estimated to|would)\b", re.I)
+                    r"potential(?:ly)?|forecast|estimated to|would|in talks|talks to|negotiat\w*|explor\w*)\b", re.I)
 _PLAN = re.compile(r"\b(?:will|shall|plans? to|planned|planning|intends? to|aims? to|is to|are to|set to|"
                    r"scheduled|targets? to|going to|to be (?:added|built|commissioned|restarted|closed|cut))\b", re.I)
 _ANNOUNCE = re.compile(r"\b(?:announc(?:ed|es|ement)|decided|decision|approved|unveiled|declared|issued|published|"

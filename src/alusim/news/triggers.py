@@ -26,7 +26,7 @@ PATTERNS: dict[str, list[str]] = {
     "restart": [
         "restart*|reopen*|relaunch*|reactivat*",
         "re - start*|open*",
-        "resum*|resumption ~3 production|operations|output|smelting|capacity",
+        "resum*|resumption ~8 production|operations|output|smelting|capacity|potlines|lines",
         "bring*|brought|bringing ~2 back ~4 online|capacity|production|lines|potlines",
         "return* ~2 to ~2 production|operation|service",
         "ramp* up ~3 idle*|idled|curtailed|halted",
