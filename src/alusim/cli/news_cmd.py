@@ -58,8 +58,8 @@ def events_table(draft) -> Table:
     table = Table(title=f"{draft.article}, published {draft.published.isoformat()}: "
                         f"{len(draft.events)} proposed events", title_justify="left", header_style="bold",
                   show_lines=True)
-    for column, kwargs in (("#", {"justify": "right"}), ("event", {"min_width": 28}), ("when", {"no_wrap": True}),
-                           ("status", {}), ("quote", {"ratio": 2})):
+    for column, kwargs in (("#", {"justify": "right"}), ("event", {"ratio": 2}), ("when", {"ratio": 1}),
+                           ("status", {"ratio": 1}), ("quote", {"ratio": 4})):
         table.add_column(column, **kwargs)
     for i, e in enumerate(draft.events):
         target = ", ".join(f"{k}={'/'.join(v) if isinstance(v, list) else v}" for k, v in e.target.items())

@@ -33,7 +33,7 @@ _HEDGE = re.compile(r"\b(?:may|might|could|is expected to|are expected to|expect
 _PLAN = re.compile(r"\b(?:will|shall|plans? to|planned|planning|intends? to|aims? to|is to|are to|set to|"
                    r"scheduled|targets? to|going to|to be (?:added|built|commissioned|restarted|closed|cut))\b", re.I)
 _ANNOUNCE = re.compile(r"\b(?:announc(?:ed|es|ement)|decided|decision|approved|unveiled|declared|issued|published|"
-                       r"notice|released a|said (?:it|they) would|confirmed|agreed|pledged|vowed|committed)\b", re.I)
+                       r"notice|released a|said (?:on \w+ )?(?:it|they) (?:would|will)|confirmed|agreed|pledged|vowed|committed)\b", re.I)
 
 
 @dataclass(frozen=True)
