@@ -25,7 +25,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--verbose", action="store_true", help="list missed and spurious events")
-    parser.add_argument("--set", choices=("all", "corpus", "heldout", "seeds"), default="all",
+    parser.add_argument("--set", choices=("all", "corpus", "heldout", "blind", "seeds"), default="all",
                         help="score one set only")
     args = parser.parse_args()
     tallies: dict = {}
@@ -36,6 +36,9 @@ def main() -> int:
     if args.set in ("all", "heldout"):
         evaluate(ROOT / "tests/news/gold_heldout.yaml", ROOT / "tests/news/heldout", tallies)
         scope.append("held-out")
+    if args.set in ("all", "blind"):
+        evaluate(ROOT / "tests/news/gold_blind.yaml", ROOT / "tests/news/blind", tallies)
+        scope.append("blind")
     if args.set in ("all", "seeds") and args.seeds.is_dir():
         evaluate(ROOT / "tests/news/gold_seeds.yaml", args.seeds, tallies)
         scope.append("seed articles")

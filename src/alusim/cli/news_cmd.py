@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,10 @@ def news(
     as_json: Annotated[bool, typer.Option("--json", help="Print events, observations and spans as JSON.")] = False,
 ) -> None:
     """Draft dated, sourced scenario events from a news article (offline, rule-based; docs/news.md)."""
+    missing = [m for m in ("spacy", "ahocorasick", "dateparser") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(f"`alusim news` needs {', '.join(missing)}", where="news",
+                         fix="install the news extra: pip install 'alusim[news]'")
     from alusim.news import draft_from_text, read_article
     from alusim.news.draft_yaml import accepted_statuses
     from alusim.scenario import parse_scenario_text

@@ -22,6 +22,8 @@ from alusim.news.status import modality, negated
 from alusim.news.triggers import Trigger, find_triggers
 
 _SEPARATOR = re.compile(r";|,\s|\bwhile\b|\bwhereas\b|\bbut\b|\band\b")
+_DENIED_AFTER = re.compile(r"\b(?:were|was|is|are|as)\s+(?:untrue|not true|false|groundless|baseless|inaccurate|"
+                           r"fake|unfounded)\b", re.I)
 _CONTRAST = re.compile(r";|,?\s+(?:while|whereas|but)\b")
 _OBSERVED = {
     "price": r"\bshfe\b|\blme\b|price|yuan per ton|yuan/ton",
@@ -65,8 +67,9 @@ def _actions(triggers: list[Trigger], text: str) -> list[Trigger]:
     plant being described ("restart the idled potline")."""
     out = []
     for t in triggers:
-        if t.event_type == "commission" and t.text[:1] == "C" and t.start > 0:
-            continue
+        if t.event_type == "commission" and t.text.lower() == "commission" and not \
+                re.search(r"\b(?:to|will|would|may|might|could|shall|and)\s+$", text[:t.start], re.I):
+            continue                                          # the noun: "the reform commission said"
         if t.event_type == "production_cut" and re.match(r"(?:idle|idled|curtailed|halted)\b", t.text, re.I) and \
                 re.search(r"\b(?:the|its|their|an|a|of)\s+$", text[:t.start], re.I):
             continue
@@ -98,7 +101,8 @@ def extract_sentence(sentence: Sentence, published: date, gazetteer: Gazetteer, 
     dates = find_dates(text, published)
     events: list[ProposedEvent] = []
     observations: list[Observation] = []
-    denied = {t.event_type for t in triggers if negated(clause_before(text, t.start), t.text)}
+    denied = {t.event_type for t in triggers if negated(clause_before(text, t.start), t.text)
+              or _DENIED_AFTER.search(text, t.end)}
     for trigger, (lo, hi) in zip(triggers, _windows(triggers, text), strict=True):
         mood = modality(text, clause_before(text, trigger.start), trigger.text)
         claim = Claim(sentence, trigger, lo, hi, [m for m in mentions if lo <= m.start < hi], mentions,

@@ -96,8 +96,11 @@ def _capacity_target(claim: Claim):
     sentence ("China's … resumed capacity was 635000 tons")."""
     target, matched, named = target_of(claim.mentions, claim.window)
     if not target:
+        # the subject named elsewhere in the sentence ("Yunnan … reduce load by 10%, on top of the 15%
+        # cut in September"), else a country or national scope
+        named_here = [m for m in claim.sentence_mentions if m.kind in ("asset", "owner", "province")]
         countries = [m for m in claim.sentence_mentions if m.kind == "country"]
-        target, matched, named = target_of(countries, claim.sentence.text)
+        target, matched, named = target_of(named_here or countries, claim.sentence.text)
     return (target or None), matched, named
 
 
