@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from alusim.cli.common import console, print_json
+from alusim.cli.common import console, load_data, print_json
 from alusim.errors import InputError
 
 
@@ -42,6 +42,8 @@ def news(
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(yaml_text, encoding="utf-8")
+    problem = runnable_problem(yaml_text) if any(e.status in accepted_statuses(accept) for e in draft.events) \
+        else None
     if as_json:
         print_json(draft.as_dict() | {"out": str(out) if out else None})
         return
@@ -52,10 +54,30 @@ def news(
                       "or --json to see them)")
     if not draft.events:
         console.print("no event found that alusim can represent; the draft is the baseline")
+    if problem:
+        console.print(f"note: the accepted events do not run as drafted: {problem}", markup=False)
     if out is not None:
         waiting = sum(1 for e in draft.events if e.status not in accepted_statuses(accept))
+        then = "edit the events named in the note, then" if problem else "then"
         console.print(f"wrote {out}" + (f": accept or delete its {waiting} proposed events (source.accepted), "
-                                        f"then `alusim run {out}`" if waiting else f"; run it with `alusim run {out}`"))
+                                        f"{then} `alusim run {out}`" if waiting else
+                                        f"; {then} `alusim run {out}`" if problem else f"; run it with `alusim run {out}`"))
+
+
+def runnable_problem(yaml_text: str) -> str | None:
+    """Why the draft's accepted events would not run (a target that selects no plant, too many
+    probabilistic events), or None: the levers are resolved against the dataset as a run does."""
+    from alusim.engine.simulate import prepare
+    from alusim.scenario import parse_scenario_text
+
+    scenario = parse_scenario_text(yaml_text)
+    scenario = scenario.model_copy(update={"events": [e for e in scenario.events
+                                                      if getattr(e.source, "accepted", True)]})
+    try:
+        prepare(scenario, load_data(None))
+    except InputError as exc:
+        return str(exc)
+    return None
 
 
 def events_table(draft) -> Table:

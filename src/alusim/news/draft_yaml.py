@@ -200,9 +200,10 @@ def header(draft: NewsDraft, years: int, base, proposed: list[dict]) -> str:
     if draft.observations:
         lines.append("Observations (facts to check the model against, not levers):")
         for o in draft.observations:
-            quote = o.quote if len(o.quote) <= 110 else o.quote[:107] + "..."
+            quote = " ".join(o.quote.split())
+            quote = quote if len(quote) <= 110 else quote[:107] + "..."
             lines.append(f"- [{o.kind}] {', '.join(o.figures) or '-'}: \"{quote}\""
                          + (f" ({o.reason})" if o.reason else ""))
     if not proposed:
         lines.append("No event found that alusim can represent: this draft is the baseline.")
-    return "".join(f"# {line}\n" for line in lines)
+    return "".join(f"# {' '.join(line.split())}\n" for line in lines)

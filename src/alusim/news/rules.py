@@ -101,7 +101,21 @@ def _capacity_target(claim: Claim):
         named_here = [m for m in claim.sentence_mentions if m.kind in ("asset", "owner", "province")]
         countries = [m for m in claim.sentence_mentions if m.kind == "country"]
         target, matched, named = target_of(named_here or countries, claim.sentence.text)
-    return (target or None), matched, named
+    return _selecting(claim, target), matched, named
+
+
+def _selecting(claim: Claim, target: dict) -> dict | None:
+    """The target, or its named plants and companies alone when the places added to them select no
+    plant of the dataset ("Warrick and Portland … Yunnan"); None when nothing is selected."""
+    if not target or "country" in target and set(target) == {"country"}:
+        return target or None
+    if len(claim.view.selected(target)):
+        return target
+    narrower = {k: v for k, v in target.items() if k in ("asset_id", "owner")}
+    for candidate in ({"asset_id": narrower["asset_id"]} if "asset_id" in narrower else None, narrower):
+        if candidate and len(claim.view.selected(candidate)):
+            return candidate
+    return None
 
 
 def _plausible(claim: Claim, target: dict, q: Quantity | None, notes: list[str]) -> Quantity | None:
@@ -209,7 +223,10 @@ def relocate(claim: Claim):
     target = {"from": source, "to_province": dest[0].value}
     matched[f"to_province={dest[0].value}"] = dest[0].text
     tariff = nearest(claim.quantities, ("power_price",), claim.trigger.end)
-    fields = {"from": source, "to_province": dest[0].value, "kt": round(q.value, 1),
+    table = claim.view.smelters
+    country = table.loc[table["province"] == dest[0].value, "country"]
+    fields = {"from": source, "to_province": dest[0].value, "kt": round(q.value, 1)} | \
+        ({"to_country": str(country.iloc[0])} if len(country) and country.iloc[0] != "CN" else {}) | {
               "power_source": claim.view.dominant_power_source(dest[0].value, "CN")}
     if tariff is not None:
         fields["tariff"] = f"{tariff.value:g} {tariff.unit}"
@@ -337,6 +354,8 @@ def export_measure(claim: Claim, event_type: str):
         return claim.observe(event_type.replace("_", " "), "no rate given")
     countries = [m.value for m in claim.mentions if m.kind == "country"]
     country = countries[0] if countries else "CN"
+    if country != "CN":
+        return claim.observe(event_type.replace("_", " "), f"only China's export policy is modelled ({country})")
     product = product_of(claim.sentence.text, "primary" if event_type == "export_tax" else "semis")
     target = {"country": country, "product": product}
     return claim.event(event_type, target, {"country": country, "product": product, "rate": round(rate, 4)}, q,
