@@ -161,3 +161,15 @@ def test_string_sources_still_validate_and_article_sources_round_trip():
     assert scenario.events[1].source.accepted is True
     assert 'a.txt: "Yunnan cut 100 kt."' in scenario.events[1].source_text
     assert parse_scenario_text(dump_scenario(scenario)) == scenario
+
+
+def test_the_command_says_when_accepted_events_would_not_run(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Sources said Yunnan may cut production by 100,000 tonnes in March. People familiar with "
+                       "the matter said Guangxi could restart 200,000 tonnes in June. Henan is reportedly "
+                       "considering a 50,000 tonne cut in July.")
+    draft = tmp_path / "d.yaml"
+    assert main(["news", str(article), "--published", "2025-01-10", "--accept", "all", "--out", str(draft)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "do not run as drafted" in out and "at most 6" in out          # 4 dry seasons + 3 rumours
+    assert "carry a probability and the engine allows 6" in draft.read_text()

@@ -42,8 +42,8 @@ def news(
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(yaml_text, encoding="utf-8")
-    problem = runnable_problem(yaml_text) if any(e.status in accepted_statuses(accept) for e in draft.events) \
-        else None
+    problem = runnable_problem(draft.scenario_yaml(accept=accept, only_accepted=True)) \
+        if any(e.status in accepted_statuses(accept) for e in draft.events) else None
     if as_json:
         print_json(draft.as_dict() | {"out": str(out) if out else None})
         return
@@ -65,14 +65,12 @@ def news(
 
 
 def runnable_problem(yaml_text: str) -> str | None:
-    """Why the draft's accepted events would not run (a target that selects no plant, too many
+    """Why a draft of accepted events only would not run (a target that selects no plant, too many
     probabilistic events), or None: the levers are resolved against the dataset as a run does."""
     from alusim.engine.simulate import prepare
     from alusim.scenario import parse_scenario_text
 
     scenario = parse_scenario_text(yaml_text)
-    scenario = scenario.model_copy(update={"events": [e for e in scenario.events
-                                                      if getattr(e.source, "accepted", True)]})
     try:
         prepare(scenario, load_data(None))
     except InputError as exc:

@@ -143,9 +143,10 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower().rsplit(".", 1)[0]).strip("-")[:60] or "article"
 
 
-def draft_to_yaml(draft: NewsDraft, *, accept: str = "none", name: str | None = None) -> str:
+def draft_to_yaml(draft: NewsDraft, *, accept: str = "none", name: str | None = None,
+                  only_accepted: bool = False) -> str:
     """Scenario YAML of a draft: header comments (how to accept, date shift, observations), the
-    baseline's events, then the proposed events."""
+    baseline's events, then the proposed events (``only_accepted``: those accepted, and nothing else)."""
     base = baseline()
     statuses = accepted_statuses(accept)
     years = year_shift(draft.events, base.start)
@@ -154,6 +155,8 @@ def draft_to_yaml(draft: NewsDraft, *, accept: str = "none", name: str | None = 
     proposed = []
     for e in draft.events:
         mapping = event_mapping(draft, e, years, e.status in statuses, base.start)
+        if only_accepted and not mapping["source"]["accepted"]:
+            continue
         companion = pipeline_companion(mapping, default_view())
         proposed += ([companion] if companion else []) + [mapping]
     last = max([base.end] + [p.get("end") or p["start"] for p in proposed])

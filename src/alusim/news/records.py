@@ -78,8 +78,8 @@ class NewsDraft:
                 "events": [e.as_dict() for e in self.events],
                 "observations": [o.as_dict() for o in self.observations]}
 
-    def scenario_yaml(self, *, accept: str = "none", name: str | None = None) -> str:
+    def scenario_yaml(self, *, accept: str = "none", name: str | None = None, only_accepted: bool = False) -> str:
         """The draft as scenario YAML (see :func:`alusim.news.draft_yaml.draft_to_yaml`)."""
         from alusim.news.draft_yaml import draft_to_yaml
 
-        return draft_to_yaml(self, accept=accept, name=name)
+        return draft_to_yaml(self, accept=accept, name=name, only_accepted=only_accepted)
