@@ -22,7 +22,7 @@ PATTERNS: dict[str, list[str]] = {
         "cut*|reduce*|curtail*|idle*|halt*|shut* ~3 potline*|pots|pot|lines|line|cells",
         "idle*|idling ~4 capacity|tonnes|tons|kt",
         "halt*|suspend* ~2 production|output|smelting|operations",
-        "percent|%|tonnes|tons|kt|mt ~1 cut|cuts|reduction|curtailment",
+        "percent|%|tonnes|tonne|tons|ton|kt|mt ~1 cut|cuts|reduction|curtailment",
     ],
     "restart": [
         "restart*|reopen*|relaunch*|reactivat*",
