@@ -27,6 +27,7 @@ REMOVE = re.compile(r"\b(?:cancel\w*|scrap\w*|remov\w*|abolish\w*|eliminat\w*|en
 STATISTIC = re.compile(r"\b(?:year[- ]on[- ]year|y/y|yoy|month[- ]on[- ]month|growth rate|index)\b", re.I)
 HYDRO = re.compile(r"\b(?:hydro\w*|green (?:power|electricity)|renewable)\b", re.I)
 CLOSE_VERB = re.compile(r"\b(?:clos\w*|shut\w*|eliminat\w*|dismantl\w*|phas\w* out|retir\w*|remov\w*)\b", re.I)
+HALT = re.compile(r"\b(?:halt\w*|stop\w*|suspend\w*|shut\w* down)\b", re.I)
 CAPACITY_TYPES = ("production_cut", "restart", "commission", "suspend_construction", "close_noncompliant",
                   "relocate", "power_curtailment")
 
@@ -56,11 +57,17 @@ class Claim:
         figures = [q.text for q in self.quantities]
         return Observation(kind, self.sentence.text, (self.sentence.start, self.sentence.end), figures, reason)
 
+    def event_start(self) -> str:
+        near = [d for d in self.dates if self.window_start <= d.begin < self.window_end]
+        return event_period(near or self.dates, self.published)[0]
+
     def event(self, event_type: str, target: dict, fields: dict, q: Quantity | None, *, magnitude: float | None = None,
               unit: str = "", basis: str = "amount", matched: dict | None = None, named: bool = True,
-              notes: list[str] | None = None, previous: float | None = None) -> ProposedEvent:
+              notes: list[str] | None = None, previous: float | None = None,
+              end_month: str | None = None) -> ProposedEvent:
         near = [d for d in self.dates if self.window_start <= d.begin < self.window_end]
         start, end, dated = event_period(near or self.dates, self.published)
+        end = end_month if end_month is not None and end_month >= start else end
         value = magnitude if magnitude is not None else (q.value if q is not None else None)
         confidence = 0.35 + (0.2 if named else 0.0) + (0.15 if dated else 0.0)
         confidence += 0.0 if value is None and q is None else (0.1 if q is not None and (q.approx or q.is_range) else 0.2)

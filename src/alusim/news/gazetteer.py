@@ -70,6 +70,14 @@ REGION_ALIASES: dict[str, str] = {
 }
 
 
+#: words of smelter names that name no particular plant
+_GENERIC = {"smelter", "smelters", "aluminium", "aluminum", "industrial", "industry", "company", "new", "material",
+            "materials", "metal", "metals", "group", "plant", "project", "replacement", "expansion", "power",
+            "energy", "hydro", "electric", "electricity", "resources", "holdings", "nonferrous", "mining", "coal",
+            "and", "&", "of", "the", "branch", "phase", "alumina", "works", "centre", "center", "hydropower",
+            "hydroelectric", "western", "eastern", "northern", "southern", "green", "renewable", "international"}
+
+
 @dataclass(frozen=True)
 class Mention:
     """A name found in a sentence: ``kind`` (province, owner, asset, country, region), the dataset value
@@ -131,7 +139,13 @@ def _spellings(name: str) -> set[str]:
 def asset_keys(asset_id: str, name: str, owner: str, province: str | None) -> set[str]:
     """Short names of a smelter: its name before any comma or bracket, and the place words of its id
     (``cn_guangxi_chalco_fangchenggang`` → ``fangchenggang``)."""
-    keys = {re.split(r"[,(]", name)[0].strip().lower()}
+    head = re.split(r"[,(]", name)[0].strip()
+    keys = {head.lower()}
+    words = head.split()
+    while words and (words[0].isupper() or words[0].lower() in owner.lower().split()):
+        words = words[1:]                   # "NZAS Tiwai Point" → "tiwai point", "Hydro Karmoy" → "karmoy"
+    if words and words != head.split() and any(w.lower() not in _GENERIC and w[:1].isupper() for w in words):
+        keys.add(" ".join(words).lower())
     for inner in re.findall(r"\(([^)]*)\)", name):
         keys |= {p.strip().lower() for p in re.split(r"[/,]| and ", inner) if p.strip()[:1].isupper()}
     skip = {owner.lower(), owner.lower().replace(" ", ""), (province or "").lower(), "phase2", "phase",
@@ -139,7 +153,8 @@ def asset_keys(asset_id: str, name: str, owner: str, province: str | None) -> se
     parts = [p for p in asset_id.split("_")[1:] if p not in skip.union(*[set(s.split()) for s in skip])]
     if parts:
         keys.add(" ".join(parts))
-    return {k for k in keys if len(k) >= 5 and re.search(r"[a-z]", k)}
+    return {k for k in keys if len(k) >= 5 and re.search(r"[a-z]", k) and not k.endswith((" of", " and", " &"))
+            and any(w not in _GENERIC and w not in ("aluminio", "aluminyum") for w in k.split())}
 
 
 def build_gazetteer(dataset) -> Gazetteer:

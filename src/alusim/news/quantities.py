@@ -97,7 +97,9 @@ def _unit_after(sentence: str, pos: int, cur: str | None):
         if m.group("cn"):
             return "mass", "t", pos + m.end()
         if m.group("mt") and not m.group("mt").lower().startswith("million"):
-            return "mass", "Mt", pos + m.end()
+            # "Mt" is a megatonne; lower-case "mt" is read by size: "300,000 mt/year" are metric tonnes,
+            # "1.2 mtpa" million tonnes
+            return "mass", "Mt" if m.group("mt").startswith("M") else "mt?", pos + m.end()
         if m.group("mt"):
             return "mass", "t_million", pos + m.end()
         return "mass", "kt" if m.group("kt") else "t", pos + m.end()
@@ -144,6 +146,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
                                  approx=approx), number, scale))
             continue
         kind, unit_text, end = unit
+        if unit_text == "mt?":
+            unit_text = "t" if number * scale >= 1000 else "Mt"
         value, norm = _normalise(kind, number * scale, unit_text)
         raw.append((Quantity(kind, value, norm, m.start(), end, sentence[m.start():end], relation=relation,
                              approx=approx), number, scale))

@@ -7,12 +7,13 @@ import re
 
 from alusim.news.claim import (
     CLOSE_VERB,
+    HALT,
     POWER_CONTEXT,
     Claim,
     capacity_target,
     plausible,
 )
-from alusim.news.slots import nearest, target_of
+from alusim.news.slots import nearest, region_code, target_of
 from alusim.news.status import Modality
 
 
@@ -26,6 +27,12 @@ def production_cut(claim: Claim):
         return claim.observe("production cut", "no producer, province or country named")
     notes: list[str] = []
     q = plausible(claim, target, q, notes)
+    if q is None and HALT.search(claim.window):
+        # "ordered … to halt production for six days": all of the target's output, for that time
+        end = _duration_end(claim)
+        return claim.event("production_cut", target, {"target": target, "share": 1.0}, None, magnitude=1.0,
+                           unit="fraction", basis="share", matched=matched, named=named, end_month=end,
+                           notes=notes + ["a halt without a figure: all of the target's output"])
     if q is None:
         return claim.observe("production cut", "no tonnage or share given")
     if q.kind == "mass":
@@ -33,6 +40,19 @@ def production_cut(claim: Claim):
                            matched=matched, named=named, notes=notes)
     return claim.event("production_cut", target, {"target": target, "share": round(q.value, 4)}, q,
                        unit="fraction", basis="share", matched=matched, named=named, notes=notes)
+
+
+def _duration_end(claim: Claim) -> str | None:
+    """Last month of a halt "for N days/weeks/months" that starts in the claim's start month."""
+    m = re.search(r"\bfor (?:(\d+)|(?:a|one|two|three|four|five|six)) (day|week|month)s?\b", claim.window, re.I)
+    if not m:
+        return None
+    words = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+    count = int(m.group(1)) if m.group(1) else words[m.group(0).split()[1].lower()]
+    start = claim.event_start()
+    months = count - 1 if m.group(2).lower() == "month" else 0
+    year, month = int(start[:4]), int(start[5:]) + months
+    return f"{year + (month - 1) // 12:04d}-{(month - 1) % 12 + 1:02d}"
 
 
 def restart(claim: Claim):
@@ -142,7 +162,8 @@ def commission(claim: Claim):
     asset_id = re.sub(r"[^a-z0-9]+", "_", f"{country}_{place or ''}_{owners[0]}_news_{claim.sentence.start}".lower())
     asset = {"asset_id": asset_id.strip("_"), "name": f"{owners[0]} new smelter ({place or country})",
              "owner": owners[0], "country": country, "capacity_kt": round(min(q.value, 5000.0), 1),
-             "power_source": source} | ({"province": place} if place else {})
+             "power_source": source} | ({"province": place} if place else {}) | \
+        ({"region": region_code(country)} if country != "CN" else {})
     return claim.event("commission", {"owner": owners, **({"province": [place]} if place else {"country": [country]})},
                        {"asset": asset}, q, unit="kt", matched=matched,
                        notes=[f"new plant: power source {source} assumed (most capacity in {place or country})"])

@@ -44,7 +44,8 @@ def target_of(mentions: list[Mention], window: str) -> tuple[dict[str, list[str]
             if m.kind == kind and m.value not in target.get(field, []):
                 target.setdefault(field, []).append(m.value)
                 matched[f"{field}={m.value}"] = m.text
-    if not target:
+    if not target or set(target) == {"owner"}:
+        # a country alone, or qualifying a company's plants ("Rio Tinto … in New Zealand")
         for m in mentions:
             if m.kind == "country" and m.value not in target.get("country", []):
                 target.setdefault("country", []).append(m.value)

@@ -27,7 +27,7 @@ _RUMOUR = re.compile(r"\b(?:reportedly|rumou?r(?:s|ed)?|sources? (?:said|say|say
 _OPINION = re.compile(r"\b(?:should|must|ought to|needs? to|need to|calls? (?:for|on)|called (?:for|on)|urg(?:e|es|ed)|"
                       r"suggest(?:s|ed)?|recommend(?:s|ed)?|(?:i|we|the author) (?:believe|think)|believes?|argue[sd]?|"
                       r"it is necessary|in my view|in our view)\b", re.I)
-_HEDGE = re.compile(r"\b(?:may|might|could|is expected to|are expected to|expected to|is likely to|are likely to|"
+_HEDGE = re.compile(r"\b(?:may|might|could|is expected to|are expected to|expected to|expects? to|is likely to|are likely to|"
                     r"likely|possibl[ey]|consider(?:s|ing)?|mull(?:s|ing)?|weigh(?:s|ing)?|propos(?:ed|al|es)|draft|"
                     r"potential(?:ly)?|forecast|estimated to|would|in talks|talks to|negotiat\w*|explor\w*)\b", re.I)
 _PLAN = re.compile(r"\b(?:will|shall|plans? to|planned|planning|intends? to|aims? to|is to|are to|set to|"
