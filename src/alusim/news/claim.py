@@ -69,6 +69,7 @@ class Claim:
         start, end, dated = event_period(near or self.dates, self.published)
         end = end_month if end_month is not None and end_month >= start else end
         value = magnitude if magnitude is not None else (q.value if q is not None else None)
+        value = None if value is None else round(value, 6)
         confidence = 0.35 + (0.2 if named else 0.0) + (0.15 if dated else 0.0)
         confidence += 0.0 if value is None and q is None else (0.1 if q is not None and (q.approx or q.is_range) else 0.2)
         confidence += 0.05 if self.modality.status in ("enacted", "announced") else 0.0

@@ -166,7 +166,9 @@ def commission(claim: Claim):
         ({"region": region_code(country)} if country != "CN" else {})
     return claim.event("commission", {"owner": owners, **({"province": [place]} if place else {"country": [country]})},
                        {"asset": asset}, q, unit="kt", matched=matched,
-                       notes=[f"new plant: power source {source} assumed (most capacity in {place or country})"])
+                       notes=[f"new plant: power source {source} assumed (most capacity in {place or country})"]
+                       + ([] if claim.event_start() != f"{claim.published:%Y-%m}" else
+                          ["set start to the month of first metal the article expects"]))
 
 
 def _cn_provinces(claim: Claim) -> set[str]:

@@ -43,7 +43,7 @@ PATTERNS: dict[str, list[str]] = {
         "startup|start ~1 up ~3 smelter|plant|project|potline|line",
         "new ~3 smelter*|potline*|plant|project ~6 start*|begin|began|open*|online|production",
         "releas*|add*|build*|launch* ~1 new ~2 production? capacity",
-        "build*|construct* ~5 smelter*|potline*",
+        "build*|construct* ~8 smelter*|potline*",
     ],
     "suspend_construction": [
         "construction|projects|project ~12 stop*|halt*|suspend*|froze|frozen|freeze*|pause*|cease*",
