@@ -1,6 +1,7 @@
 """Figures the draft takes from the dataset to express a claim in alusim's terms: built capacity of a
 target (a curtailment of "1 Mt" in Yunnan is a share of Yunnan's capacity) and the power tariff a
-target pays (a price "as low as 0.28 CNY/kWh" is a change against ``power_tariffs.csv``)."""
+target pays (a price "as low as 0.28 CNY/kWh" is a change against ``power_tariffs.csv``) and the
+price of an input (alumina "up 150 yuan/ton" is a percentage of ``input_prices.csv``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from alusim.dataset.dataset import BUILT_STATUSES
 class DatasetView:
     smelters: pd.DataFrame
     power_tariffs: pd.DataFrame
+    input_prices: pd.DataFrame | None = None
 
     def selected(self, target: dict) -> pd.DataFrame:
         """Smelters a target selects (owner also matches the parent, as :class:`Target` does)."""
@@ -47,6 +49,19 @@ class DatasetView:
                 return float(hit.sort_values("year")["tariff"].iloc[-1])
         return None
 
+    def input_price(self, name: str, currency: str) -> tuple[float, int] | None:
+        """(price per tonne, year) of an input in ``input_prices.csv``: China's row for CNY, the world
+        row for USD, latest year."""
+        table = self.input_prices
+        if table is None:
+            return None
+        key = "CN" if currency == "CNY" else "*"
+        hit = table[(table["key"] == key) & (table["input"] == name) & (table["unit"] == f"{currency}/t")]
+        if hit.empty:
+            return None
+        row = hit.sort_values("year").iloc[-1]
+        return float(row["value"]), int(row["year"])
+
     def dominant_power_source(self, province: str | None, country: str) -> str:
         """The power source of most built capacity in a province (or country): the guess for a new plant."""
         table = self.smelters
@@ -57,7 +72,8 @@ class DatasetView:
 
 
 def dataset_view(dataset) -> DatasetView:
-    return DatasetView(smelters=dataset.smelters, power_tariffs=dataset.power_tariffs)
+    return DatasetView(smelters=dataset.smelters, power_tariffs=dataset.power_tariffs,
+                       input_prices=dataset.input_prices)
 
 
 @lru_cache(maxsize=1)

@@ -142,9 +142,18 @@ def input_price(claim: Claim):
         return claim.observe("input price statistic", "a year-on-year figure: a fact to check, not a shock")
     which = input_of(claim.window)
     q = nearest(claim.quantities, ("pct",), claim.trigger.end)
+    sign = direction(claim.window)
+    notes: list[str] = []
+    pct = q.value if q is not None else None
+    if q is None and which in ("alumina", "anode") and sign:
+        # "alumina rose 150 yuan/ton": a change per tonne, as a share of the dataset's price
+        per_t = nearest(claim.quantities, ("price_t",), claim.trigger.end)
+        base = claim.view.input_price(which, per_t.unit.split("/")[0]) if per_t is not None else None
+        if per_t is not None and base is not None and per_t.relation in ("by", "") and not per_t.approx:
+            q, pct = per_t, per_t.value / base[0]
+            notes.append(f"{per_t.text!r} of the dataset's {base[0]:,.0f} {per_t.unit} ({base[1]}) = {pct:.1%}")
     if which is None or q is None:
         return claim.observe("input price", "no input (alumina, coal, anode, yuan) with a percentage change")
-    sign = direction(claim.window)
     if sign == 0:
         return claim.observe("input price", "the direction of the change is not stated")
     if which == "fx":
@@ -153,7 +162,8 @@ def input_price(claim: Claim):
         any(m.kind == "province" for m in claim.mentions)
     region = "CN" if chinese or which == "fx" else "WORLD"
     target = {"input": which, "region": region}
-    return claim.event("input_price", target, target | {"pct": round(sign * q.value, 4)}, q,
-                       magnitude=sign * q.value, unit="fraction", basis="change",
-                       notes=["fx is CNY per USD: a weaker yuan is a positive change"] if which == "fx" else [])
+    if which == "fx":
+        notes.append("fx is CNY per USD: a weaker yuan is a positive change")
+    return claim.event("input_price", target, target | {"pct": round(sign * pct, 4)}, q,
+                       magnitude=sign * pct, unit="fraction", basis="change", notes=notes)
 

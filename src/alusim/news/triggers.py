@@ -82,6 +82,7 @@ PATTERNS: dict[str, list[str]] = {
         "power|electricity|energy ~2 rationing|rationed|cuts|curtailment*|shortage*|restriction*|crunch",
         "curtail*|restrict*|ration* ~3 power|electricity|load|energy",
         "load - shedding",
+        "reduc*|cut*|lower*|limit* ~2 load|loads",
         "load shedding",
         "cut*|reduce* ~3 power|electricity ~2 use|usage|supply|load|consumption",
         "dry season",
@@ -128,7 +129,7 @@ PATTERNS: dict[str, list[str]] = {
 
 #: which type wins when trigger phrases of two types overlap
 PRIORITY: dict[str, int] = {
-    "export_rebate": 9, "export_tax": 8, "carbon_price": 8, "capacity_cap": 7, "ban_new_capacity": 7,
+    "export_rebate": 9, "export_tax": 8, "carbon_price": 8, "capacity_cap": 7, "ban_new_capacity": 8,
     "suspend_construction": 7, "close_noncompliant": 7, "relocate": 6, "power_curtailment": 6, "restart": 5,
     "production_cut": 5, "power_price": 5, "input_price": 5, "import_tariff": 4, "demand_shock": 4,
     "commission": 3,
