@@ -66,6 +66,9 @@ def test_prices_per_kwh_per_tonne_and_of_co2():
     ("it plans to start production in March next year", date(2025, 7, 1), "2026-03", None),
     ("output will fall in the fourth quarter", date(2025, 7, 1), "2025-10", "2025-12"),
     ("coal will rise this winter", date(2025, 9, 15), "2025-11", "2026-03"),
+    ("the smelter will start in mid-2026", date(2025, 9, 15), "2026-07", None),
+    ("the line closes by the end of 2027", date(2025, 9, 15), "2027-12", None),
+    ("first metal is due in late 2026", date(2025, 9, 15), "2026-10", None),
 ])
 def test_dates_are_anchored_to_publication(sentence, published, start, end):
     found = [d for d in find_dates(sentence, published) if d.role == "start"]

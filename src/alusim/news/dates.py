@@ -39,6 +39,9 @@ _REL_YEAR = re.compile(r"\b(?P<which>this|last|next) year\b", re.I)
 _REL_MONTH = re.compile(r"\b(?P<which>this|last|next) month\b", re.I)
 _YEAR = re.compile(r"\b(?P<prep>in|by|from|since|until|till|through|before|after|starting|during|for)?\s*"
                    r"(?P<year>(?:19|20)\d{2})\b(?![-–/]\d)(?!\s*(?:tons|tonnes|kt|%|yuan))", re.I)
+_YEAR_PART = re.compile(r"\b(?P<part>early|mid|middle of|late|end of|the end of|end|the beginning of|beginning of|"
+                        r"the start of|start of)[\s-]+(?P<year>(?:19|20)\d{2})\b", re.I)
+_PART_MONTH = {"early": 1, "beginning": 1, "start": 1, "mid": 7, "middle": 7, "late": 10, "end": 12}
 _WINTER = re.compile(r"\b(?:this |the coming |next )?(?:winter|heating season)\b", re.I)
 
 _END_WORDS = re.compile(r"(?:until|till|through|to|ending|end(?:ing)? in|expire[sd]? in|lasting until)\s*$", re.I)
@@ -146,6 +149,9 @@ def find_dates(sentence: str, published: date) -> list[DateRef]:
         add(month_of(year, 1), None, m, "start")
     for m in _YEAR_END.finditer(sentence):
         add(month_of(published.year, 12), None, m)
+    for m in _YEAR_PART.finditer(sentence):
+        word = m.group("part").lower().replace("the ", "").split()[0]
+        add(month_of(int(m.group("year")), _PART_MONTH[word]), None, m)
     for m in _HALF.finditer(sentence):
         which = (m.group("which") or m.group("h") or "").lower()
         year = _year_of(m.group("year") or m.group("hyear"), published) or published.year
