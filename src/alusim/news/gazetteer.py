@@ -53,7 +53,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "mexican": "MX", "german": "DE", "french": "FR", "spanish": "ES", "british": "GB",
     "united kingdom": "GB", "italian": "IT", "iranian": "IR", "kazakh": "KZ", "south african": "ZA",
     "guinean": "GN", "argentine": "AR", "washington": "US", "beijing": "CN", "ottawa": "CA", "moscow": "RU",
-    "new delhi": "IN", "canberra": "AU", "jakarta": "ID", "tokyo": "JP", "brasilia": "BR", "venezuelan": "VE", "mozambican": "MZ", "egyptian": "EG",
+    "white house": "US", "trump administration": "US", "new delhi": "IN", "canberra": "AU", "jakarta": "ID", "tokyo": "JP", "brasilia": "BR", "venezuelan": "VE", "mozambican": "MZ", "egyptian": "EG",
 }
 
 #: case-sensitive short forms (in lower case they are English words)

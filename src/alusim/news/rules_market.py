@@ -57,8 +57,9 @@ def carbon_price(claim: Claim):
     if q is None:
         return claim.observe("carbon price", "no price per tonne of CO2 given")
     regions = [m.value for m in claim.mentions if m.kind in ("region", "country")]
-    region = region_code(regions[0]) if regions else "CN"
-    region = "EU" if regions and regions[0] == "EU" else ("CN" if region == "CN" else regions[0] if regions else "CN")
+    if not regions and re.search(r"\b(?:cbam|carbon border)\b", claim.window, re.I):
+        regions = ["EU"]                       # the EU's carbon border adjustment prices at the EU ETS
+    region = regions[0] if regions else "CN"
     currency = q.unit.split("/")[0]
     return claim.event("carbon_price", {"region": region}, {"region": region, "price": f"{q.value:g} {currency}/t_CO2"},
                        q, unit=f"{currency}/t_CO2", basis="level", named=bool(regions))

@@ -32,6 +32,7 @@ PATTERNS: dict[str, list[str]] = {
         "return* ~2 to ~2 production|operation|service",
         "ramp* up ~3 idle*|idled|curtailed|halted",
         "restart* capacity",
+        "put* back ~2 into ~2 production|operation|service",
     ],
     "commission": [
         "commission*",
