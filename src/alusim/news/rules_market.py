@@ -46,7 +46,9 @@ def power_price(claim: Claim):
         change = f"{q.value - current:+.3f} CNY/kWh"
         basis = "level"
         notes.append(f"the article gives a level {q.text!r}; the dataset tariff is {current:.2f} CNY/kWh, so the "
-                     f"change is {q.value - current:+.3f}" + (" (the article's figure is a floor)" if q.approx else ""))
+                     f"change is {q.value - current:+.3f}" + (" (the article's figure is a floor)" if q.approx else "")
+                     + (f"; the tariff is {province}'s, other provinces of the target differ: split the event "
+                        "to give each its own change" if len(target.get("province") or []) > 1 else ""))
     fields = {"target": {k: (v if k != "power_source" else v) for k, v in target.items()}, "change": change}
     return claim.event("power_price", target, fields, q, magnitude=value, unit=q.unit or "fraction", basis=basis,
                        matched=matched, named=named, notes=notes)
