@@ -31,21 +31,21 @@ def news(
     from alusim.news.draft_yaml import accepted_statuses
     from alusim.scenario import parse_scenario_text
 
-    accepted_statuses(accept)
+    statuses = accepted_statuses(accept)
     if out is not None and out.exists() and out.is_dir():
         raise InputError("is a folder", where=f"--out {out}", fix="give a file path such as draft.yaml")
     text = read_article(article)
     draft = draft_from_text(text.text, published, article=text.name)
     yaml_text = draft.scenario_yaml(accept=accept)
-    if all(e.status in accepted_statuses(accept) for e in draft.events):
+    if all(e.status in statuses for e in draft.events):
         parse_scenario_text(yaml_text, where=str(out or "draft"))     # an accepted draft must validate
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(yaml_text, encoding="utf-8")
     problem = runnable_problem(draft.scenario_yaml(accept=accept, only_accepted=True)) \
-        if any(e.status in accepted_statuses(accept) for e in draft.events) else None
+        if any(e.status in statuses for e in draft.events) else None
     if as_json:
-        print_json(draft.as_dict() | {"out": str(out) if out else None})
+        print_json(draft.as_dict() | {"out": str(out) if out else None, "accepted_do_not_run": problem})
         return
     console.print(events_table(draft))
     if draft.observations:
@@ -57,7 +57,7 @@ def news(
     if problem:
         console.print(f"note: the accepted events do not run as drafted: {problem}", markup=False)
     if out is not None:
-        waiting = sum(1 for e in draft.events if e.status not in accepted_statuses(accept))
+        waiting = sum(1 for e in draft.events if e.status not in statuses)
         then = "edit the events named in the note, then" if problem else "then"
         console.print(f"wrote {out}" + (f": accept or delete its {waiting} proposed events (source.accepted), "
                                         f"{then} `alusim run {out}`" if waiting else
