@@ -3,7 +3,8 @@
     python scripts/news_eval.py [--seeds ../shared/seeds] [--verbose]
 
 Sets: the corpus written for alusim (tests/news/corpus, gold.yaml), a second set written for alusim and
-scored once before rules changed (tests/news/heldout, gold_heldout.yaml), and the five seed articles
+scored once before rules changed (tests/news/heldout, gold_heldout.yaml; likewise blind/ and blind2/), and
+the five seed articles
 (gold_seeds.yaml) when their folder exists.
 """
 
@@ -25,7 +26,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--verbose", action="store_true", help="list missed and spurious events")
-    parser.add_argument("--set", choices=("all", "corpus", "heldout", "blind", "seeds"), default="all",
+    parser.add_argument("--set", choices=("all", "corpus", "heldout", "blind", "blind2", "seeds"), default="all",
                         help="score one set only")
     args = parser.parse_args()
     tallies: dict = {}
@@ -39,6 +40,9 @@ def main() -> int:
     if args.set in ("all", "blind"):
         evaluate(ROOT / "tests/news/gold_blind.yaml", ROOT / "tests/news/blind", tallies)
         scope.append("blind")
+    if args.set in ("all", "blind2"):
+        evaluate(ROOT / "tests/news/gold_blind2.yaml", ROOT / "tests/news/blind2", tallies)
+        scope.append("blind2")
     if args.set in ("all", "seeds") and args.seeds.is_dir():
         evaluate(ROOT / "tests/news/gold_seeds.yaml", args.seeds, tallies)
         scope.append("seed articles")

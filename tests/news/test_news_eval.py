@@ -13,7 +13,8 @@ from alusim.news.scoring import Tally, overall
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parents[2] / "shared" / "seeds"
 SETS = [("corpus", HERE / "gold.yaml", HERE / "corpus"), ("heldout", HERE / "gold_heldout.yaml", HERE / "heldout"),
-        ("blind", HERE / "gold_blind.yaml", HERE / "blind"), ("seeds", HERE / "gold_seeds.yaml", SEEDS)]
+        ("blind", HERE / "gold_blind.yaml", HERE / "blind"), ("blind2", HERE / "gold_blind2.yaml", HERE / "blind2"),
+        ("seeds", HERE / "gold_seeds.yaml", SEEDS)]
 
 
 def _print(title: str, tallies: dict[str, Tally]) -> None:

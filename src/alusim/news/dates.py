@@ -19,7 +19,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december")
 _MONTH_RE = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
              r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
-_YEAR_REF = r"(?:(?:of |in )?(?:this|last|next|the same|the current) year|,?\s?(?:19|20)\d{2})"
+_YEAR_REF = r"(?:(?:of |in )?(?:this|last|next|the same|the current|the) year|,?\s?(?:19|20)\d{2})"
 _PART = r"(?:early|mid|late|the middle of|the end of|end of|the beginning of|beginning of|the start of|" \
         r"start of|the first half of|the second half of|the last week of|the first week of)"
 
@@ -45,7 +45,7 @@ _PART_MONTH = {"early": 1, "beginning": 1, "start": 1, "mid": 7, "middle": 7, "l
 _WINTER = re.compile(r"\b(?:this |the coming |next )?(?:winter|heating season)\b", re.I)
 
 _END_WORDS = re.compile(r"(?:until|till|through|to|ending|end(?:ing)? in|expire[sd]? in|lasting until)\s*$", re.I)
-_FUTURE = re.compile(r"\b(?:will|shall|would|plans? to|planning|intends?|is to|are to|set to|expected|"
+_FUTURE = re.compile(r"\b(?:will|shall|would|may|might|could|plans? to|planning|intends?|is to|are to|set to|expected|"
                      r"scheduled|going to|next|upcoming|coming|from now)\b", re.I)
 
 
@@ -128,6 +128,18 @@ def nearest_month(month: int, published: date, lean: str) -> str:
     return month_of(published.year, published.month + best)
 
 
+def _period(first_month: int, months: int, year: int | None, published: date, lean: str) -> tuple[str, str]:
+    """(start, end) of a half or quarter; without a year, the occurrence the wording leans to ("restarted …
+    in the fourth quarter" in January is last year's), and the current one when it contains publication."""
+    if year is None:
+        current = first_month <= published.month < first_month + months
+        start = month_of(published.year, first_month) if current else nearest_month(first_month, published, lean)
+    else:
+        start = month_of(year, first_month)
+    y, m = int(start[:4]), int(start[5:])
+    return start, month_of(y, m + months - 1)
+
+
 def _role(sentence: str, begin: int) -> str:
     return "end" if _END_WORDS.search(sentence[max(0, begin - 20):begin]) else "start"
 
@@ -154,15 +166,15 @@ def find_dates(sentence: str, published: date) -> list[DateRef]:
         add(month_of(int(m.group("year")), _PART_MONTH[word]), None, m)
     for m in _HALF.finditer(sentence):
         which = (m.group("which") or m.group("h") or "").lower()
-        year = _year_of(m.group("year") or m.group("hyear"), published) or published.year
         first = which in ("first", "1st", "1")
-        add(month_of(year, 1 if first else 7), month_of(year, 6 if first else 12), m)
+        add(*_period(1 if first else 7, 6, _year_of(m.group("year") or m.group("hyear"), published), published,
+                     _lean(sentence, m.start(), future)), m)
     for m in _QUARTER.finditer(sentence):
         which = (m.group("which") or m.group("q") or "").lower()
         q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(which)
         q = q or int(which)
-        year = _year_of(m.group("year") or m.group("qyear"), published) or published.year
-        add(month_of(year, 3 * q - 2), month_of(year, 3 * q), m)
+        add(*_period(3 * q - 2, 3, _year_of(m.group("year") or m.group("qyear"), published), published,
+                     _lean(sentence, m.start(), future)), m)
     for m in _MONTH_PHRASE.finditer(sentence):
         if not m.group(0).strip():
             continue

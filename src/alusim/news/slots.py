@@ -16,6 +16,8 @@ _DOWN = re.compile(r"\b(?:fall|fell|falls|falling|drop|dropped|drops|declin\w*|s
                    r"plung\w*|tumbl\w*|los[et]\w*|weak\w*|dent\w*|hurt\w*|hit|slid\w*|negative)\b", re.I)
 _UP = re.compile(r"\b(?:ris(?:e|es|ing)|rose|grow\w*|grew|increas\w*|boost\w*|jump\w*|climb\w*|surg\w*|up|"
                  r"rais\w*|hik\w*|lift\w*|soar\w*|gain\w*|strength\w*|expan\w*|higher|positive|add\w*)\b", re.I)
+_METAL_AFTER = re.compile(r"\s+(?:primary\s+|unwrought\s+)?(?:alumin\w*|metal|extrusions?|foil|sheets?|ingots?|"
+                          r"products?|exports?|imports?|semis|wire|cable|plates?)\b", re.I)
 _EXPORTER_BEFORE = re.compile(r"(?:\bon|\bfrom|\bagainst|\btargeting|\bof|\bimports? from)\s+(?:the\s+)?$", re.I)
 
 SECTORS = {
@@ -84,8 +86,11 @@ def exporter_and_importer(mentions: list[Mention], sentence: str) -> tuple[str |
         if m.kind not in ("country", "region"):
             continue
         before = sentence[max(0, m.start - 25):m.start]
-        adjective = m.text.lower().endswith(("ese", "ian", "an")) and m.kind == "country"
-        if exporter is None and (_EXPORTER_BEFORE.search(before) or (adjective and m.text.lower() == "chinese")):
+        after = sentence[m.end:m.end + 40]
+        # the country named by its adjective before the metal ("Chinese extrusions", "Canadian aluminium")
+        adjective = m.kind == "country" and m.text.lower().endswith(("ese", "ian", "an", "ish")) and \
+            bool(_METAL_AFTER.match(after))
+        if exporter is None and (_EXPORTER_BEFORE.search(before) or adjective or m.text.lower() == "chinese"):
             exporter = m.value
         elif importer is None and m.value != exporter:
             importer = m.value
