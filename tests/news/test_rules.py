@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alusim.news import draft_from_text
 
@@ -64,3 +66,25 @@ def test_a_rumoured_ban_and_a_new_plant_abroad():
     [event] = draft.events
     assert event.fields["asset"]["country"] == "US" and event.fields["asset"]["region"] == "NA"
     assert any("first metal" in n for n in event.notes)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=400)
+       .filter(lambda t: t.strip()))
+def test_any_text_gives_a_draft_whose_spans_hold(text):
+    draft = draft_from_text(text, "2025-06-15")
+    for item in draft.events + draft.observations:
+        assert draft.text[item.span[0]:item.span[1]] == item.quote
+    for event in draft.events:
+        assert event.start[:4].isdigit() and 0.0 < event.probability <= 1.0 and 0.0 <= event.confidence <= 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["cut production by", "restart", "curtail", "close", "raise the tariff on imports from China to"]),
+       st.sampled_from(["Yunnan", "Chalco", "Shandong Weiqiao", "the US", "Xinjiang"]),
+       st.integers(1, 2000), st.sampled_from(["tonnes", "kt", "%", "万吨", "million tons"]),
+       st.sampled_from(["in March", "from next year", "by mid-June", "", "since the beginning of this year"]))
+def test_generated_claims_never_crash(verb, who, number, unit, when):
+    draft = draft_from_text(f"{who} will {verb} {number} {unit} {when}.", "2025-06-15")
+    for item in draft.events + draft.observations:
+        assert draft.text[item.span[0]:item.span[1]] == item.quote
