@@ -79,10 +79,34 @@ class Target(_Strict):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+STATUSES = ("enacted", "announced", "planned", "rumoured", "opinion")
+
+
+class ArticleSource(_Strict):
+    """Where an event proposed by ``alusim news`` comes from: the article, the sentence quoted and its
+    character span in the article's text, the status the wording gives it and the extractor's
+    confidence. ``accepted: false`` marks an event the analyst has not yet reviewed: a scenario with
+    such an event does not validate (docs/news.md)."""
+
+    article: str
+    published: str | None = None
+    quote: str
+    span: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=2)]
+    status: Literal["enacted", "announced", "planned", "rumoured", "opinion"] = "enacted"
+    confidence: Annotated[float, Field(ge=0.0, le=1.0)]
+    accepted: bool = True
+    as_written: Month | None = None
+    matched: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return f'{self.article}: "{self.quote}" [{self.span[0]}:{self.span[1]}], {self.status}'
+
+
 class _Event(_Strict):
     start: Month
     end: Month | None = None
-    source: str | None = None
+    source: str | ArticleSource | None = None
     probability: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
 
     @model_validator(mode="after")
@@ -90,6 +114,11 @@ class _Event(_Strict):
         if self.end is not None and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
+
+    @property
+    def source_text(self) -> str | None:
+        """The source as one line of text (a quoted article for events drafted by ``alusim news``)."""
+        return None if self.source is None else str(self.source)
 
 
 class CapacityCap(_Event):
@@ -304,6 +333,8 @@ class Scenario(_Strict):
         if self.months > 12 * 60:
             raise ValueError("a run covers at most 60 years")
         for i, event in enumerate(self.events):
+            if isinstance(event.source, ArticleSource) and not event.source.accepted:
+                raise ValueError(f"events.{i}: proposed by `alusim news` and not yet accepted")
             if event.start > self.end or (event.end is not None and event.end < self.start):
                 raise ValueError(f"events.{i}: dates {event.start}..{event.end or ''} lie outside the run "
                                  f"{self.start}..{self.end}")
