@@ -22,7 +22,7 @@ def test_world_capacity_supports_published_output(dataset):
     # world primary output 72–74 Mt in 2024 (IAI); operating capacity must carry it within 3%
     totals = dataset.stats.totals()
     assert 72_000 * 0.97 <= totals["world_operating_kt"] <= 74_000 * 1.03 / 0.9
-    history = dataset.history("primary_production_kt", "WORLD")
+    history = dataset.annual_series("primary_production_kt", "WORLD")
     assert 72_000 * 0.97 <= history.loc[2024] <= 74_000 * 1.03
 
 

@@ -19,20 +19,21 @@ def test_parse_vary_and_errors():
 
 
 def test_demand_columns_are_overridable_by_name(dataset):
-    changed = dataset.with_overrides({"demand.cn.growth_pct_per_year": 4.0})
-    assert changed.demand_value("CN", "growth_pct_per_year") == 4.0
-    slow = simulate(scenario(end="2030-12", paths=4, assumptions={"demand.cn.growth_pct_per_year": 0.0}))
-    fast = simulate(scenario(end="2030-12", paths=4, assumptions={"demand.cn.growth_pct_per_year": 4.0}))
-    last = slow.annual()["demand_kt"].sel(region="CN").median("path").values[-1]
-    assert fast.annual()["demand_kt"].sel(region="CN").median("path").values[-1] > last * 1.05
+    changed = dataset.with_overrides({"demand.na.income_elasticity": 1.5})
+    assert changed.demand_value("NA", "income_elasticity") == 1.5
+    low = simulate(scenario(end="2030-12", paths=4, assumptions={"demand.na.income_elasticity": 0.2}))
+    high = simulate(scenario(end="2030-12", paths=4, assumptions={"demand.na.income_elasticity": 1.5}))
+    last = low.annual()["demand_kt"].sel(region="ROW").median("path").values[-1]
+    assert high.annual()["demand_kt"].sel(region="ROW").median("path").values[-1] > last * 1.005
 
 
 def test_tornado_table_orders_by_swing_and_uses_paired_seeds():
     sc = scenario(end="2027-12", paths=8)
-    varies = [parse_vary("demand.cn.growth_pct_per_year=0:4"), parse_vary("market.price_adjust_per_month=0.29:0.31")]
+    varies = [parse_vary("demand.cn.intensity_shift_pct_per_year=0:4"),
+              parse_vary("market.price_adjust_per_month=0.29:0.31")]
     with ThreadPoolExecutor(2) as pool:
         table = run_sensitivity(sc, varies, output="price_shfe_cny_t", region="CN", year=2027, executor=pool)
-    assert list(table["parameter"]) == ["demand.cn.growth_pct_per_year", "market.price_adjust_per_month"]
+    assert list(table["parameter"]) == ["demand.cn.intensity_shift_pct_per_year", "market.price_adjust_per_month"]
     assert table["swing"].iloc[0] > table["swing"].iloc[1] >= 0
     growth = table.iloc[0]
     assert growth["outcome_high"] > growth["outcome_low"]        # more Chinese demand, dearer SHFE

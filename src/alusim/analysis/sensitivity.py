@@ -82,12 +82,15 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
     """Tornado table: one row per parameter with the outcome at its low and high value, sorted by swing."""
     dataset = _dataset(str(data_dir) if data_dir else None)
     from alusim.dataset.bounds import check_overrides
+    from alusim.engine.simulate import prepare
 
+    reporting = dataset.reporting_only()
     for v in varies:   # names, finiteness and ranges, before any run starts
         check_overrides(dataset, {v.name: v.low}, where="--vary")
         check_overrides(dataset, {v.name: v.high}, where="--vary")
-    from alusim.engine.simulate import prepare
-
+        if v.name in reporting:
+            raise InputError(f"parameter {v.name!r} is reporting-only: no run reads it, its swing would be zero",
+                             where="--vary", fix="vary an engine parameter (`alusim data info --parameters`)")
     prepare(scenario, dataset)   # assumptions and events checked here, with file and line, not in a worker
     if region not in ("CN", "ROW", "WORLD"):
         raise InputError(f"unknown region {region!r}", where="--region", fix="use CN, ROW or WORLD")

@@ -1,5 +1,6 @@
 """Command line: ``alusim run | compare | costcurve | data | scenario | runs | bench | sensitivity |
-backtest | calibrate``.
+backtest | calibrate |
+news``.
 
 Thin entry points: each command parses options, calls the domain code and prints. Every bad input
 ends as one line on stderr naming the field and the fix, with exit code 2 and nothing written.
@@ -16,6 +17,7 @@ from alusim.cli.bench_cmd import bench
 from alusim.cli.costcurve_cmd import costcurve
 from alusim.cli.data_cmd import data_app
 from alusim.cli.history_cmd import backtest, calibrate
+from alusim.cli.news_cmd import news
 from alusim.cli.run_cmd import compare, run
 from alusim.cli.runs_cmd import runs_app
 from alusim.cli.scenario_cmd import scenario_app
@@ -31,6 +33,7 @@ app.command()(bench)
 app.command()(sensitivity)
 app.command()(backtest)
 app.command()(calibrate)
+app.command()(news)
 app.add_typer(data_app, name="data")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")

@@ -107,3 +107,44 @@ def build(raw: Annotated[Path, typer.Option("--raw", help="Folder of public raw 
     written = build_extended(raw, target)
     console.print(table(f"Extended dataset written to {target}", ["table", "file"],
                         [[k, Path(v).name] for k, v in written.items()]))
+
+
+@data_app.command("history")
+def history(variable: Annotated[str | None, typer.Option("--variable", help="One variable (e.g. price_shfe_cny_t).")] = None,
+            region: Annotated[str | None, typer.Option("--region", help="One region (CN, ROW, WORLD, NA …).")] = None,
+            monthly: Annotated[bool, typer.Option("--monthly", help="Monthly rows only.")] = False,
+            out: Annotated[Path | None, typer.Option("--out", help="Write the rows to .csv, .parquet or .xlsx.")] = None,
+            data: DataOpt = None) -> None:
+    """The recorded market, 2010–2025: every series with its basis and source (long form, the
+    variable names of a run's summary.csv)."""
+    from alusim.dataset.history import VARIABLES, long_form
+    from alusim.errors import InputError
+    from alusim.tables import check_table_path, write_frame
+
+    if out is not None:
+        check_table_path(out)
+    dataset = load_data(data)
+    table_ = dataset.history_monthly
+    if variable is not None and variable not in VARIABLES:
+        raise InputError(f"unknown variable {variable!r}", where="--variable", fix=f"use one of {', '.join(VARIABLES)}")
+    known_regions = sorted(set(table_["region"]) | ({"ROW"} if len(table_) else set()))
+    if region is not None and region not in known_regions:
+        raise InputError(f"no recorded series for region {region!r}", where="--region",
+                         fix=f"use one of {', '.join(known_regions)}")
+    rows = long_form(table_, variable, region, monthly_only=monthly)
+    if out is not None:
+        write_frame(rows, out, sheet="history")
+        console.print(f"{len(rows)} rows written to {out}")
+        return
+    if variable is not None:
+        console.print(table(f"{variable} ({VARIABLES[variable][0]})", ["region", "period", "value", "basis", "source"],
+                            [[r.region, r.period, r.value, r.basis, str(r.source)[:60]] for r in rows.itertuples()]))
+        return
+    summary = (rows.assign(freq=rows["period"].str.len().map({4: "annual", 6: "quarterly", 7: "monthly"}))
+               .groupby(["variable", "region", "freq"])
+               .agg(first=("period", "min"), last=("period", "max"), rows=("value", "size"),
+                    sources=("source", "nunique")).reset_index())
+    console.print(table("Recorded series (alusim data history --variable V for the rows)",
+                        ["variable", "region", "frequency", "first", "last", "rows", "sources"],
+                        [[r.variable, r.region, r.freq, r.first, r.last, r.rows, r.sources]
+                         for r in summary.itertuples()]))

@@ -99,13 +99,16 @@ def backtest(
         "fans.csv": fans,
         "report.html": lambda p: write_backtest_report(bt, p, split=split, record_name=rec.name)})
     rows = []
-    for key in ("china_production", "world_production", "lme_annual", "shfe_annual", "china_net_exports"):
+    from alusim.history.actuals import SERIES
+
+    for key in SERIES:
         m = bt.metrics.get(key)
         if m:
-            rows.append([m["label"], *(_pct(m[k]) for k in ("mape_in_sample", "mape_out_of_sample",
-                                                           "naive_mape_out_of_sample", "coverage_p05_p95"))])
+            rows.append([m["label"], *(_pct(m.get(k)) for k in ("mape_in_sample", "mape_out_of_sample",
+                                                               "naive_mape_out_of_sample", "coverage_p05_p95",
+                                                               "max_abs_error"))])
     console.print(table(f"Backtest {start}–{end} (in sample ≤ {split})",
-                        ["series", "MAPE in", "MAPE out", "naive out", "p05–p95 coverage"], rows))
+                        ["series", "MAPE in", "MAPE out", "naive out", "p05–p95 coverage", "worst year"], rows))
     met = [c["met"] for c in bt.metrics["targets"].values() if c["met"] is not None]
     console.print(f"targets met: {sum(met)} of {len(met)}; wrote {out}/metrics.json, report.html, fans.csv")
 

@@ -40,7 +40,7 @@ def show(file: FileArg, data: DataOpt = None,
     for i, event in enumerate(scenario.events):
         rows.append({"event": i, "type": event.type, "start": event.start, "end": event.end or "",
                      "probability": event.probability, "effect": "; ".join(inputs.lever_log.get(i, [])),
-                     "source": event.source or ""})
+                     "source": event.source_text or ""})
     if as_json:
         print_json({"scenario": scenario.model_dump(mode="json", by_alias=True), "events": rows,
                     "notes": inputs.notes})

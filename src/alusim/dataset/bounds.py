@@ -1,8 +1,8 @@
 """The range every overridable number may take, read from the data, and the check at the edge.
 
 A parameter's range is its ``lower``/``upper`` columns in ``parameters.csv`` (in the parameter's own
-``unit``); a demand-table value (``demand.<region>.<column>``) takes the range its column has in the
-table schema (:class:`alusim.dataset.schemas.Demand`). Scenario ``assumptions``, ``--vary`` and
+``unit``); a demand-table value (``demand.<region>.<column>``) takes its column's range in
+:data:`alusim.dataset.dataset.DEMAND_BOUNDS` (else the one in the table schema). Scenario ``assumptions``, ``--vary`` and
 ``--params`` pass through :func:`check_overrides` before any work starts: unknown names, NaN, ±inf
 and values outside the range are refused with one line naming the parameter, the range and its unit.
 """
@@ -47,9 +47,10 @@ def parameter_range(dataset: Dataset, name: str) -> tuple[float, float, str]:
         return float(row["lower"]), float(row["upper"]), str(row["unit"])
     parts = name.split(".", 2)
     if len(parts) == 3 and parts[0] == "demand" and name in dataset.overridable():
+        from alusim.dataset.dataset import DEMAND_BOUNDS
         from alusim.dataset.schemas import Demand
 
-        lower, upper = column_range(Demand, parts[2])
+        lower, upper = DEMAND_BOUNDS.get(parts[2]) or column_range(Demand, parts[2])
         return lower, upper, DEMAND_UNITS.get(parts[2], "")
     raise InputError(f"unknown parameter {name!r}", fix="use a dotted parameter name from "
                      "`alusim data info --parameters` (or demand.<region>.<column> of demand.csv)")

@@ -7,22 +7,48 @@ The container does no I/O of its own; :func:`load_dataset` reads it through the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from alusim.errors import InputError
 from alusim.units import convert, is_compatible
 
 #: numeric columns of demand.csv that assumptions may override as demand.<region>.<column>
-DEMAND_COLUMNS = ("consumption_kt", "population_m", "per_capita_kg", "saturation_kg", "growth_pct_per_year",
-                  "price_elasticity", "income_elasticity", "secondary_share")
+DEMAND_COLUMNS = ("consumption_kt", "population_m", "saturation_kg", "price_elasticity", "income_elasticity",
+                  "secondary_share")
+
+#: admissible ranges of demand-table overrides (``demand.<region>.<column>``): an elasticity of the
+#: wrong sign is refused (demand cannot rise with its own price, nor fall as incomes grow)
+DEMAND_BOUNDS = {"consumption_kt": (0.0, 1e6), "population_m": (1e-3, 1e4), "saturation_kg": (1e-3, 200.0),
+                 "price_elasticity": (-3.0, 0.0), "income_elasticity": (0.0, 5.0), "secondary_share": (0.0, 0.95)}
 
 #: statuses whose capacity counts as built (exists and could run)
 BUILT_STATUSES = ("operating", "curtailed", "idle", "restarting")
+
+
+#: names read through :meth:`Dataset.param` while :func:`tracking_reads` is active
+_READS: set[str] | None = None
+
+
+@contextmanager
+def tracking_reads() -> Iterator[set[str]]:
+    """Collect every parameter name (and ``demand.<region>.<column>``) the code reads inside the
+    block: how alusim knows which parameters the engine uses and which only describe."""
+    global _READS
+    previous, _READS = _READS, set()
+    try:
+        yield _READS
+    finally:
+        reads = _READS
+        _READS = previous
+        if previous is not None:
+            previous |= reads
 
 
 @dataclass(frozen=True)
@@ -38,14 +64,23 @@ class Dataset:
     demand: pd.DataFrame
     demand_sectors: pd.DataFrame
     trade: pd.DataFrame
+    drivers: pd.DataFrame
+    demand_drivers: pd.DataFrame
+    sector_shares: pd.DataFrame
+    demand_fit: pd.DataFrame
+    recycling: pd.DataFrame
+    consumption_history: pd.DataFrame
     retired: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["retired"])
     capacity_history: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["capacity_history"])
+    history_monthly: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["history_monthly"])
     source_dir: Path | None = None
     overrides: Mapping[str, float] = field(default_factory=dict)
 
     # -- parameters -------------------------------------------------------------------------
     def param(self, name: str, unit: str | None = None) -> float:
         """Value of a scalar parameter by dotted name, converted to ``unit`` when given."""
+        if _READS is not None:
+            _READS.add(name)
         table = self.parameters
         hit = table.loc[table["name"] == name]
         if hit.empty:
@@ -58,6 +93,8 @@ class Dataset:
 
     def param_or(self, name: str, default: float, unit: str | None = None) -> float:
         """Like :meth:`param` but returns ``default`` when the parameter is absent."""
+        if _READS is not None:
+            _READS.add(name)
         if name in self.overrides:
             return float(self.overrides[name])
         if (self.parameters["name"] == name).any():
@@ -81,9 +118,17 @@ class Dataset:
         names |= {f"demand.{r.lower()}.{c}" for r in self.demand["region"] for c in numeric}
         return names
 
+    def reporting_only(self) -> set[str]:
+        """Parameters kept for reference that no run reads (``role = reporting``)."""
+        if "role" not in self.parameters.columns:
+            return set()
+        return set(self.parameters.loc[self.parameters["role"] == "reporting", "name"])
+
     def demand_value(self, region: str, column: str) -> float:
         """A demand-table value for a region, after scenario overrides (``demand.<region>.<column>``)."""
         key = f"demand.{region.lower()}.{column}"
+        if _READS is not None:
+            _READS.add(key)
         if key in self.overrides:
             return float(self.overrides[key])
         hit = self.demand.loc[self.demand["region"] == region, column]
@@ -93,10 +138,18 @@ class Dataset:
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Dataset:
         """A copy whose parameters (or demand-table values) are overridden by dotted name (scenario
-        ``assumptions``); each value must be finite and within its range (:mod:`alusim.dataset.bounds`)."""
+        ``assumptions``); each value must be finite and within its range (:mod:`alusim.dataset.bounds`), and
+        no reporting-only parameter may be changed."""
         from alusim.dataset.bounds import check_overrides
 
-        return replace(self, overrides={**self.overrides, **check_overrides(self, overrides)})
+        checked = check_overrides(self, overrides)
+        reporting = self.reporting_only()
+        for name in checked:
+            if name in reporting:
+                raise InputError(f"parameter {name!r} is reporting-only: no run reads it, so changing it changes "
+                                 "nothing", where="assumptions",
+                                 fix="change an engine parameter (`alusim data info --parameters` shows the role)")
+        return replace(self, overrides={**self.overrides, **checked})
 
     # -- lookups used by the cost build-up ----------------------------------------------------
     def input_price(self, key: str, region: str, item: str) -> tuple[float, str, str]:
@@ -139,8 +192,20 @@ class Dataset:
     def stats(self) -> DatasetStatistics:
         return DatasetStatistics(self)
 
-    def history(self, variable: str, region: str) -> pd.Series:
-        """Annual history of one variable for one region, indexed by year."""
+    @property
+    def history(self) -> xr.DataArray:
+        """The recorded market month by month: ``(variable, region, month)``, NaN where not recorded
+        (:func:`alusim.dataset.history.history_cube`; built once per dataset)."""
+        cached = self.__dict__.get("_history_cube")
+        if cached is None:
+            from alusim.dataset.history import history_cube
+
+            cached = history_cube(self.history_monthly)
+            object.__setattr__(self, "_history_cube", cached)
+        return cached
+
+    def annual_series(self, variable: str, region: str) -> pd.Series:
+        """Annual history of one variable for one region (``history_annual.csv``), indexed by year."""
         table = self.history_annual
         hit = table[(table["variable"] == variable) & (table["region"] == region)]
         return hit.set_index("year")["value"].sort_index().astype(float)
@@ -183,7 +248,8 @@ class DatasetStatistics:
         """Every distinct source with the tables and row counts that cite it."""
         frames = []
         for name in ("smelters", "parameters", "power_tariffs", "input_prices", "emission_factors",
-                     "history_annual", "demand", "demand_sectors", "trade"):
+                     "history_annual", "history_monthly", "demand", "demand_sectors", "trade", "drivers",
+                     "demand_drivers", "sector_shares", "demand_fit", "recycling", "consumption_history"):
             table = getattr(self.dataset, name)
             frames.append(pd.DataFrame({"table": name, "source": table["source"].astype(str)}))
         both = pd.concat(frames, ignore_index=True)
@@ -196,7 +262,8 @@ def empty_history_tables() -> dict[str, pd.DataFrame]:
     from alusim.dataset.schemas import OPTIONAL_TABLES
 
     frames = {}
-    for name, key in (("smelters_retired.csv", "retired"), ("capacity_history.csv", "capacity_history")):
+    for name, key in (("smelters_retired.csv", "retired"), ("capacity_history.csv", "capacity_history"),
+                      ("history_monthly.csv", "history_monthly")):
         columns = list(OPTIONAL_TABLES[name].to_schema().columns)
         frames[key] = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return frames

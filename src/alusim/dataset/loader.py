@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
+from alusim.dataset.history import check_history
 from alusim.dataset.paths import default_data_dir
 from alusim.dataset.schemas import OPTIONAL_TABLES, TABLES
+from alusim.demand.drivers import check_drivers
 from alusim.errors import InputError
 
 BOOL_COLUMNS = ("alumina_integrated", "compliant")
@@ -123,6 +125,7 @@ def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     if len(duplicated):
         raise InputError(f"asset_id {duplicated.iloc[0]!r} appears in both smelter tables", where=str(folder),
                          fix="give every asset a unique asset_id")
+    check_drivers(tables["drivers.csv"], str(folder / "drivers.csv"))
     out = {"smelters": smelters}
     out.update({Path(name).stem: frame for name, frame in tables.items()})
     out.update(read_history_tables(folder, set(smelters["asset_id"])))
@@ -136,9 +139,11 @@ def read_history_tables(folder: Path, asset_ids: set[str]) -> dict[str, pd.DataF
     from alusim.dataset.dataset import empty_history_tables
 
     out = empty_history_tables()
-    for name, key in (("smelters_retired.csv", "retired"), ("capacity_history.csv", "capacity_history")):
+    for name, key in (("smelters_retired.csv", "retired"), ("capacity_history.csv", "capacity_history"),
+                      ("history_monthly.csv", "history_monthly")):
         if (folder / name).is_file():
             out[key] = read_table(folder / name)
+    check_history(out["history_monthly"], str(folder / "history_monthly.csv"))
     clash = out["retired"]["asset_id"][out["retired"]["asset_id"].isin(asset_ids)]
     if len(clash):
         raise InputError(f"asset_id {clash.iloc[0]!r} is in a smelter table and in smelters_retired.csv",

@@ -9,13 +9,16 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from alusim.dataset.history import BASES as HISTORY_BASES
+
 REGIONS = ("CN", "ASIA", "GCC", "NA", "SA", "WCE", "REE", "OC", "AF")
 MARKETS = ("CN", "ROW")
 STATUSES = ("planned", "construction", "operating", "curtailed", "idle", "restarting", "closed")
 POWER_SOURCES = ("captive_coal", "grid", "hydro", "gas", "mixed")
 CELL_TECHNOLOGIES = ("PFPB", "CWPB", "SWPB", "VSS", "HSS")
 CONFIDENCE = ("high", "medium", "low")
-SECTORS = ("construction", "transport", "packaging", "electrical", "machinery", "consumer", "other")
+SECTORS = ("construction", "transport", "transport_ev", "packaging", "electrical", "pv_energy", "machinery",
+           "consumer", "other")
 INPUTS = ("alumina", "anode", "other", "sustaining")
 TRADE_MEASURES = ("export_tax", "export_rebate", "import_tariff")
 PRODUCTS = ("primary", "semis")
@@ -67,6 +70,9 @@ class Parameters(_Sourced):
     name: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$")
     value: Series[float]
     unit: Series[str]
+    #: ``engine``: read by the simulation; ``reporting``: a published figure kept for reference and
+    #: reports (2024 trade volumes, CBAM benchmarks …) that no run reads — assumptions refuse it
+    role: Series[str] = pa.Field(isin=("engine", "reporting"))
     date: Series[str] = pa.Field(nullable=True)
     note: Series[str] = pa.Field(nullable=True)
     lower: Series[float]
@@ -134,11 +140,9 @@ class HistoryAnnual(_Sourced):
 class Demand(_Sourced):
     region: Series[str] = pa.Field(isin=REGIONS, unique=True)
     base_year: Series[int] = pa.Field(ge=2000, le=2030)
-    consumption_kt: Series[float] = pa.Field(ge=0, le=200_000)
-    population_m: Series[float] = pa.Field(gt=0, le=5000)
-    per_capita_kg: Series[float] = pa.Field(ge=0, le=200)
-    saturation_kg: Series[float] = pa.Field(gt=0, le=200)
-    growth_pct_per_year: Series[float] = pa.Field(ge=-20, le=30)
+    consumption_kt: Series[float] = pa.Field(ge=0)
+    population_m: Series[float] = pa.Field(gt=0)
+    saturation_kg: Series[float] = pa.Field(gt=0)
     price_elasticity: Series[float] = pa.Field(ge=-3, le=0)
     income_elasticity: Series[float] = pa.Field(ge=-1, le=5)
     secondary_share: Series[float] = pa.Field(ge=0, le=1)
@@ -212,10 +216,139 @@ class CapacityHistory(_Sourced):
         coerce = True
 
 
+class HistoryMonthly(_Sourced):
+    """The recorded market at its publishers' frequency (``alusim.dataset.history`` checks the rest:
+    variable names, units, periods against basis, gaps)."""
+
+    variable: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$")
+    region: Series[str] = pa.Field(str_matches=r"^[A-Z]{2,5}$")
+    period: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2}|Q[1-4])?$")
+    value: Series[float] = pa.Field(nullable=True)
+    unit: Series[str]
+    basis: Series[str] = pa.Field(isin=HISTORY_BASES)
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Drivers(_Sourced):
+    """Activity drivers of demand by region and year (``alusim.demand.drivers`` checks names, units, gaps)."""
+
+    driver: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$")
+    region: Series[str] = pa.Field(str_matches=r"^[A-Z]{2,5}$")
+    year: Series[int] = pa.Field(ge=1950, le=2060)
+    value: Series[float]
+    unit: Series[str]
+    basis: Series[str] = pa.Field(isin=("actual", "estimate", "forecast"))
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class DemandDrivers(_Sourced):
+    """Which activity indicator drives each region's (and China's each sector's) demand."""
+
+    region: Series[str] = pa.Field(isin=REGIONS)
+    sector: Series[str] = pa.Field(isin=(*SECTORS, "all"))
+    driver: Series[str]
+    driver_region: Series[str] = pa.Field(str_matches=r"^[A-Z]{2,5}$")
+    form: Series[str] = pa.Field(isin=("elasticity", "intensity", "income_elasticity"))
+    note: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="one row per region and sector")
+    def unique(cls, df):
+        return ~df.duplicated(["region", "sector"], keep=False)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class SectorShares(_Sourced):
+    """Published end-use shares of aluminium use by region, sector and year."""
+
+    region: Series[str] = pa.Field(isin=REGIONS)
+    sector: Series[str] = pa.Field(isin=SECTORS)
+    year: Series[int] = pa.Field(ge=1990, le=2040)
+    share: Series[float] = pa.Field(ge=0, le=1)
+    note: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="sector shares must sum to 1 for each region and year")
+    def shares_sum_to_one(cls, df):
+        sums = df.groupby(["region", "year"])["share"].transform("sum")
+        return (sums - 1.0).abs() < 0.011
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class DemandFit(_Sourced):
+    """The demand fit (``scripts/fit_demand.py``): elasticities and intensity trends with s.e."""
+
+    region: Series[str] = pa.Field(isin=(*REGIONS, "ROW"))
+    sector: Series[str] = pa.Field(isin=(*SECTORS, "all"))
+    driver: Series[str]
+    elasticity: Series[float] = pa.Field(nullable=True, ge=0, le=5)
+    elasticity_se: Series[float] = pa.Field(nullable=True, ge=0)
+    trend: Series[float] = pa.Field(ge=-0.5, le=0.5)
+    trend_se: Series[float] = pa.Field(ge=0)
+    intercept: Series[float] = pa.Field(nullable=True)
+    base_year: Series[int] = pa.Field(ge=1950, le=2060)
+    spec: Series[str] = pa.Field(isin=("elasticity", "unit_intensity", "intensity", "income_elasticity_prior"))
+    r2: Series[float] = pa.Field(nullable=True)
+    n_obs: Series[int] = pa.Field(ge=1)
+    years: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{4}$")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Recycling(_Sourced):
+    """Parameters of the scrap stock model (``alusim.recycling``)."""
+
+    parameter: Series[str] = pa.Field(isin=("lifetime_mean_years", "lifetime_sd_years", "collection_rate",
+                                            "recovery_yield", "new_scrap_rate"))
+    region: Series[str] = pa.Field(isin=("CN", "ROW", "WORLD"))
+    sector: Series[str] = pa.Field(isin=(*SECTORS, "all"))
+    value: Series[float] = pa.Field(ge=0, le=100)
+    unit: Series[str] = pa.Field(isin=("years", "fraction", "dimensionless"))
+    note: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="rates and yields are fractions between 0 and 1")
+    def fractions(cls, df):
+        rate = df["parameter"].isin(("collection_rate", "recovery_yield", "new_scrap_rate"))
+        return ~rate | (df["value"] <= 1.0)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class ConsumptionHistory(_Sourced):
+    """Published total-metal consumption before the monthly record (inflows of the stock model)."""
+
+    region: Series[str] = pa.Field(isin=("CN", "ROW", "WORLD"))
+    year: Series[int] = pa.Field(ge=1900, le=2030)
+    value_kt: Series[float] = pa.Field(gt=0)
+    basis: Series[str] = pa.Field(isin=("total_metal", "primary", "apparent_primary", "final_products"))
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
 #: history tables: optional (a dataset folder without them replays no history)
 OPTIONAL_TABLES: dict[str, type[pa.DataFrameModel]] = {
     "smelters_retired.csv": SmeltersRetired,
     "capacity_history.csv": CapacityHistory,
+    "history_monthly.csv": HistoryMonthly,
 }
 
 #: file name → schema, in load order
@@ -230,4 +363,10 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "demand.csv": Demand,
     "demand_sectors.csv": DemandSectors,
     "trade.csv": Trade,
+    "drivers.csv": Drivers,
+    "demand_drivers.csv": DemandDrivers,
+    "sector_shares.csv": SectorShares,
+    "demand_fit.csv": DemandFit,
+    "recycling.csv": Recycling,
+    "consumption_history.csv": ConsumptionHistory,
 }

@@ -207,64 +207,26 @@ def seasonal_stock_days(dataset: Dataset, scenario: Scenario) -> np.ndarray:
     return out
 
 
-def per_capita_path(pc0: float, saturation: float, growth: float, years: int) -> np.ndarray:
-    """Per-capita use approaching saturation: growth slows in proportion to the remaining gap.
+def demand_paths(dataset: Dataset, scenario: Scenario,
+                 changes: dict[tuple[str, str], dict[int, float]] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """(M, 2) total-metal demand and (M, 2) recycled supply in kt/month, and the annual demand by
+    region and sector: activity drivers → fitted demand → stock model (:mod:`alusim.demand.paths`)."""
+    from alusim.demand.paths import market_paths, monthly
 
-    ``pc[y+1] = pc[y] · (1 + g · (sat − pc[y]) / (sat − pc0))`` — the logistic-style approach that
-    per-capita benchmarking implies (China 27.9 kg in 2019 against US ≈40 and Germany ≈42 kg, seed 000).
-    """
-    out = np.empty(years)
-    pc = pc0
-    gap0 = max(saturation - pc0, 1e-9)
-    for y in range(years):
-        out[y] = pc
-        pc = pc * (1.0 + growth * max(saturation - pc, 0.0) / gap0) if growth >= 0 else pc * (1.0 + growth)
-    return out
-
-
-def demand_paths(dataset: Dataset, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """(M, 2) total demand and (M, 2) secondary supply in kt/month, and the annual path by region."""
     months = scenario.months
-    start_year = int(scenario.start[:4])
-    years = months // 12 + 2
-    rows = []
-    for region in dataset.demand["region"]:
-        value = lambda column, region=region: dataset.demand_value(region, column)  # noqa: E731
-        base_year = int(dataset.demand.loc[dataset.demand["region"] == region, "base_year"].iloc[0])
-        growth = value("growth_pct_per_year") / 100.0
-        pop_growth = dataset.param_or(f"demand.{region.lower()}.population_growth_pct_per_year", 0.0) / 100.0
-        # recycled output grows at its own rate (China: 12.7 Mt in 2024 toward >15 Mt by 2027, Action Plan)
-        sec_growth = dataset.param("recycling.cn_growth_pct_per_year" if region == "CN"
-                                   else "recycling.row_growth_pct_per_year") / 100.0
-        pc0, consumption, population = value("per_capita_kg"), value("consumption_kt"), value("population_m")
-        secondary_share = value("secondary_share")
-        offset = start_year - base_year
-        pc = per_capita_path(pc0, value("saturation_kg"), growth, years + offset)
-        for y in range(years):
-            pop = population * (1 + pop_growth) ** (y + offset)
-            scale = pc[y + offset] / pc0 if pc0 > 0 else (1 + growth) ** (y + offset)
-            total = consumption / max(1.0 - secondary_share, 1e-9) * scale * pop / population
-            base_total = consumption / max(1.0 - secondary_share, 1e-9)
-            secondary = base_total * secondary_share * (1.0 + sec_growth) ** (y + offset)
-            rows.append((region, start_year + y, total, min(secondary, 0.9 * total)))
-    annual = pd.DataFrame(rows, columns=["region", "year", "total_kt", "secondary_kt"])
-    annual["market"] = np.where(annual["region"] == "CN", "CN", "ROW")
-    by_market = annual.groupby(["market", "year"])[["total_kt", "secondary_kt"]].sum()
+    labels = month_labels(scenario.start, months)
+    first, last = int(labels[0].year), int(labels[-1].year) + 1
+    paths = market_paths(dataset, first, last, changes=changes)
     demand = np.zeros((months, 2))
     secondary = np.zeros((months, 2))
-    labels = month_labels(scenario.start, months)
     for k, mk in enumerate(MARKETS):
-        season = seasonality(dataset, mk)
-        tot = by_market.loc[mk]["total_kt"]
-        sec = by_market.loc[mk]["secondary_kt"]
-        for i, period in enumerate(labels):
-            # interpolate within the year so that annual steps do not show as monthly jumps
-            frac = (period.month - 1) / 12.0
-            t0, t1 = tot.get(period.year, tot.iloc[-1]), tot.get(period.year + 1, tot.iloc[-1])
-            s0, s1 = sec.get(period.year, sec.iloc[-1]), sec.get(period.year + 1, sec.iloc[-1])
-            demand[i, k] = (t0 + (t1 - t0) * frac) / 12.0 * season[period.month - 1]
-            secondary[i, k] = (s0 + (s1 - s0) * frac) / 12.0
-    return demand, secondary, annual
+        rows = paths.annual[(paths.annual["region"] == "CN") == (mk == "CN")]
+        total = rows.groupby("year")["total_kt"].sum()
+        demand[:, k] = monthly(total, labels, seasonality(dataset, mk))
+        sec = paths.secondary[paths.secondary["market"] == mk].set_index("year")["recycled"]
+        secondary[:, k] = np.minimum(monthly(sec, labels), 0.9 * demand[:, k])
+    return demand, secondary, paths.annual
 
 
 def china_export_rate(dataset: Dataset, measure: str, product: str, start: str) -> float:

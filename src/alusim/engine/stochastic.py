@@ -69,6 +69,7 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     for m in range(months):
         x = phi * x + sigma * rng.standard_normal((paths, 2))
         noise[:, m, :] = np.exp(x - 0.5 * var)
+    noise *= driver_uncertainty(dataset, paths, months, seed)
     # alumina: one common shock drives both markets
     speed = p("price.alumina.mean_reversion_per_month")
     vol = p("price.alumina.vol_pct_per_month") / 100.0
@@ -121,6 +122,21 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     curtail_threshold = mean_threshold * (1 - t_spread + 2 * t_spread * per_asset[2])
     return Drivers(restart_lag=restart_lag, curtail_threshold=curtail_threshold, alumina_px=alumina, anode_px=anode, coal_idx=coal, fx=fx, eps_price=eps, demand_noise=noise,
                    planned_go=planned_go, alumina_fwd_delta=fwd_delta, path_variant=variant)
+
+
+def driver_uncertainty(dataset: Dataset, paths: int, months: int, seed: int) -> np.ndarray:
+    """(P, M, 2) mean-one multipliers: the activity drivers' future growth is uncertain, so demand
+    drifts off its central path as a random walk in logs whose yearly step has the s.d.
+    ``demand.driver_growth_sd_pct_per_year.<cn|row>`` (0 in a history replay, where the drivers are
+    recorded). Its own random stream: every other draw stays as it was (paired comparisons)."""
+    sd = np.array([dataset.param_or("demand.driver_growth_sd_pct_per_year.cn", 0.0),
+                   dataset.param_or("demand.driver_growth_sd_pct_per_year.row", 0.0)]) / 100.0
+    if not np.any(sd > 0):
+        return np.ones((paths, months, 2))
+    steps = _stream(seed, 3).standard_normal((paths, months, 2)) * (sd / np.sqrt(12.0))
+    walk = np.cumsum(steps, axis=1)
+    variance = (np.arange(1, months + 1)[:, None] / 12.0) * sd[None, :] ** 2
+    return np.exp(walk - 0.5 * variance[None, :, :])
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:

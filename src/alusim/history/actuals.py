@@ -23,6 +23,9 @@ SERIES = {
     "lme_annual": ("price_lme_usd_t", "WORLD", "lme_price_usd_t", "WORLD", "LME annual average", "USD/t"),
     "shfe_annual": ("price_shfe_cny_t", "CN", "shfe_price_cny_t", "CN", "SHFE annual average", "CNY/t"),
     "china_net_exports": ("net_exports_kt", "CN", None, "CN", "China net exports (primary + semis)", "kt"),
+    "china_demand": ("demand_kt", "CN", None, "CN", "China demand (total metal)", "kt"),
+    "china_secondary": ("secondary_production_kt", "CN", "secondary_production_kt", "CN",
+                        "China recycled output", "kt"),
 }
 
 
@@ -31,6 +34,7 @@ class Actuals:
     annual: dict[str, pd.Series]           # key → value by year
     lme_monthly: pd.Series | None          # USD/t by month (Period), or None without raw data
     lme_monthly_source: str
+    history: object = None                 # the monthly record cube (Dataset.history), for monthly charts
 
 
 def default_raw_dir() -> Path | None:
@@ -48,15 +52,21 @@ def default_raw_dir() -> Path | None:
 
 def net_exports(dataset: Dataset) -> pd.Series:
     """China's net exports of primary metal plus semis (kt), in years where both are recorded."""
-    semis = dataset.history("net_exports_semis_kt", "CN")
-    primary = dataset.history("net_exports_primary_kt", "CN")
+    semis = dataset.annual_series("net_exports_semis_kt", "CN")
+    primary = dataset.annual_series("net_exports_primary_kt", "CN")
     return (semis + primary).dropna()
 
 
 def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
+    from alusim.demand.record import apparent_consumption_kt, recorded
+
+    computed = {"china_net_exports": lambda: net_exports(dataset),
+                "china_demand": lambda: apparent_consumption_kt(dataset)["consumption"]}
     annual = {}
-    for key, (_, _, variable, region, _, _) in SERIES.items():
-        annual[key] = net_exports(dataset) if variable is None else dataset.history(variable, region)
+    for key, (simulated, _, variable, region, _, _) in SERIES.items():
+        # the monthly record where it has the year (twelve months or a published annual figure), the
+        # annual table for the rest; IAI output first (one basis over the whole record)
+        annual[key] = computed[key]() if variable is None else recorded(dataset, simulated, region)
     monthly, source = None, "none: no raw folder (annual averages from history_annual.csv)"
     if raw_dir is not None and (Path(raw_dir) / "worldbank_pinksheet").is_dir():
         from alusim.raw.worldbank import lme_aluminium_monthly
@@ -65,4 +75,4 @@ def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
         monthly = pd.Series(frame["price_usd_t"].to_numpy(float),
                             index=pd.PeriodIndex(frame["month"], freq="M"), name="lme_usd_t")
         source = f"World Bank Pink Sheet, monthly ({Path(raw_dir) / 'worldbank_pinksheet'})"
-    return Actuals(annual=annual, lme_monthly=monthly, lme_monthly_source=source)
+    return Actuals(annual=annual, lme_monthly=monthly, lme_monthly_source=source, history=dataset.history)

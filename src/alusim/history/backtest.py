@@ -26,7 +26,10 @@ from alusim.scenario.model import Scenario
 TARGETS = {"china_production": (0.03, 0.05), "lme_annual": (0.10, 0.15)}
 COVERAGE_TARGET = (0.80, 0.95)
 NAIVE = {"china_production": "linear_trend", "world_production": "linear_trend", "lme_annual": "no_change",
-         "shfe_annual": "no_change", "china_net_exports": "no_change"}
+         "shfe_annual": "no_change", "china_net_exports": "no_change", "china_demand": "linear_trend",
+         "china_secondary": "linear_trend"}
+#: issue 9: with recorded drivers, every recorded year within this share of the record (median path)
+EVERY_YEAR_WITHIN = {"china_demand": 0.05, "china_secondary": 0.10}
 
 
 @dataclass
@@ -68,6 +71,11 @@ def score(result: SimulationResult, actuals: Actuals, split: int) -> tuple[dict,
             continue
         metrics[key] = {"label": label, "unit": unit,
                         **score_series(bands[key], actual, in_years, out_years, split, NAIVE[key])}
+        scored = [y for y in in_years + out_years if y in actual.index]
+        errors = (bands[key]["p50"].reindex(scored) / actual.reindex(scored) - 1.0).abs()
+        metrics[key]["max_abs_error"] = float(errors.max()) if len(errors) else float("nan")
+        metrics[key]["error_by_year"] = {int(y): float(v) for y, v in (bands[key]["p50"].reindex(scored)
+                                                                       / actual.reindex(scored) - 1.0).items()}
     lme_m = monthly_bands(result, "price_lme_usd_t", "WORLD")
     if actuals.lme_monthly is not None:
         actual = actuals.lme_monthly.reindex(lme_m.index)
@@ -98,6 +106,9 @@ def targets(metrics: dict) -> dict:
         m = metrics.get(key, {})
         out[f"{key}.mape_in_sample<={t_in}"] = _check(m.get("mape_in_sample"), lambda v, t=t_in: v <= t)
         out[f"{key}.mape_out_of_sample<={t_out}"] = _check(m.get("mape_out_of_sample"), lambda v, t=t_out: v <= t)
+    for key, tolerance in EVERY_YEAR_WITHIN.items():
+        m = metrics.get(key, {})
+        out[f"{key}.max_abs_error<={tolerance}"] = _check(m.get("max_abs_error"), lambda v, t=tolerance: v <= t)
     for key in ("china_production", "world_production", "lme_annual"):
         m = metrics.get(key, {})
         out[f"{key}.coverage_p05_p95 in [0.8, 0.95]"] = _check(
@@ -122,7 +133,7 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
     reuse what an earlier call loaded (calibration loops)."""
     notes: list[str] = []
     scenario, history = replay(dataset, start, end, record=record, paths=paths, seed=seed,
-                               parameters=parameters, notes=notes, assets=assets)
+                               parameters=parameters, notes=notes, assets=assets, fit_last=split)
     notes[:] = list(dict.fromkeys(notes))
     result = simulate(scenario, history, progress=progress)
     actuals = actuals if actuals is not None else load_actuals(dataset, raw_dir)

@@ -38,10 +38,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "supply.restart_hurdle_pct_of_cost.row": (0.0, 40.0),
     "supply.curtail_margin_months": (1.0, 12.0),
     "trade.cn_export_elasticity_per_pct_arb": (0.1, 3.0),
-    "demand.cn.growth_pct_per_year": (0.0, 10.0),
 }
-#: fitted on history but not carried into the baseline (the baseline has its own demand outlook)
-HISTORY_ONLY = ("demand.cn.growth_pct_per_year",)
+#: fitted on history but not carried into the baseline (none since demand follows its drivers)
+HISTORY_ONLY: tuple[str, ...] = ()
 #: series whose in-sample MAPE the fit minimises (equal weights; absent series and years are skipped)
 FIT_SERIES = ("china_production", "world_production", "lme_annual", "shfe_annual", "china_net_exports")
 NOISE_GRID = (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)

@@ -19,7 +19,7 @@ import pandas as pd
 from alusim.dataset import Dataset
 from alusim.errors import InputError
 from alusim.history.assets import assets_at
-from alusim.history.start import INPUT_SERIES, demand_base_year_shift, input_paths, start_assumptions
+from alusim.history.start import INPUT_SERIES, input_paths, start_assumptions
 from alusim.scenario.model import Scenario
 
 
@@ -75,13 +75,44 @@ def input_events(dataset: Dataset, start: str, months: int, notes: list[str] | N
     return events
 
 
+def in_sample_fits(dataset: Dataset, fit_last: int, notes: list[str] | None = None) -> tuple[Dataset, dict]:
+    """The dataset with its demand fit and China's collection factor re-estimated on the record up
+    to ``fit_last`` only (so nothing of later years leaks into a backtest), and the override."""
+    from alusim.demand.model import fit_demand
+    from alusim.recycling.fit import fit_cn
+
+    first = DEMAND_FIT_FIRST_YEAR
+    model = fit_demand(dataset, first, fit_last)
+    factor, se, years = fit_cn(dataset, first, fit_last)
+    if notes is not None:
+        notes.append(f"demand refitted on {first}-{fit_last}; China collection factor {factor:.3f} ± {se:.3f} "
+                     f"on recycled output {years[0]}-{years[-1]}")
+    return replace(dataset, demand_fit=model.table()), {"recycling.collection_factor.cn": factor}
+
+
+#: first year of the demand fits (the monthly record starts in 2010)
+DEMAND_FIT_FIRST_YEAR = 2010
+#: the calibration's in-sample years end here (docs/history.md): China's trade record, and so its
+#: apparent consumption, starts in 2014, and the fits need at least five recorded years
+CALIBRATION_SPLIT_YEAR = 2019
+
+
+def default_fit_last(start: str) -> int:
+    """The last year the demand fits see by default: the year before ``start``, or the calibration
+    split (2019) for earlier starts — the record has too few years before 2019 to fit on."""
+    return max(int(start[:4]) - 1, CALIBRATION_SPLIT_YEAR)
+
+
 def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = None, paths: int | None = None,
            seed: int | None = None, parameters: Mapping[str, float] | None = None,
-           notes: list[str] | None = None, assets: pd.DataFrame | None = None) -> tuple[Scenario, Dataset]:
+           notes: list[str] | None = None, assets: pd.DataFrame | None = None,
+           fit_last: int | None = None) -> tuple[Scenario, Dataset]:
     """Scenario and dataset that replay ``start``…``end`` (months ``YYYY-MM``).
 
     ``parameters`` override the dataset's behavioural parameters (a calibration candidate); the
-    record's own assumptions apply on top of the start state. Gaps filled in the record (years
+    record's own assumptions apply on top of the start state. ``fit_last`` (default: the year before
+    ``start``, at least 2019: :func:`default_fit_last`) is the last year the demand and scrap fits may see: a conditional backtest feeds the
+    recorded drivers, with elasticities estimated on the in-sample years only. Gaps filled in the record (years
     interpolated, series held) are appended to ``notes``. ``assets`` reuses an
     :func:`~alusim.history.assets.assets_at` table already built for ``start`` (calibration loops).
     """
@@ -93,8 +124,10 @@ def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = 
                          fix=f"choose years within {record.start[:4]}–{record.end[:4]}")
     months = (int(end[:4]) - int(start[:4])) * 12 + int(end[5:7]) - int(start[5:7]) + 1
     assets = assets_at(dataset, start) if assets is None else assets
-    history = replace(dataset, smelters=assets, demand=demand_base_year_shift(dataset, start))
-    assumptions = {**start_assumptions(dataset, start, notes), **dict(parameters or {}), **record.assumptions}
+    fitted, fit_overrides = in_sample_fits(dataset, fit_last if fit_last is not None else default_fit_last(start), notes)
+    history = replace(fitted, smelters=assets)
+    assumptions = {**start_assumptions(dataset, start, notes), **fit_overrides, **dict(parameters or {}),
+                   **record.assumptions}
     scenario = Scenario.model_validate(dict(
         name=f"History replay {start}…{end}",
         description=f"{record.name}: events cut to the window, recorded input prices, start state of {start}",

@@ -36,7 +36,7 @@ def history_value(dataset: Dataset, variable: str, region: str, year: int, notes
     recorded years — outside them the nearest is held, or with ``trend`` the growth rate of the first
     (last) two recorded years is extended — and said in ``notes``; a series with no value at all is
     an input error naming the row to add."""
-    series = dataset.history(variable, region)
+    series = dataset.annual_series(variable, region)
     if year in series.index:
         return float(series.loc[year])
     if series.empty:
@@ -63,7 +63,7 @@ def annual_path(dataset: Dataset, variable: str, region: str, start: str, months
     """(months,) monthly values of a recorded annual series: each year's average placed at its July,
     linear in between (across unrecorded years too), the previous year's average in the first month,
     held flat past the last recorded year."""
-    series = dataset.history(variable, region)
+    series = dataset.annual_series(variable, region)
     first = pd.Period(start, freq="M")
     prior = history_value(dataset, variable, region, first.year - 1, notes)
     labels = pd.period_range(first, periods=months, freq="M")
@@ -91,7 +91,7 @@ def input_paths(dataset: Dataset, start: str, months: int,
     the recorded path over :func:`coal_reference_cny_t`."""
     out = {}
     for variable, region, item, market in INPUT_SERIES:
-        if dataset.history(variable, region).empty:
+        if dataset.annual_series(variable, region).empty:
             if notes is not None:
                 notes.append(f"{variable} ({region}): no record — {item} held at its start level")
             out[(item, market)] = np.ones(months)
@@ -115,7 +115,7 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
     year = int(start[:4]) - 1
 
     def value(variable: str, region: str, fallback: str | None = None, trend: bool = False) -> float:
-        if fallback is not None and dataset.history(variable, region).empty:
+        if fallback is not None and dataset.annual_series(variable, region).empty:
             if notes is not None:
                 notes.append(f"{variable} ({region}): no record — start level {fallback} kept")
             return dataset.param(fallback)
@@ -127,8 +127,6 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
     cn_primary = value("consumption_primary_kt", "CN", trend=True)
     world_primary = value("consumption_primary_kt", "WORLD", trend=True)
     cn_secondary = value("secondary_production_kt", "CN", trend=True)
-    cn_population = value("population_m", "CN")
-    world_population = value("population_m", "WORLD")
     out = {
         "price.lme.start_usd_t": value("lme_price_usd_t", "WORLD"),
         "price.shfe.start_cny_t": shfe_start_cny_t(dataset, year, notes),
@@ -141,42 +139,26 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
         "price.anode.row_start_usd_t": value("anode_price_usd_t", "WORLD", "price.anode.row_start_usd_t"),
         "trade.cn_net_exports_kt_per_year": value("net_exports_semis_kt", "CN") + value("net_exports_primary_kt", "CN"),
         "market.close_initial_balance": 1.0,
+        # the drivers are recorded: no uncertainty about where the economy went
+        "demand.driver_growth_sd_pct_per_year.cn": 0.0,
+        "demand.driver_growth_sd_pct_per_year.row": 0.0,
     }
-    # demand: China from its own record, the rest of the world scaled region by region
+    # stocks at normal days of each market's total metal demand in the year before the start
+    # (demand itself comes from the drivers: alusim.demand)
     cn_total = cn_primary + cn_secondary
-    out.update({"demand.cn.consumption_kt": cn_primary, "demand.cn.population_m": cn_population,
-                "demand.cn.per_capita_kg": cn_primary / cn_population,
-                "demand.cn.secondary_share": cn_secondary / cn_total})
     demand = dataset.demand.set_index("region")
     others = [r for r in demand.index if r != "CN"]
-    row_today = float(demand.loc[others, "consumption_kt"].sum())
-    pop_today = float(demand.loc[others, "population_m"].sum())
-    scale = (world_primary - cn_primary) / row_today
-    pop_scale = (world_population - cn_population) / pop_today
-    row_total = 0.0
-    for region in others:
-        consumption = float(demand.loc[region, "consumption_kt"]) * scale
-        population = float(demand.loc[region, "population_m"]) * pop_scale
-        key = f"demand.{region.lower()}"
-        out.update({f"{key}.consumption_kt": consumption, f"{key}.population_m": population,
-                    f"{key}.per_capita_kg": consumption / population})
-        row_total += consumption / max(1.0 - float(demand.loc[region, "secondary_share"]), 1e-9)
-    # stocks at normal days of each market's total metal demand
+    weights = demand.loc[others, "consumption_kt"].astype(float)
+    secondary_share = float((weights * demand.loc[others, "secondary_share"].astype(float)).sum() / weights.sum())
+    row_total = (world_primary - cn_primary) / max(1.0 - secondary_share, 1e-9)
     out["inventory.start_kt.cn"] = dataset.param("market.stock_days_normal.cn") / 365.25 * cn_total
     out["inventory.start_kt.row"] = dataset.param("market.stock_days_normal.row") / 365.25 * row_total
-    # China's recycled output grows as recorded over the years that follow (an exogenous input)
-    sec = dataset.history("secondary_production_kt", "CN")
-    later = sec[sec.index > year]
-    if len(later):
-        last_year = int(later.index.max())
-        out["recycling.cn_growth_pct_per_year"] = 100.0 * ((float(later.loc[last_year]) / cn_secondary)
-                                                           ** (1.0 / (last_year - year)) - 1.0)
     return out
 
 
 def shfe_start_cny_t(dataset: Dataset, year: int, notes: list[str] | None = None) -> float:
     """SHFE average of ``year``; unrecorded, the LME average at import parity (× FX × (1 + VAT))."""
-    if year in dataset.history("shfe_price_cny_t", "CN").index:
+    if year in dataset.annual_series("shfe_price_cny_t", "CN").index:
         return history_value(dataset, "shfe_price_cny_t", "CN", year)
     lme = history_value(dataset, "lme_price_usd_t", "WORLD", year, notes)
     fx = history_value(dataset, "fx_cny_per_usd", "CN", year, notes)
@@ -184,10 +166,3 @@ def shfe_start_cny_t(dataset: Dataset, year: int, notes: list[str] | None = None
     if notes is not None:
         notes.append(f"shfe_price_cny_t (CN) {year}: not recorded, LME at import parity: {value:,.0f}")
     return value
-
-
-def demand_base_year_shift(dataset: Dataset, start: str) -> pd.DataFrame:
-    """The demand table re-dated to the year before ``start`` (values come from the overrides)."""
-    demand = dataset.demand.copy()
-    demand["base_year"] = int(start[:4]) - 1
-    return demand

@@ -18,6 +18,7 @@ from alusim.levers import (
     carbon_price,
     close_noncompliant,
     demand_shock,
+    driver_path,
     input_price,
     new_assets,
     power_curtailment,
@@ -47,6 +48,7 @@ LEVERS = {
     "import_tariff": trade_policy.apply_import_tariff,
     "demand_shock": demand_shock.apply,
     "input_price": input_price.apply,
+    "driver_path": driver_path.apply,
 }
 
 #: (V, M, …) arrays that get one slice per event variant

@@ -1,6 +1,7 @@
 """Demand shocks by region and sector: the 2020 pandemic shock (seed 000), a construction slump,
 or demand expansion toward developed-country per-capita use (seed 000). A sector shock scales the
-region's demand by the sector's share (``demand_sectors.csv``) times the change."""
+region's demand by the sector's share times the change: China's share in the event's year from the
+demand model (:mod:`alusim.demand`), other regions' from ``demand_sectors.csv``."""
 
 from __future__ import annotations
 
@@ -27,7 +28,15 @@ def apply(ctx: LeverContext, index: int, event) -> None:
         raise InputError(f"events.{index}.region: unknown demand region {event.region!r}",
                          fix="use CN, ROW, WORLD or an IAI region code: " + ", ".join(demand["region"]))
     sector_share = 1.0
-    if event.sector is not None:
+    if event.sector is not None and regions == ["CN"]:
+        # China's sectors follow their own drivers: the sector's share of demand in the event's year
+        from alusim.demand.paths import market_paths
+
+        year = int(event.start[:4])
+        annual = market_paths(ctx.dataset, year, year).annual
+        cn = annual[annual["region"] == "CN"]
+        sector_share = float(cn.loc[cn["sector"] == event.sector, "total_kt"].sum() / cn["total_kt"].sum())
+    elif event.sector is not None:
         hit = sectors[(sectors["sector"] == event.sector) & sectors["region"].isin(regions)]
         weights = demand.set_index("region")["consumption_kt"].reindex(hit["region"]).to_numpy()
         sector_share = float((hit["share"].to_numpy() * weights).sum() / max(weights.sum(), 1e-9)) if len(hit) else 0.0

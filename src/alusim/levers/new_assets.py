@@ -80,7 +80,7 @@ def extend_assets(dataset: Dataset, scenario: Scenario) -> Dataset:
                                  fix="give the province, e.g. Yunnan")
             _check_place(dataset, index, "asset.", new.country, new.province, new.region)
             rows.append(_row(dataset, **new.model_dump(), start_year=int(event.start[:4]),
-                             start_year_text=event.start[:4], source=event.source))
+                             start_year_text=event.start[:4], source=event.source_text))
             known.add(new.asset_id)
         elif isinstance(event, Relocate):
             _check_place(dataset, index, "to_", event.to_country, event.to_province, event.to_region)
@@ -90,7 +90,7 @@ def extend_assets(dataset: Dataset, scenario: Scenario) -> Dataset:
                              region=event.to_region if event.to_country != "CN" else "CN",
                              capacity_kt=event.kt * event.ratio, start_year=int(event.start[:4]),
                              start_year_text=event.start[:4], power_source=event.power_source,
-                             power_kwh_t=event.power_kwh_t, source=event.source))
+                             power_kwh_t=event.power_kwh_t, source=event.source_text))
     if not rows:
         return dataset
     from dataclasses import replace

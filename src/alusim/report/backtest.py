@@ -66,18 +66,38 @@ def annual_figure(key: str, bands: pd.DataFrame, actual: pd.Series, label: str, 
     return F.style(fig, label, height=380)
 
 
-def monthly_figure(bands: pd.DataFrame, actual: pd.Series | None, split: int) -> go.Figure:
+def monthly_figure(bands: pd.DataFrame, actual: pd.Series | None, split: int, *,
+                   title: str = "LME aluminium, monthly", unit: str = "USD/t", what: str = "LME",
+                   source: str = "World Bank", colour: str = COLOURS["lme_annual"]) -> go.Figure:
     fig = go.Figure()
     frame = bands.copy()
     frame.index = frame.index.to_timestamp()
-    F.add_bands(fig, frame, "simulated LME (median, p05–p95)", COLOURS["lme_annual"], inner=False)
+    F.add_bands(fig, frame, f"simulated {what} (median, p05–p95)", colour, inner=False)
     if actual is not None:
-        act = actual.reindex(bands.index).dropna()
-        fig.add_trace(go.Scatter(x=act.index.to_timestamp(), y=act.values, mode="lines", name="actual (World Bank)",
+        # recorded months as points, joined only month to month: a month no source published stays a gap
+        act = actual.reindex(bands.index)
+        fig.add_trace(go.Scatter(x=act.index.to_timestamp(), y=act.values, mode="lines+markers", connectgaps=False,
+                                 name=f"actual ({source})", marker={"size": 4},
                                  line={"color": "#111", "width": 1.6}, hovertemplate="actual %{y:,.0f}<extra></extra>"))
     fig.add_vline(x=pd.Timestamp(f"{split + 1}-01-01").timestamp() * 1000, line={"color": "#888", "dash": "dot"})
-    fig.update_yaxes(title_text="USD/t")
-    return F.style(fig, "LME aluminium, monthly", height=420)
+    fig.update_yaxes(title_text=unit)
+    return F.style(fig, title, height=420)
+
+
+#: monthly series drawn against the monthly record (history_monthly.csv): variable, region, title, unit
+RECORDED_MONTHLY = (("production_kt", "CN", "China primary output, monthly", "kt"),
+                    ("price_shfe_cny_t", "CN", "SHFE aluminium, monthly", "CNY/t"),
+                    ("inventory_kt", "CN", "China social inventory, month end", "kt"))
+
+
+def recorded_monthly(cube, variable: str, region: str, index: pd.PeriodIndex) -> pd.Series | None:
+    """The monthly record of a variable as a series on the backtest's months (None when absent)."""
+    if cube is None or cube.size == 0 or variable not in cube["variable"].values or region not in cube["region"].values:
+        return None
+    series = cube.sel(variable=variable, region=region).to_series().dropna()
+    series.index = pd.PeriodIndex(series.index, freq="M")
+    series = series.reindex(index)
+    return series if series.notna().any() else None
 
 
 def write_backtest_report(backtest, path: str | Path, *, split: int, record_name: str) -> Path:
@@ -93,6 +113,14 @@ def write_backtest_report(backtest, path: str | Path, *, split: int, record_name
         annual_figs.append(_fig_html(annual_figure(key, backtest.bands[key], actual, label, unit, split), f"annual-{i}"))
     monthly_figs = [_fig_html(monthly_figure(backtest.lme_monthly_bands, backtest.actuals.lme_monthly, split),
                               "lme-monthly")]
+    from alusim.history.backtest import monthly_bands
+
+    for j, (variable, region, title, unit) in enumerate(RECORDED_MONTHLY):
+        bands = monthly_bands(backtest.result, variable, region)
+        actual = recorded_monthly(backtest.actuals.history, variable, region, bands.index)
+        monthly_figs.append(_fig_html(monthly_figure(bands, actual, split, title=title, unit=unit, what=title.split(",")[0],
+                                                     source="history_monthly.csv", colour="#2471a3"),
+                                      f"recorded-monthly-{j}"))
     scenario = backtest.result.scenario
     window = metrics["window"]
     meta = [("Window", f"{scenario.start} … {scenario.end}"), ("In sample", "–" if not window["in_sample"] else
@@ -115,14 +143,17 @@ def write_backtest_report(backtest, path: str | Path, *, split: int, record_name
                       "straight line through the in-sample years for output."),
         method=[
             "One free simulation from the first month: nothing is reset at the end of the in-sample years.",
-            "Conditional on the recorded exogenous inputs: alumina, anode and coal prices, CNY/USD and China's "
-            "recycled output follow their recorded annual averages (history_annual.csv); plant decisions, "
-            "output, stocks, trade and metal prices are the engine's.",
+            "Conditional on the recorded exogenous inputs: alumina, anode and coal prices and CNY/USD follow their "
+            "recorded annual averages (history_annual.csv); demand follows the recorded activity drivers "
+            "(drivers.csv) with elasticities fitted on the in-sample years only; recycled supply comes from the "
+            "stock model of metal in use, its collection factor fitted on the in-sample years, with China's "
+            "recorded scrap imports; plant decisions, output, stocks, trade and metal prices are the engine's.",
             "Asset state of the first month rebuilt from today's plant tables, smelters_retired.csv and "
             "capacity_history.csv; later capacity changes enter in their months, policy closures through "
             "the event record.",
-            "Annual actuals from history_annual.csv (one public source per row); LME monthly from "
-            + backtest.actuals.lme_monthly_source + ".",
+            "Annual actuals from history_monthly.csv and history_annual.csv (one public source per row; China's "
+            "output on IAI's basis throughout); monthly actuals from history_monthly.csv where published, gaps "
+            "left open; LME monthly from " + backtest.actuals.lme_monthly_source + ".",
             f"Behavioural parameters: {metrics.get('parameters_source', 'the dataset defaults')}.",
             "Simulated annual values: flows summed over the year, prices averaged, per path; then percentiles "
             "over paths."])

@@ -152,7 +152,7 @@ def _events(scenario) -> list[dict]:
             details.append(f"{key}: {value}")
         rows.append({"type": event.type, "start": event.start, "end": event.end or "open",
                      "probability": f"{event.probability:.0%}", "details": "; ".join(details),
-                     "source": event.source or "–"})
+                     "source": event.source_text or "–"})
     return rows
 
 

@@ -107,6 +107,8 @@ def _raise_validation(exc: ValidationError, root: CommentedMap, where: str) -> N
     elif err.get("type") == "union_tag_invalid":
         message = f"unknown event type {err.get('input', {}).get('type') if isinstance(err.get('input'), dict) else ''!r}"
         fix = "use one of " + ", ".join(EVENT_TYPES)
+    elif "not yet accepted" in message:
+        fix = "review it against its quote, then set source.accepted: true or delete the event"
     elif err.get("type") == "missing":
         message = "required field missing"
         fix = "add it"

@@ -107,10 +107,34 @@ class Target(_Strict):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+STATUSES = ("enacted", "announced", "planned", "rumoured", "opinion")
+
+
+class ArticleSource(_Strict):
+    """Where an event proposed by ``alusim news`` comes from: the article, the sentence quoted and its
+    character span in the article's text, the status the wording gives it and the extractor's
+    confidence. ``accepted: false`` marks an event the analyst has not yet reviewed: a scenario with
+    such an event does not validate (docs/news.md)."""
+
+    article: str
+    published: str | None = None
+    quote: str
+    span: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=2)]
+    status: Literal["enacted", "announced", "planned", "rumoured", "opinion"] = "enacted"
+    confidence: Annotated[float, Field(ge=0.0, le=1.0)]
+    accepted: bool = True
+    as_written: Month | None = None
+    matched: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return f'{self.article}: "{self.quote}" [{self.span[0]}:{self.span[1]}], {self.status}'
+
+
 class _Event(_Strict):
     start: Month
     end: Month | None = None
-    source: str | None = None
+    source: str | ArticleSource | None = None
     probability: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
 
     @model_validator(mode="after")
@@ -118,6 +142,11 @@ class _Event(_Strict):
         if self.end is not None and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
+
+    @property
+    def source_text(self) -> str | None:
+        """The source as one line of text (a quoted article for events drafted by ``alusim news``)."""
+        return None if self.source is None else str(self.source)
 
 
 class CapacityCap(_Event):
@@ -267,35 +296,51 @@ class ImportTariff(_Event):
 class DemandShock(_Event):
     type: Literal["demand_shock"]
     region: str
-    sector: Literal["construction", "transport", "packaging", "electrical", "machinery", "consumer",
-                    "other"] | None = None
+    sector: Literal["construction", "transport", "transport_ev", "packaging", "electrical", "pv_energy",
+                    "machinery", "consumer", "other"] | None = None
     pct: SignedPct
 
 
-class InputPrice(_Event):
-    type: Literal["input_price"]
-    input: Literal["alumina", "coal", "anode", "fx"]
-    region: Literal["CN", "ROW", "WORLD"] = "WORLD"
+class _PctOrPath(_Event):
+    """A change given as one ``pct`` from ``start``, or a ``path`` of changes by month (−95 %…+500 %:
+    a price, exchange rate or activity level of zero has no meaning)."""
+
     pct: PriceChange | None = None
     path: dict[Month, PriceChange] | None = Field(default=None, max_length=MAX_EVENTS)
 
     @model_validator(mode="after")
-    def _one(self) -> InputPrice:
+    def _one(self):
         if (self.pct is None) == (self.path is None):
             raise ValueError("give exactly one of pct or path")
         return self
 
 
+class DriverPath(_PctOrPath):
+    """An activity driver of demand off its recorded or forecast path: ``pct`` from ``start`` (to
+    ``end``, then back), or a ``path`` of changes by month (each holding until the next)."""
+
+    type: Literal["driver_path"]
+    driver: str
+    region: str
+
+
+class InputPrice(_PctOrPath):
+    type: Literal["input_price"]
+    input: Literal["alumina", "coal", "anode", "fx"]
+    region: Literal["CN", "ROW", "WORLD"] = "WORLD"
+
+
 Event = Annotated[
     CapacityCap | BanNewCapacity | SuspendConstruction | CloseNoncompliant | ProductionCut | Restart
     | Commission | Relocate | PowerCurtailment | PowerPrice | CarbonPrice | ExportTax | ExportRebate
-    | ImportTariff | DemandShock | InputPrice,
+    | ImportTariff | DemandShock | InputPrice | DriverPath,
     Field(discriminator="type"),
 ]
 
 EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "close_noncompliant",
                "production_cut", "restart", "commission", "relocate", "power_curtailment", "power_price",
-               "carbon_price", "export_tax", "export_rebate", "import_tariff", "demand_shock", "input_price")
+               "carbon_price", "export_tax", "export_rebate", "import_tariff", "demand_shock", "input_price",
+               "driver_path")
 
 
 class Scenario(_Strict):
@@ -317,6 +362,8 @@ class Scenario(_Strict):
         if self.months > 12 * 60:
             raise ValueError("a run covers at most 60 years")
         for i, event in enumerate(self.events):
+            if isinstance(event.source, ArticleSource) and not event.source.accepted:
+                raise ValueError(f"events.{i}: proposed by `alusim news` and not yet accepted")
             if event.start > self.end or (event.end is not None and event.end < self.start):
                 raise ValueError(f"events.{i}: dates {event.start}..{event.end or ''} lie outside the run "
                                  f"{self.start}..{self.end}")

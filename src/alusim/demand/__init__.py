@@ -1,0 +1,1 @@
+"""Demand from activity drivers: recorded and projected drivers, fitted elasticities, sector paths."""

@@ -1,0 +1,134 @@
+"""Monthly demand and recycled-supply paths for a run: drivers → demand → stock model → kernel.
+
+:func:`market_paths` is what :func:`alusim.engine.inputs.build_inputs` calls. Years before the run
+carry the record (China's apparent consumption, ``consumption_history.csv`` before that); years of
+the run carry the demand model's path, so that a backtest's recycled supply comes from the metal its
+own demand put into use, never from the outcome it is scored against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from alusim.dataset import Dataset
+from alusim.demand.fit import sector_shares_by_year
+from alusim.demand.model import DemandModel, annual_demand_kt, model_from_table
+from alusim.demand.record import apparent_consumption_kt, bridged, recorded
+from alusim.recycling.stock_model import inflow_history_kt, scrap_flows
+
+#: the stock model starts here: older cohorts have left use (longest lifetimes ≈ 40 years ± 15)
+STOCK_MODEL_FIRST_YEAR = 1950
+
+
+@dataclass
+class MarketPaths:
+    annual: pd.DataFrame         # region, sector, year, total_kt (demand), for the run's years
+    secondary: pd.DataFrame      # market (CN/ROW), year, old_scrap, new_scrap, imported, recycled (kt/yr)
+
+
+def demand_model(dataset: Dataset) -> DemandModel:
+    """The model in force: the fit in the dataset's ``demand_fit`` table (the shipped full-record
+    fit, or a replay's in-sample refit)."""
+    return model_from_table(dataset, dataset.demand_fit)
+
+
+def _recorded_row_total(dataset: Dataset, years: list[int]) -> pd.Series:
+    from alusim.demand.model import row_recorded_kt
+
+    row = row_recorded_kt(dataset)
+    return row.reindex(years)
+
+
+_PATHS: dict[tuple, tuple[Dataset, MarketPaths]] = {}
+_TABLES = ("demand", "drivers", "demand_drivers", "sector_shares", "demand_fit", "recycling", "consumption_history",
+           "history_monthly", "history_annual", "parameters", "demand_sectors")
+
+
+def market_paths(dataset: Dataset, start_year: int, last_year: int,
+                 changes: dict[tuple[str, str], dict[int, float]] | None = None) -> MarketPaths:
+    """Annual demand (by region and sector) and recycled supply (CN, ROW) for ``start_year``…``last_year``.
+
+    Kept per tables, overrides, years and changes: sweeps, calibrations and lever re-runs ask for
+    the same paths many times."""
+    key = (*(id(getattr(dataset, t)) for t in _TABLES), tuple(sorted(dataset.overrides.items())), start_year,
+           last_year, tuple(sorted((k, tuple(sorted(v.items()))) for k, v in (changes or {}).items())))
+    if key not in _PATHS:
+        if len(_PATHS) > 64:
+            _PATHS.clear()
+        _PATHS[key] = (dataset, _market_paths(dataset, start_year, last_year, changes))
+    paths = _PATHS[key][1]
+    return MarketPaths(annual=paths.annual.copy(), secondary=paths.secondary.copy())
+
+
+def _market_paths(dataset: Dataset, start_year: int, last_year: int,
+                  changes: dict[tuple[str, str], dict[int, float]] | None = None) -> MarketPaths:
+    model = demand_model(dataset)
+    years = list(range(start_year, last_year + 1))
+    annual = annual_demand_kt(dataset, model, years, changes=changes)
+    cn_run = annual[annual["region"] == "CN"].groupby("year")["total_kt"].sum()
+    row_run = annual[annual["region"] != "CN"].groupby("year")["total_kt"].sum()
+    secondary = []
+    for market, run in (("CN", cn_run), ("ROW", row_run)):
+        history = _demand_history(dataset, market, start_year)
+        demand = pd.concat([history, run]).sort_index()
+        shares = _stock_shares(dataset, market, demand.index.to_numpy())
+        imports = (bridged(recorded(dataset, "imports_scrap_kt", "CN"), STOCK_MODEL_FIRST_YEAR, last_year)
+                   if market == "CN" else None)
+        factor = (dataset.param(f"recycling.collection_factor.{market.lower()}")
+                  * (1.0 + dataset.param(f"recycling.collection_uplift.{market.lower()}")))
+        flows = scrap_flows(demand, shares, dataset.recycling, market, imports, factor)
+        frame = pd.DataFrame({"old_scrap": flows.old_scrap, "new_scrap": flows.new_scrap,
+                              "imported": flows.imported, "recycled": flows.recycled}).loc[years]
+        secondary.append(frame.assign(market=market).rename_axis("year").reset_index())
+    return MarketPaths(annual=annual, secondary=pd.concat(secondary, ignore_index=True))
+
+
+def _demand_history(dataset: Dataset, market: str, start_year: int) -> pd.Series:
+    """Recorded total-metal demand of a market from 1950 to the year before the run."""
+    if market == "CN":
+        record = apparent_consumption_kt(dataset)["consumption"]
+    else:
+        record = _recorded_row_total(dataset, list(range(2000, start_year)))
+    record = record[record.index < start_year].dropna()
+    first_recorded = int(record.index.min()) if len(record) else start_year
+    region = "CN" if market == "CN" else "ROW"
+    table = dataset.consumption_history
+    before = inflow_history_kt(_world_minus_china(table) if region == "ROW" else table, region,
+                               STOCK_MODEL_FIRST_YEAR, [first_recorded])
+    gaps = pd.Series(index=range(first_recorded, start_year), dtype=float)
+    merged = pd.concat([before, gaps.fillna(record)]).sort_index()
+    # a year between recorded ones (e.g. recycling not published) is log-linear in between
+    return np.exp(np.log(merged).interpolate(limit_area="inside")).ffill()
+
+
+def _world_minus_china(table: pd.DataFrame) -> pd.DataFrame:
+    """ROW points before the record: published ROW figures, plus WORLD figures before 1960 (China's
+    use was then a negligible share of the world's)."""
+    early = table[(table["region"] == "WORLD") & (table["year"] < 1960)]
+    frame = pd.concat([table[table["region"] == "ROW"], early.assign(region="ROW")], ignore_index=True)
+    return frame.drop_duplicates("year").sort_values("year")
+
+
+def _stock_shares(dataset: Dataset, market: str, years: np.ndarray) -> pd.DataFrame:
+    if market == "CN":
+        return sector_shares_by_year(dataset, "CN", years)
+    regions = [r for r in dataset.demand["region"] if r != "CN"]
+    weights = dataset.demand.set_index("region").loc[regions, "consumption_kt"]
+    frames = [sector_shares_by_year(dataset, r, years) * w for r, w in weights.items()]
+    total = sum(frames).fillna(0.0)
+    return total.div(total.sum(axis=1), axis=0)
+
+
+def monthly(annual_kt: pd.Series, labels: pd.PeriodIndex, season: np.ndarray | None = None) -> np.ndarray:
+    """Monthly kt from annual kt/yr, linear within the year toward the next (no steps at January),
+    times a seasonal multiplier by calendar month."""
+    out = np.empty(len(labels))
+    for i, period in enumerate(labels):
+        frac = (period.month - 1) / 12.0
+        t0 = annual_kt.get(period.year, annual_kt.iloc[-1])
+        t1 = annual_kt.get(period.year + 1, annual_kt.iloc[-1])
+        out[i] = (t0 + (t1 - t0) * frac) / 12.0 * (season[period.month - 1] if season is not None else 1.0)
+    return out

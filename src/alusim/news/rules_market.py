@@ -1,0 +1,172 @@
+"""Rules of the price and trade events: power and carbon prices, export taxes and rebates, import
+tariffs, demand shocks and input prices. Rates and changes are fractions."""
+
+from __future__ import annotations
+
+import re
+
+from alusim.news.claim import HYDRO, REMOVE, STATISTIC, Claim
+from alusim.news.slots import (
+    direction,
+    exporter_and_importer,
+    input_of,
+    nearest,
+    product_of,
+    region_code,
+    sector_of,
+    target_of,
+)
+
+
+def power_price(claim: Claim):
+    anchor = claim.trigger.end
+    q = nearest(claim.quantities, ("power_price", "pct"), anchor)
+    if q is None:
+        return claim.observe("power price", "no price per kWh or percentage given")
+    target, matched, named = target_of(claim.mentions, claim.window)
+    if not target:
+        return claim.observe("power price", "no province, producer or country named")
+    hydro = bool(HYDRO.search(claim.window))
+    if hydro:
+        target = target | {"power_source": "hydro"}
+    before = claim.sentence.text[:q.start]
+    is_change = q.relation == "by" or q.kind == "pct" or bool(re.search(r"\b(?:up|down)\s*$", before, re.I))
+    notes = []
+    if is_change:
+        sign = direction(claim.window) or 1
+        value = sign * q.value
+        change = f"{value * 100:+g}%" if q.kind == "pct" else f"{value:+g} {q.unit}"
+        basis = "change"
+    else:
+        value = q.value
+        province = (target.get("province") or [None])[0]
+        current = claim.view.tariff_cny_kwh(province, "hydro" if hydro else "*") if q.unit == "CNY/kWh" else None
+        if current is None:
+            return claim.observe("power price", f"a price level {q.text!r} with no dataset tariff to compare")
+        change = f"{q.value - current:+.3f} CNY/kWh"
+        basis = "level"
+        notes.append(f"the article gives a level {q.text!r}; the dataset tariff is {current:.2f} CNY/kWh, so the "
+                     f"change is {q.value - current:+.3f}" + (" (the article's figure is a floor)" if q.approx else "")
+                     + (f"; the tariff is {province}'s, other provinces of the target differ: split the event "
+                        "to give each its own change" if len(target.get("province") or []) > 1 else ""))
+    fields = {"target": {k: (v if k != "power_source" else v) for k, v in target.items()}, "change": change}
+    return claim.event("power_price", target, fields, q, magnitude=value, unit=q.unit or "fraction", basis=basis,
+                       matched=matched, named=named, notes=notes)
+
+
+def carbon_price(claim: Claim):
+    q = nearest(claim.quantities, ("carbon", "price_t"), claim.trigger.end)
+    if q is None:
+        return claim.observe("carbon price", "no price per tonne of CO2 given")
+    regions = [m.value for m in claim.mentions if m.kind in ("region", "country")]
+    if not regions and re.search(r"\b(?:cbam|carbon border)\b", claim.window, re.I):
+        regions = ["EU"]                       # the EU's carbon border adjustment prices at the EU ETS
+    region = regions[0] if regions else "CN"
+    currency = q.unit.split("/")[0]
+    return claim.event("carbon_price", {"region": region}, {"region": region, "price": f"{q.value:g} {currency}/t_CO2"},
+                       q, unit=f"{currency}/t_CO2", basis="level", named=bool(regions))
+
+
+def _trade_rate(claim: Claim, kind: str):
+    q = nearest(claim.quantities, ("pct",), claim.trigger.end)
+    removed = bool(REMOVE.search(claim.window))
+    if removed:
+        return 0.0, q, (q.value if q else None)
+    if q is None:
+        return None, None, None
+    return q.value, q, q.previous
+
+
+def export_measure(claim: Claim, event_type: str):
+    rate, q, previous = _trade_rate(claim, event_type)
+    if rate is None:
+        return claim.observe(event_type.replace("_", " "), "no rate given")
+    countries = [m.value for m in claim.mentions if m.kind == "country"]
+    country = countries[0] if countries else "CN"
+    if country != "CN":
+        return claim.observe(event_type.replace("_", " "), f"only China's export policy is modelled ({country})")
+    product = product_of(claim.sentence.text, "primary" if event_type == "export_tax" else "semis")
+    target = {"country": country, "product": product}
+    return claim.event(event_type, target, {"country": country, "product": product, "rate": round(rate, 4)}, q,
+                       magnitude=rate, unit="fraction", basis="rate", named=bool(countries), previous=previous,
+                       notes=["removal: rate 0 from the date given"] if rate == 0.0 else [])
+
+
+def import_tariff(claim: Claim):
+    if re.search(r"\bexport\w*\s+(?:\w+\s+)?$", claim.sentence.text[:claim.trigger.start], re.I):
+        return None
+    rate, q, previous = _trade_rate(claim, "import_tariff")
+    if rate is None:
+        return claim.observe("tariff", "no rate given")
+    exporter, importer = exporter_and_importer(claim.mentions, claim.sentence.text)
+    if importer is None and re.search(r"section 232|section 301", claim.sentence.text, re.I):
+        importer = "US"
+    if importer is None:
+        return claim.observe("tariff", "no importing country named")
+    if importer == "CN":
+        return claim.observe("tariff", "China's own import tariffs are not modelled")
+    if exporter not in (None, "CN"):
+        return claim.observe("tariff", f"a tariff on {exporter}'s metal changes no flow alusim models")
+    notes = []
+    yaml_importer = importer if importer == "US" else "other"
+    if yaml_importer == "other":
+        notes.append(f"alusim models China's exports to the US and to all other destinations: {importer}'s rate "
+                     "is written on 'other'; scale it by the share of the flow it covers")
+    if exporter == "CN":
+        notes.append("the rate replaces the China-specific component (Section 301 25% in trade.csv for the US); "
+                     "add it if the article's rate comes on top")
+    target = {"importer": importer, "exporter": exporter or "*"}
+    return claim.event("import_tariff", target,
+                       {"importer": yaml_importer, "exporter": exporter or "*", "rate": round(rate, 4)}, q,
+                       magnitude=rate, unit="fraction", basis="rate", previous=previous, notes=notes)
+
+
+def demand_shock(claim: Claim):
+    if STATISTIC.search(claim.sentence.text):
+        return claim.observe("demand statistic", "a growth rate or year-on-year figure, not a shock to demand")
+    q = nearest(claim.quantities, ("pct",), claim.trigger.end)
+    if q is None:
+        return claim.observe("demand", "no percentage change given")
+    sign = direction(claim.window)
+    if sign == 0:
+        return claim.observe("demand", "the direction of the change is not stated")
+    regions = [m.value for m in claim.mentions if m.kind in ("region", "country")]
+    region = region_code(regions[0]) if regions else "CN"
+    region = "WCE" if region == "EU" else region
+    sector = sector_of(claim.window)
+    target = {"region": region} | ({"sector": sector} if sector else {})
+    return claim.event("demand_shock", target, target | {"pct": round(sign * q.value, 4)}, q,
+                       magnitude=sign * q.value, unit="fraction", basis="change", named=bool(regions),
+                       notes=[] if regions else ["no region named: China assumed"])
+
+
+def input_price(claim: Claim):
+    if STATISTIC.search(claim.sentence.text):
+        return claim.observe("input price statistic", "a year-on-year figure: a fact to check, not a shock")
+    which = input_of(claim.window)
+    q = nearest(claim.quantities, ("pct",), claim.trigger.end)
+    sign = direction(claim.window)
+    notes: list[str] = []
+    pct = q.value if q is not None else None
+    if q is None and which in ("alumina", "anode") and sign:
+        # "alumina rose 150 yuan/ton": a change per tonne, as a share of the dataset's price
+        per_t = nearest(claim.quantities, ("price_t",), claim.trigger.end)
+        base = claim.view.input_price(which, per_t.unit.split("/")[0]) if per_t is not None else None
+        if per_t is not None and base is not None and per_t.relation in ("by", "") and not per_t.approx:
+            q, pct = per_t, per_t.value / base[0]
+            notes.append(f"{per_t.text!r} of the dataset's {base[0]:,.0f} {per_t.unit} ({base[1]}) = {pct:.1%}")
+    if which is None or q is None:
+        return claim.observe("input price", "no input (alumina, coal, anode, yuan) with a percentage change")
+    if sign == 0:
+        return claim.observe("input price", "the direction of the change is not stated")
+    if which == "fx":
+        sign = -sign                 # a stronger yuan is fewer CNY per USD
+    chinese = re.search(r"\b(?:china|chinese|domestic)\b", claim.sentence.text, re.I) or \
+        any(m.kind == "province" for m in claim.mentions)
+    region = "CN" if chinese or which == "fx" else "WORLD"
+    target = {"input": which, "region": region}
+    if which == "fx":
+        notes.append("fx is CNY per USD: a weaker yuan is a positive change")
+    return claim.event("input_price", target, target | {"pct": round(sign * pct, 4)}, q,
+                       magnitude=sign * pct, unit="fraction", basis="change", notes=notes)
+

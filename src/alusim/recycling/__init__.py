@@ -1,0 +1,1 @@
+"""Recycled supply from a dynamic stock model of aluminium in use (flodym)."""
