@@ -149,24 +149,32 @@ def place_assets(assets: pd.DataFrame) -> pd.DataFrame:
 
 
 def smelter_map(placed: pd.DataFrame, colour_by: str) -> go.Figure:
-    """Smelters sized by capacity, coloured by power source or by cash cost (works offline: plotly's
-    built-in world outline, no tiles)."""
+    """Smelters sized by capacity, coloured by power source or by a cost column, on longitude/latitude
+    axes (equirectangular). Drawn without a base layer so that it works offline: plotly's geo maps
+    fetch their coastlines from a CDN. Country codes are written at their capitals for orientation."""
     size = 6 + 30 * np.sqrt(placed["capacity_kt"].to_numpy(float) / max(placed["capacity_kt"].max(), 1.0))
-    text = placed["name"] + "<br>" + placed["owner"].astype(str) + "<br>" + placed["capacity_kt"].map("{:,.0f} kt/yr".format)
+    text = (placed["name"] + "<br>" + placed["owner"].astype(str) + "<br>"
+            + placed["capacity_kt"].map("{:,.0f} kt/yr".format))
     fig = go.Figure()
+    places = locations()
+    countries = places[(places["level"] == "country") & places["key"].isin(set(placed["country"]))]
+    fig.add_trace(go.Scatter(x=countries["lon"], y=countries["lat"] - 2.5, text=countries["key"], mode="text",
+                             textfont={"color": "#888", "size": 10}, hoverinfo="skip", showlegend=False))
     if colour_by == "power_source":
         for source, rows in placed.groupby("power_source", sort=True):
-            fig.add_trace(go.Scattergeo(lat=rows["lat"], lon=rows["lon"], text=text[rows.index], name=str(source),
-                                        marker={"size": size[placed.index.get_indexer(rows.index)],
-                                                "color": POWER_COLOURS.get(str(source), "#999"),
-                                                "line": {"width": 0.5, "color": "#fff"}, "opacity": 0.8},
-                                        hoverinfo="text"))
+            fig.add_trace(go.Scatter(x=rows["lon"], y=rows["lat"], text=text[rows.index], name=str(source),
+                                     mode="markers", hoverinfo="text",
+                                     marker={"size": size[placed.index.get_indexer(rows.index)],
+                                             "color": POWER_COLOURS.get(str(source), "#999"),
+                                             "line": {"width": 0.5, "color": "#fff"}, "opacity": 0.8}))
     else:
-        fig.add_trace(go.Scattergeo(lat=placed["lat"], lon=placed["lon"], text=text, hoverinfo="text",
-                                    marker={"size": size, "color": placed[colour_by], "colorscale": "RdYlGn_r",
-                                            "colorbar": {"title": colour_by}, "line": {"width": 0.5, "color": "#fff"},
-                                            "opacity": 0.85}, name=colour_by))
-    fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True,
-                    landcolor="#f3f3f0", showocean=True, oceancolor="#eaf2f8")
-    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 30, "b": 0}, legend={"orientation": "h"})
+        fig.add_trace(go.Scatter(x=placed["lon"], y=placed["lat"], text=text, hoverinfo="text", mode="markers",
+                                 marker={"size": size, "color": placed[colour_by], "colorscale": "RdYlGn_r",
+                                         "colorbar": {"title": colour_by}, "line": {"width": 0.5, "color": "#fff"},
+                                         "opacity": 0.85}, name=colour_by))
+    style(fig, None, height=560)
+    fig.update_xaxes(title_text="longitude, °", range=[-180, 180], dtick=30, zeroline=False)
+    fig.update_yaxes(title_text="latitude, °", range=[-60, 80], dtick=20, scaleanchor="x", scaleratio=1,
+                     zeroline=False)
+    fig.update_layout(legend={"orientation": "h"}, hovermode="closest")
     return fig

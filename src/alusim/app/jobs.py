@@ -50,42 +50,53 @@ def write_json(path: Path, payload: dict) -> None:
     os.replace(tmp, path)
 
 
-def start_job(scenario_text: str, store_root: Path, data_dir: Path | None = None, executor=None) -> str:
-    """Start simulating ``scenario_text`` (validated YAML) outside the page process; return the job id.
+def start_job(scenario_text: str, store_root: Path, data_dir: Path | None = None, *, queue_only: bool = False) -> str:
+    """Queue ``scenario_text`` (validated YAML) for a run outside the page process; return the job id.
 
-    With ``executor`` (a warm process pool, see :func:`worker_pool`) the job runs in its worker;
-    without one a new process is started for it.
+    A serving worker (:func:`start_server`) picks queued jobs up; with ``queue_only=False`` a new
+    process is also started for this job (whichever claims it first runs it).
     """
     job_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     folder = jobs_root(store_root) / job_id
     folder.mkdir(parents=True)
     (folder / "scenario.yaml").write_text(scenario_text, encoding="utf-8")
     write_json(folder / "progress.json", {"done": 0, "total": 0, "state": "queued"})
-    if executor is not None:
-        from alusim.app.worker import execute_job
-
-        executor.submit(execute_job, str(folder), str(store_root), None if data_dir is None else str(data_dir))
-        return job_id
-    argv = [sys.executable, "-m", "alusim.app.worker", str(folder), "--store", str(store_root)]
-    if data_dir is not None:
-        argv += ["--data", str(data_dir)]
-    with open(folder / "worker.log", "wb") as log:
-        subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                         start_new_session=True)
+    if not queue_only:
+        _spawn(["--job", str(folder)], store_root, data_dir, folder / "worker.log")
     return job_id
 
 
-def worker_pool(data_dir: Path | None = None):
-    """One warm worker process (forkserver: numba's OpenMP layer does not survive a plain fork),
-    with the engine imported and compiled before the first run is asked for."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def start_server(store_root: Path, data_dir: Path | None = None) -> subprocess.Popen:
+    """A warm worker process that imports and compiles the engine once, then runs queued jobs as they
+    come; it stops when the process that started it ends."""
+    root = jobs_root(store_root)
+    root.mkdir(parents=True, exist_ok=True)
+    return _spawn(["--serve", "--parent", str(os.getpid())], store_root, data_dir, root / "server.log")
 
-    from alusim.app.worker import warm_up
 
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
-    pool.submit(warm_up, None if data_dir is None else str(data_dir))
-    return pool
+def _spawn(args: list[str], store_root: Path, data_dir: Path | None, log_path: Path) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "alusim.app.worker", *args, "--store", str(store_root)]
+    if data_dir is not None:
+        argv += ["--data", str(data_dir)]
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+
+
+def claim(folder: Path) -> bool:
+    """Take a queued job (atomic: exactly one worker gets it)."""
+    try:
+        os.close(os.open(folder / "claimed", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def queued(store_root: Path) -> list[Path]:
+    root = jobs_root(store_root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not (p / "claimed").exists())
 
 
 def _read(path: Path) -> dict | None:

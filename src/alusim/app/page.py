@@ -2,7 +2,7 @@
 ``--store DIR`` and ``--data DIR``).
 
 Architecture (docs/ecosystem.md, Streamlit pitfalls): simulations run in a warm worker process
-(:func:`alusim.app.jobs.worker_pool`) and the page polls their progress in a fragment; the DuckDB
+(:func:`alusim.app.jobs.start_server`) and the page polls their progress in a fragment; the DuckDB
 database is one shared in-memory handle with one cursor per session; the scenario draft is plain data
 under non-widget session keys and in a draft file, never in widget state.
 """
@@ -47,8 +47,13 @@ def database() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_resource
-def pool(data_dir: str | None):
-    return jobs.worker_pool(Path(data_dir) if data_dir else None)
+def server(store_root: str, data_dir: str | None):
+    """The warm worker process (one per dashboard server), started as the page first opens."""
+    return jobs.start_server(Path(store_root), Path(data_dir) if data_dir else None)
+
+
+def server_alive() -> bool:
+    return server(str(store().root), options().data).poll() is None
 
 
 def store():
@@ -248,9 +253,12 @@ def run_block(current: dict) -> None:
             st.error(str(exc))
         else:
             st.session_state["job"] = jobs.start_job(drafts.to_yaml(candidate), store().root, options().data,
-                                                     executor=pool(options().data))
+                                                     queue_only=server_alive())
+            st.session_state.pop("done_message", None)
     if st.session_state.get("job"):
         progress_fragment()
+    elif st.session_state.get("done_message"):
+        st.success(st.session_state["done_message"])
 
 
 @st.fragment(run_every=0.5)
@@ -269,8 +277,6 @@ def progress_fragment() -> None:
         st.rerun()
     else:
         st.progress(status.fraction, text=f"simulating: {status.done} of {status.total or '…'} paths")
-    if st.session_state.get("done_message"):
-        st.success(st.session_state["done_message"])
 
 
 def save_block(current: dict) -> None:
@@ -297,7 +303,8 @@ def run_picker(label: str, key_name: str, default: str | None = None) -> dict | 
     ids = runs["run_id"].tolist()
     names = dict(zip(runs["run_id"], runs["scenario"], strict=True))
     index = ids.index(default) if default in ids else 0
-    run_id = st.selectbox(label, ids, index=index, key=key_name,
+    # the key names the default, so a new run (set as the default when it finishes) is shown at once
+    run_id = st.selectbox(label, ids, index=index, key=f"{key_name}-{default}",
                           format_func=lambda r: f"{names[r]} · {r}")
     return store().get(run_id)
 
@@ -445,7 +452,9 @@ def cost_curve_page() -> None:
     stats = curve_statistics(curve, price)
     st.caption(f"{region} {basis} cost curve {year} — year {year}")
     chart(charts.cost_curve_stack(curve, price, price_label), f"cost-curve-{region}-{year}")
-    summary = pd.DataFrame([stats.as_dict()])
+    unit = f"_{currency.lower()}_t"
+    costs = ("mean", "p25", "p50", "p75", "p90", "minimum", "maximum", "price")
+    summary = pd.DataFrame([{(k + unit if k in costs else k): v for k, v in stats.as_dict().items()}])
     table_block(summary, f"cost_curve_statistics_{region}_{year}")
     table_block(curve.drop(columns=["source"]), f"cost_curve_{region}_{year}")
 
@@ -453,7 +462,7 @@ def cost_curve_page() -> None:
 def map_page() -> None:
     from alusim.costs import cost_curve
 
-    st.header("Smelters")
+    st.header("Map of smelters")
     data = dataset(options().data)
     colour = st.selectbox("colour by", ["power_source", "cash_cost_usd_t"], key="map-colour")
     plants = data.smelters.copy()
@@ -462,7 +471,8 @@ def map_page() -> None:
     placed = charts.place_assets(plants)
     if "place" in placed.columns:
         st.caption("The dataset has no plant coordinates yet: plants are drawn at their Chinese province's or "
-                   "country's capital (sources in alusim/app/locations.csv), spread so that they do not overlap.")
+                   "country's capital (sources in alusim/app/locations.csv), spread so that they do not overlap; "
+                   "no coastlines, so the map needs no network.")
     chart(charts.smelter_map(placed, colour), f"map-{colour}")
     table_block(placed[[c for c in ("asset_id", "name", "owner", "country", "province", "place", "capacity_kt",
                                     "power_source", "cash_cost_usd_t") if c in placed.columns]], "smelters")
@@ -470,7 +480,7 @@ def map_page() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="alusim workbench", layout="wide")
-    pool(options().data)          # start the warm worker as the page opens
+    server(str(store().root), options().data)          # start the warm worker as the page opens
     draft()
     page = st.sidebar.radio("alusim workbench", PAGES, key="page")
     st.sidebar.caption(f"run store: {store().root}")

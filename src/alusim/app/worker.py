@@ -8,6 +8,7 @@ run (with its report) in the run store and writes ``status.json``. Any failure e
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -34,36 +35,71 @@ def run_job(folder: Path, store_root: Path, data_dir: Path | None) -> str:
                                      elapsed_s=time.perf_counter() - t0)
 
 
-def execute_job(folder: str, store_root: str, data_dir: str | None) -> int:
-    """Run one job and write its ``status.json``; returns 0 (stored) or 2 (failed, nothing stored)."""
-    folder_path = Path(folder)
+def execute_job(folder: Path, store_root: Path, data_dir: Path | None) -> int:
+    """Run one claimed job and write its ``status.json``; returns 0 (stored) or 2 (failed, nothing stored)."""
     try:
-        run_id = run_job(folder_path, Path(store_root), Path(data_dir) if data_dir else None)
+        run_id = run_job(folder, store_root, data_dir)
     except Exception as exc:  # noqa: BLE001 - every failure becomes the job's one-line message
         message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        write_json(folder_path / "status.json", {"state": "error", "message": message})
+        write_json(folder / "status.json", {"state": "error", "message": message})
         return 2
-    write_json(folder_path / "status.json", {"state": "done", "run_id": run_id})
+    write_json(folder / "status.json", {"state": "done", "run_id": run_id})
     return 0
 
 
-def warm_up(data_dir: str | None) -> None:
-    """Import the engine, load the dataset and run one short path, so the first real run is warm."""
+def warm_up(data_dir: Path | None) -> None:
+    """Import the engine, load the dataset, run two short paths and render their report, so that the
+    first real run is warm."""
+    import tempfile
+
     from alusim.dataset import load_dataset
     from alusim.engine.simulate import simulate
+    from alusim.report import write_run_report
     from alusim.scenario import load_scenario
 
-    scenario = load_scenario("baseline").model_copy(update={"paths": 2, "end": "2025-12"})
-    simulate(scenario, load_dataset(Path(data_dir) if data_dir else None))
+    dataset = load_dataset(data_dir)
+    scenario = load_scenario("baseline").model_copy(update={"paths": 2, "end": "2026-12"})
+    result = simulate(scenario, dataset)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_run_report(result, Path(tmp) / "report.html", dataset)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def serve(store_root: Path, data_dir: Path | None, parent: int, poll_s: float = 0.1) -> int:
+    """Warm up, then run queued jobs until the parent process ends."""
+    from alusim.app.jobs import claim, queued
+
+    warm_up(data_dir)
+    while alive(parent):
+        for folder in queued(store_root):
+            if claim(folder):
+                execute_job(folder, store_root, data_dir)
+        time.sleep(poll_s)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    from alusim.app.jobs import claim
+
     parser = argparse.ArgumentParser(prog="alusim.app.worker")
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("--job", type=Path, default=None, help="run this one job folder")
+    parser.add_argument("--serve", action="store_true", help="run queued jobs until --parent ends")
+    parser.add_argument("--parent", type=int, default=0)
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=None)
     args = parser.parse_args(argv)
-    return execute_job(str(args.folder), str(args.store), None if args.data is None else str(args.data))
+    if args.serve:
+        return serve(args.store, args.data, args.parent or os.getppid())
+    if args.job is None or not claim(args.job):
+        return 0
+    return execute_job(args.job, args.store, args.data)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def app(port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port
                           "and start simulations; use the default 127.0.0.1 unless you mean it", markup=False)
     argv = [sys.executable, "-m", "streamlit", "run", str(resources.files("alusim.app") / "page.py"), f"--server.address={host}",
             f"--server.port={port}", "--server.headless=true", "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none", "--"]
+            "--server.fileWatcherType=none", "--client.toolbarMode=viewer", "--"]
     if store is not None:
         argv += ["--store", str(store.expanduser().resolve())]
     if data is not None:
