@@ -423,6 +423,7 @@ def compare_page() -> None:
 
 def cost_curve_page() -> None:
     from alusim.costs import cost_curve, curve_statistics
+    from alusim.report.deck import curve_tables
 
     st.header("Cost curves")
     data = dataset(options().data)
@@ -450,13 +451,11 @@ def cost_curve_page() -> None:
             price = float(hit["p50"].iloc[0])
             price_label = f"{variable} median {year}: {price:,.0f}"
     stats = curve_statistics(curve, price)
-    st.caption(f"{region} {basis} cost curve {year} — year {year}")
+    st.caption(f"{region} {basis} cost curve {year}, {currency}/t, operating capacity; hover a bar for the plant")
     chart(charts.cost_curve_stack(curve, price, price_label), f"cost-curve-{region}-{year}")
-    unit = f"_{currency.lower()}_t"
-    costs = ("mean", "p25", "p50", "p75", "p90", "minimum", "maximum", "price")
-    summary = pd.DataFrame([{(k + unit if k in costs else k): v for k, v in stats.as_dict().items()}])
-    table_block(summary, f"cost_curve_statistics_{region}_{year}")
-    table_block(curve.drop(columns=["source"]), f"cost_curve_{region}_{year}")
+    sheets = curve_tables(curve, stats)
+    table_block(sheets["statistics"], f"cost_curve_statistics_{region}_{year}")
+    table_block(sheets["cost_curve"].drop(columns=["source"]), f"cost_curve_{region}_{year}")
 
 
 def map_page() -> None:

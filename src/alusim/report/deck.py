@@ -35,6 +35,15 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
     }
 
 
+def curve_tables(curve: pd.DataFrame, stats) -> dict[str, pd.DataFrame]:
+    """Sheets of a cost curve: the plants in cost order (components add up to the total) and its
+    statistics, every cost column in the curve's currency per t."""
+    unit = "_" + curve.attrs["currency"].lower() + "_t"
+    costs = ("mean", "p25", "p50", "p75", "p90", "minimum", "maximum", "price")
+    statistics = pd.DataFrame([{(k + unit if k in costs else k): v for k, v in stats.as_dict().items()}])
+    return {"cost_curve": with_units(curve), "statistics": with_units(statistics)}
+
+
 def check_suffix(path: Path, suffixes: tuple[str, ...] = SUFFIXES) -> Path:
     path = Path(path)
     if path.suffix.lower() not in suffixes:
