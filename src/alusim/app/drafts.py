@@ -114,7 +114,8 @@ def try_event(draft: dict, event: dict, index: int | None, dataset=None) -> tupl
         check_draft(candidate, dataset)
     except InputError as exc:
         problem = problem_of(exc)
-        return None, problem if problem.event in (None, i) else Problem(problem.message, i, None)
+        # a problem of another event is shown above the form, not beside this event's fields
+        return None, problem if problem.event in (None, i) else Problem(problem.message)
     return candidate, None
 
 

@@ -24,7 +24,7 @@ UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("_mt", "Mt"), ("_pct", "%"), ("_days", "days"), ("_months", "months"), ("_usd", "USD"), ("_cny", "CNY"),
 )
 #: names without a unit suffix
-UNIT_NAMES = {"stock_days": "days", "operating_rate": "fraction of built capacity",
+UNIT_NAMES = {"stock_days": "days", "co2_t_per_t": "t CO2e/t", "operating_rate": "fraction of built capacity",
               "share_loss_making": "fraction of operating capacity"}
 #: flows (kt, Mt, MUSD) are per month in monthly tables and per year in annual ones
 FLOW_UNITS = ("kt", "Mt", "MUSD")
@@ -47,8 +47,8 @@ def unit_of(name: str, period: str | None = None) -> str:
     return ""
 
 
-def header(name: str) -> str:
-    unit = unit_of(name)
+def header(name: str, period: str | None = None) -> str:
+    unit = unit_of(name, period)
     return f"{name} ({unit})" if unit and f"({unit})" not in str(name) else str(name)
 
 
@@ -61,7 +61,7 @@ def with_units(frame: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
         out.insert(list(out.columns).index("variable") + 1, "unit",
                    [unit_of(v, period) for v in out["variable"]])
         return out
-    return out.rename(columns={c: header(c) for c in out.columns})
+    return out.rename(columns={c: header(c, period) for c in out.columns})
 
 
 def sheet_names(names: list[str]) -> list[str]:

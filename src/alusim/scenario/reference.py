@@ -230,8 +230,8 @@ def minimal_example(event_type: str) -> dict:
     for f in fields_of(event_type):
         if f.required and f.name not in COMMON:
             event[f.name] = _MINIMAL[f.name]
-    if event_type == "production_cut":
-        event["share"] = _MINIMAL["share"]
-    if event_type == "input_price":
-        event["pct"] = _MINIMAL["pct"]
+    # the checks across fields: one magnitude or one destination is required
+    extra = {"production_cut": "share", "input_price": "pct", "relocate": "to_province"}.get(event_type)
+    if extra:
+        event[extra] = _MINIMAL[extra]
     return event
