@@ -16,11 +16,13 @@ $(BIN)/python:
 	$(BIN)/pip install -q --disable-pip-version-check uv
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[app]'
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[app]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,app]'
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev,app]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP) $(DEVSTAMP)
 
 install: $(STAMP)

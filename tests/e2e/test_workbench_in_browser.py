@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from tests.net import free_port, wait_for_port
 
 pytestmark = pytest.mark.e2e
 pytest.importorskip("streamlit")
@@ -24,12 +25,6 @@ ARTEFACTS = Path(os.environ.get("ALUSIM_E2E_ARTEFACTS", ROOT / "out" / "e2e"))
 RUN_TIMEOUT_MS = 240_000
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def workbench(tmp_path_factory):
     """``alusim app`` on a free port with an empty run store, started from a folder outside the repo."""
@@ -37,15 +32,8 @@ def workbench(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "ALUSIM_STORE": str(home / "store")}
     proc = subprocess.Popen([sys.executable, "-m", "alusim", "app", "--port", str(port)], cwd=home, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"alusim app exited: {proc.stdout.read().decode()[-2000:]}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_for_port(port, proc), "alusim app did not open its port"
     yield f"http://127.0.0.1:{port}", home
     proc.terminate()
     try:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.net import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "raw"
@@ -51,12 +51,6 @@ def with_budget(args: list[str]) -> list[str]:
     return args
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def elsewhere(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tour")
@@ -79,14 +73,8 @@ def test_each_tour_command_works_outside_the_repository(args, elsewhere):
         proc = subprocess.Popen([sys.executable, "-m", "alusim", *args, "--port", str(port)], cwd=folder, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                assert proc.poll() is None, "alusim app exited"
-                with socket.socket() as s:
-                    if s.connect_ex(("127.0.0.1", port)) == 0:
-                        return
-                time.sleep(0.2)
-            pytest.fail("alusim app did not open its port")
+            assert wait_for_port(port, proc, 60), "alusim app did not open its port"
+            return
         finally:
             proc.terminate()
             proc.wait(20)

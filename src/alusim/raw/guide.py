@@ -1,28 +1,13 @@
 """What ``alusim data build`` reads: each public dataset's folder, publisher and licence, taken from
-the readers themselves (their ``*FOLDER``/``*LICENCE`` constants and the ``Source:`` paragraph of
-their docstrings), so the guide cannot drift from the code."""
+the build's own table list (:data:`alusim.raw.build.TABLES`: folder and licence per table) and the
+``Source:`` paragraph of each reader module's docstring, so the guide cannot drift from the code."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from types import ModuleType
 
-from alusim.raw import (
-    gem,
-    genisim,
-    glombo,
-    iai,
-    messageix,
-    mpp,
-    owid,
-    registry,
-    usgs,
-    worldbank,
-    worldbank_wdi,
-)
-
-READERS: tuple[ModuleType, ...] = (iai, worldbank, gem, mpp, genisim, registry, messageix, glombo, usgs, owid,
-                                   worldbank_wdi)
+from alusim.raw.build import TABLES
 
 
 @dataclass(frozen=True)
@@ -30,7 +15,7 @@ class RawSource:
     folder: str
     licence: str
     source: str
-    reader: str
+    tables: tuple[str, ...]
 
 
 def _source_paragraph(doc: str) -> str:
@@ -47,13 +32,17 @@ def _source_paragraph(doc: str) -> str:
 
 
 def raw_sources() -> list[RawSource]:
-    """One entry per folder the readers expect under the raw-data directory."""
-    out = []
-    for module in READERS:
-        source = _source_paragraph(module.__doc__ or "")
-        for name in sorted(vars(module)):
-            if name == "FOLDER" or name.endswith("_FOLDER"):
-                prefix = name.removesuffix("FOLDER")
-                licence = getattr(module, f"{prefix}LICENCE", getattr(module, "LICENCE", ""))
-                out.append(RawSource(getattr(module, name), licence, source, module.__name__))
-    return out
+    """One entry per folder the build reads (tables joined from several folders list each of them)."""
+    by_folder: dict[str, RawSource] = {}
+    for table in TABLES:
+        for folder in (f.strip() for f in str(table.folder).replace("+", ",").split(",")):
+            module = sys.modules.get(getattr(table.reader, "__module__", ""))
+            source = _source_paragraph(getattr(module, "__doc__", "") or "")
+            known = by_folder.get(folder)
+            if known is None:
+                licence = table.licence if "," not in str(table.folder) else ""
+                by_folder[folder] = RawSource(folder, licence, source, (table.name,))
+            else:
+                by_folder[folder] = RawSource(folder, known.licence or table.licence, known.source or source,
+                                              (*known.tables, table.name))
+    return list(by_folder.values())
