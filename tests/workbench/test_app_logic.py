@@ -138,7 +138,7 @@ def test_every_plant_gets_a_place_on_the_map(dataset):
 
 def test_app_binds_to_localhost_and_warns_for_another_host(monkeypatch, capsys):
     calls = []
-    monkeypatch.setattr(workbench_cmd.subprocess, "call", lambda argv: calls.append(argv) or 0)
+    monkeypatch.setattr(workbench_cmd.os, "execv", lambda exe, argv: calls.append(argv))
     assert main(["app", "--port", "8600"]) == 0
     assert "--server.address=127.0.0.1" in calls[-1] and "--server.port=8600" in calls[-1]
     assert "warning" not in capsys.readouterr().err

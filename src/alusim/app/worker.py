@@ -65,11 +65,8 @@ def warm_up(data_dir: Path | None) -> None:
 
 
 def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
+    """True while the process that started this worker runs (an orphan is re-parented)."""
+    return os.getppid() == pid
 
 
 def serve(store_root: Path, data_dir: Path | None, parent: int, poll_s: float = 0.1) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -62,8 +62,6 @@ def app(port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port
     if data is not None:
         argv += ["--data", str(data.expanduser().resolve())]
     console.print(f"alusim workbench on http://{host}:{port} (Ctrl-C stops it)")
-    try:
-        code = subprocess.call(argv)
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code)
+    sys.stdout.flush()
+    # become the server process, so that a signal to `alusim app` stops the server (and its worker)
+    os.execv(sys.executable, argv)
