@@ -327,6 +327,11 @@ def results_page() -> None:
         st.success(st.session_state["done_message"])
     manifest = run_picker("run", "results-run", st.session_state.get("run_id"))
     if manifest is None:
+        if st.button("Run the scenario being edited", key="results-run-draft"):
+            st.session_state["job"] = jobs.start_job(drafts.to_yaml(draft()), store().root, options().data,
+                                                     queue_only=server_alive())
+        if st.session_state.get("job"):
+            progress_fragment()
         return
     folder = store().path(manifest["run_id"])
     monthly = results.summary(cursor(), folder, "M")
