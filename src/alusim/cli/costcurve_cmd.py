@@ -10,7 +10,7 @@ import typer
 from alusim.cli.common import console, load_data, table
 from alusim.errors import InputError
 
-SUFFIXES = (".csv", ".html", ".png")
+SUFFIXES = (".csv", ".xlsx", ".html", ".png")
 
 
 def costcurve(
@@ -21,7 +21,7 @@ def costcurve(
     capacity: Annotated[str, typer.Option(help="operating or built capacity on the x axis.")] = "operating",
     price: Annotated[float | None, typer.Option(help="Price (same currency) for the share of capacity losing "
                                                     "money.", min=0)] = None,
-    out: Annotated[Path | None, typer.Option(help="Write .csv, .html or .png.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write .csv, .xlsx, .html or .png.")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
 ) -> None:
     """Capacity sorted by unit cost, with quartiles, the 90th percentile and the share losing money."""
@@ -29,7 +29,7 @@ def costcurve(
 
     if out is not None and out.suffix.lower() not in SUFFIXES:
         raise InputError(f"unsupported file type {out.suffix or '(none)'!r}", where="--out",
-                         fix="end the file name with .csv, .html or .png")
+                         fix="end the file name with .csv, .xlsx, .html or .png")
     dataset = load_data(data)
     curve = cost_curve(dataset, region=region, year=year, basis=basis.lower(), currency=currency.upper(),
                        capacity=capacity.lower())
@@ -54,6 +54,11 @@ def _write(curve, stats, price, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         write_dir_atomically(out.parent, {out.name: curve.to_csv(index=False)})
+    elif suffix == ".xlsx":
+        from alusim.report.deck import curve_tables
+        from alusim.report.excel import write_workbook
+
+        write_workbook(curve_tables(curve, stats), out)
     elif suffix == ".html":
         from alusim.report import cost_curve_figure
 

@@ -73,7 +73,8 @@ def info(data: DataOpt = None,
 
 
 @data_app.command("build")
-def build(raw: Annotated[Path, typer.Option("--raw", help="Folder of public raw data (../shared/data/raw).")],
+def build(raw: Annotated[Path | None, typer.Option("--raw", help="Folder of the public raw datasets (without it: "
+                                                                 "which datasets, and where to get them).")] = None,
           cache: Annotated[Path | None, typer.Option("--cache", help="Cache folder (default ~/.cache/alusim/extended "
                                                                    "or $ALUSIM_CACHE).")] = None) -> None:
     """Read the public raw datasets and join them into an extended dataset cache (outside git)."""
@@ -81,6 +82,11 @@ def build(raw: Annotated[Path, typer.Option("--raw", help="Folder of public raw 
     from alusim.raw import build_extended
     from alusim.raw.build import default_cache_dir
 
+    if raw is None:
+        from alusim.cli.data_guide import print_guide
+
+        print_guide()
+        return
     if not raw.is_dir():
         raise InputError("folder not found", where=f"--raw {raw}", fix="point --raw at the shared/data/raw folder")
     target = cache or default_cache_dir()
