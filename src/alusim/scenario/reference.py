@@ -41,6 +41,9 @@ SUMMARY: dict[str, str] = {
     "demand_shock": "Demand of a region (optionally one end-use sector) moves by a percentage.",
     "input_price": "The price of alumina, coal, anodes or the CNY/USD rate moves by a percentage or "
                    "along a monthly path.",
+    "driver_path": "An activity driver of demand (GDP, investment, vehicles, NEVs, PV, grid investment …) "
+                   "leaves its recorded or forecast path by a percentage or along a monthly path; every "
+                   "sector it drives moves with its own fitted elasticity.",
 }
 
 #: meaning and unit of each field, by name (shared by every event type that has it)
@@ -76,8 +79,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "rate": ("tax, rebate or tariff rate", "fraction 0–5 or '25%'"),
     "importer": ("importing country", "ISO2 code"),
     "exporter": ("exporting country, or '*' for all", "ISO2 code"),
-    "sector": ("end-use sector (all sectors when absent)", "construction, transport, packaging, electrical, "
-               "machinery, consumer or other"),
+    "sector": ("end-use sector (all sectors when absent)", "construction, transport, transport_ev, packaging, "
+               "electrical, pv_energy, machinery, consumer or other"),
+    "driver": ("activity driver", "a name of drivers.csv: gdp_growth_pct, industrial_production_growth_pct, "
+               "fai_growth_pct, floor_space_started_mm2, floor_space_completed_mm2, vehicle_output_m, "
+               "nev_output_m, pv_installations_gw, grid_investment_bn_cny"),
     "pct": ("change", "signed fraction (−0.1 or '-10%')"),
     "input": ("which input price", "alumina, coal, anode or fx"),
     "path": ("monthly values of the change", "mapping YYYY-MM → signed fraction"),
@@ -222,7 +228,7 @@ def markdown(event_types: typing.Iterable[str] | None = None, *, heading: bool =
 _MINIMAL = {"target": {"province": "Shandong"}, "from": {"province": "Shandong"}, "kt": 100.0,
             "limit_kt": 45000.0, "share": 0.1, "rate": 0.1, "pct": 0.05, "region": "CN", "importer": "US",
             "change": "+0.05 CNY/kWh", "price": "100 CNY/t_CO2", "input": "alumina", "asset": "cn_example",
-            "to_province": "Yunnan"}
+            "to_province": "Yunnan", "driver": "pv_installations_gw"}
 
 
 def minimal_example(event_type: str) -> dict:
@@ -231,7 +237,8 @@ def minimal_example(event_type: str) -> dict:
         if f.required and f.name not in COMMON:
             event[f.name] = _MINIMAL[f.name]
     # the checks across fields: one magnitude or one destination is required
-    extra = {"production_cut": "share", "input_price": "pct", "relocate": "to_province"}.get(event_type)
+    extra = {"production_cut": "share", "input_price": "pct", "relocate": "to_province",
+             "driver_path": "pct"}.get(event_type)
     if extra:
         event[extra] = _MINIMAL[extra]
     return event
