@@ -1,5 +1,5 @@
 # alusim — two commands do everything on a fresh machine:
-#   make run   create .venv, install alusim, run the baseline scenario, write a report to out/
+#   make run   create .venv, install alusim (with the dashboard), run the baseline scenario, write a report to out/
 #   make test  install test tools (and Debian's chromium for browser tests), run every test
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -16,11 +16,13 @@ $(BIN)/python:
 	$(BIN)/pip install -q --disable-pip-version-check uv
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install -q --python $(BIN)/python -e .
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[app]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev,app]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP) $(DEVSTAMP)
 
 install: $(STAMP)

@@ -2,7 +2,7 @@
 
 >>> import alusim
 >>> dataset = alusim.load_dataset()                       # the embedded, sourced dataset
->>> scenario = alusim.Scenario.load("scenarios/baseline.yaml")   # doctest: +SKIP
+>>> scenario = alusim.Scenario.load("baseline")            # doctest: +SKIP
 >>> result = alusim.simulate(scenario)                    # doctest: +SKIP
 >>> result.summary().head()                               # doctest: +SKIP
 
@@ -17,12 +17,21 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Dataset": "alusim.dataset",
+    "RunStore": "alusim.store",
+    "SimulationResult": "alusim.engine.result",
+    "cost_curve": "alusim.costs",
+    "list_catalogue": "alusim.scenario.catalogue",
     "load_dataset": "alusim.dataset",
     "simulate": "alusim.engine.simulate",
     "InputError": "alusim.errors",
     "Scenario": "alusim.scenario",
 }
 __all__ = [*sorted(_LAZY), "__version__"]
+
+
+def __dir__() -> list[str]:
+    """The public API, so that notebooks and editors complete ``alusim.<Tab>``."""
+    return sorted(set(__all__) | {k for k in globals() if not k.startswith("_")} - {"annotations", "import_module"})
 
 
 def __getattr__(name: str):

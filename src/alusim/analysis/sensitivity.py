@@ -117,21 +117,9 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
     return table
 
 
-def tornado_figure(table: pd.DataFrame):
-    """Horizontal bars from the base outcome to the low and high outcomes, largest swing on top."""
-    import plotly.graph_objects as go
+def tornado_figure(table: pd.DataFrame, units: dict[str, str] | None = None):
+    """Horizontal bars from the base outcome to the low and high outcomes, largest swing on top
+    (:func:`alusim.report.tornado.tornado`: sized to its bars, labelled with ranges and units)."""
+    from alusim.report.tornado import tornado
 
-    base = float(table["outcome_base"].iloc[0]) if len(table) else 0.0
-    order = table.iloc[::-1]
-    fig = go.Figure()
-    fig.add_bar(y=order["parameter"], x=order["outcome_low"] - base, base=base, orientation="h", name="low value",
-                marker_color="#2f7fd1", customdata=order["low"], hovertemplate="%{y} = %{customdata}: %{x:+,.1f}")
-    fig.add_bar(y=order["parameter"], x=order["outcome_high"] - base, base=base, orientation="h",
-                name="high value", marker_color="#e8912d", customdata=order["high"],
-                hovertemplate="%{y} = %{customdata}: %{x:+,.1f}")
-    attrs = table.attrs
-    fig.update_layout(barmode="overlay", title=f"Sensitivity of {attrs.get('output')} ({attrs.get('region')}, "
-                      f"{attrs.get('year') or 'last year'}), base {base:,.1f}", xaxis_title=attrs.get("output"),
-                      template="plotly_white", height=120 + 40 * len(table))
-    fig.add_vline(x=base, line_color="#555555")
-    return fig
+    return tornado(table, units)

@@ -12,7 +12,10 @@ import sys
 
 import typer
 
-from alusim.cli import common
+from alusim.cli import (
+    catalogue_cmd,  # noqa: F401 - registers scenario list | new | events
+    common,
+)
 from alusim.cli.bench_cmd import bench
 from alusim.cli.costcurve_cmd import costcurve
 from alusim.cli.data_cmd import data_app
@@ -22,6 +25,8 @@ from alusim.cli.run_cmd import compare, run
 from alusim.cli.runs_cmd import runs_app
 from alusim.cli.scenario_cmd import scenario_app
 from alusim.cli.sensitivity_cmd import sensitivity
+from alusim.cli.workbench_cmd import app as app_command
+from alusim.cli.workbench_cmd import report
 from alusim.errors import InputError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -34,6 +39,8 @@ app.command()(sensitivity)
 app.command()(backtest)
 app.command()(calibrate)
 app.command()(news)
+app.command()(report)
+app.command("app")(app_command)
 app.add_typer(data_app, name="data")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")

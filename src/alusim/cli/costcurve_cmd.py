@@ -10,7 +10,7 @@ import typer
 from alusim.cli.common import console, load_data, out_path, table
 from alusim.errors import InputError
 
-SUFFIXES = (".csv", ".html", ".png")
+SUFFIXES = (".csv", ".xlsx", ".html", ".png")
 #: largest --price, per t (LME peaked near 4,000 USD/t, SHFE near 25,000 CNY/t: ten times that)
 PRICE_MAX = {"USD": 40_000.0, "CNY": 250_000.0}
 
@@ -23,7 +23,7 @@ def costcurve(
     capacity: Annotated[str, typer.Option(help="operating or built capacity on the x axis.")] = "operating",
     price: Annotated[float | None, typer.Option(help="Price (same currency) for the share of capacity losing "
                                                     "money.", min=0)] = None,
-    out: Annotated[Path | None, typer.Option(parser=out_path, help="Write .csv, .html or .png.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=out_path, help="Write .csv, .xlsx, .html or .png.")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
 ) -> None:
     """Capacity sorted by unit cost, with quartiles, the 90th percentile and the share losing money."""
@@ -31,7 +31,7 @@ def costcurve(
 
     if out is not None and out.suffix.lower() not in SUFFIXES:
         raise InputError(f"unsupported file type {out.suffix or '(none)'!r}", where="--out",
-                         fix="end the file name with .csv, .html or .png")
+                         fix="end the file name with .csv, .xlsx, .html or .png")
     if price is not None:
         check_price(price, currency.upper())
     if out is not None:
@@ -71,6 +71,11 @@ def _write(curve, stats, price, out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix == ".csv":
         write_file_atomically(out, curve.to_csv(index=False))
+    elif suffix == ".xlsx":
+        from alusim.report.deck import curve_tables
+        from alusim.report.excel import write_workbook
+
+        write_file_atomically(out, lambda path: write_workbook(curve_tables(curve, stats), path))
     elif suffix == ".html":
         from alusim.report import cost_curve_figure
 

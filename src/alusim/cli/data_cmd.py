@@ -93,7 +93,8 @@ def info(data: DataOpt = None,
 
 
 @data_app.command("build")
-def build(raw: Annotated[Path, typer.Option("--raw", help="Folder of public raw data (../shared/data/raw).")],
+def build(raw: Annotated[Path | None, typer.Option("--raw", help="Folder of the public raw datasets (without it: "
+                                                                 "which datasets, and where to get them).")] = None,
           cache: Annotated[Path | None, typer.Option("--cache", parser=out_path, help="Cache folder (default ~/.cache/alusim/extended "
                                                                    "or $ALUSIM_CACHE).")] = None) -> None:
     """Read the public raw datasets and join them into an extended dataset cache (outside git)."""
@@ -101,6 +102,11 @@ def build(raw: Annotated[Path, typer.Option("--raw", help="Folder of public raw 
     from alusim.raw import build_extended
     from alusim.raw.build import default_cache_dir
 
+    if raw is None:
+        from alusim.cli.data_guide import print_guide
+
+        print_guide()
+        return
     if not raw.is_dir():
         raise InputError("folder not found", where=f"--raw {raw}", fix="point --raw at the shared/data/raw folder")
     target = cache or default_cache_dir()
@@ -113,7 +119,7 @@ def build(raw: Annotated[Path, typer.Option("--raw", help="Folder of public raw 
 def history(variable: Annotated[str | None, typer.Option("--variable", help="One variable (e.g. price_shfe_cny_t).")] = None,
             region: Annotated[str | None, typer.Option("--region", help="One region (CN, ROW, WORLD, NA …).")] = None,
             monthly: Annotated[bool, typer.Option("--monthly", help="Monthly rows only.")] = False,
-            out: Annotated[Path | None, typer.Option("--out", help="Write the rows to .csv, .parquet or .xlsx.")] = None,
+            out: Annotated[Path | None, typer.Option("--out", parser=out_path, help="Write the rows to .csv, .parquet or .xlsx.")] = None,
             data: DataOpt = None) -> None:
     """The recorded market, 2010–2025: every series with its basis and source (long form, the
     variable names of a run's summary.csv)."""

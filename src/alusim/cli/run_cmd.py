@@ -119,6 +119,10 @@ def compare(
     out: Annotated[Path | None, typer.Option("--out", parser=out_path,
                                              help="Output folder (default out/compare-<names>).")] = None,
     data: DataOpt = None,
+    years: Annotated[str | None, typer.Option("--years", help="Years to print, e.g. 2025,2026,2030 (default: first "
+                                                              "and last).")] = None,
+    quarters: Annotated[bool, typer.Option("--quarters", help="Also print (and write) quarterly differences.")]
+    = False,
 ) -> None:
     """Run scenarios with the same seed and paths (paired) and report them side by side, with differences."""
     from alusim.report import paired_differences, write_compare_report
@@ -159,11 +163,11 @@ def compare(
     differences = pd.concat(diffs, ignore_index=True)
     files["differences.csv"] = lambda p: differences.to_csv(p, index=False)
     files["report.html"] = lambda p: write_compare_report(results, p, dataset)
-    write_dir_atomically(out_dir, files)
-    last = differences["year"].max()
-    rows = differences[(differences["year"] == last)]
-    console.print(table(f"Paired differences vs {names[0]} in {last} (median, p05–p95)",
-                        ["scenario", "variable", "region", "p05", "median", "p95"],
-                        [[r.scenario, r.variable, r.region, r.diff_p05, r.diff_p50, r.diff_p95]
-                         for r in rows.itertuples()]))
-    console.print(f"wrote {out_dir}/report.html, differences.csv and one summary per scenario")
+    from alusim.cli.compare_view import extra_files, print_differences
+    from alusim.report.periods import parse_years
+
+    parse_years(years, differences["year"].unique())      # a bad --years fails before anything is written
+    more, quarterly = extra_files(results, differences, variables, quarters)
+    write_dir_atomically(out_dir, {**files, **more})
+    print_differences(differences, quarterly, names[0], years, quarters)
+    console.print(f"wrote {out_dir}/report.html, differences.csv, compare.xlsx and one summary per scenario")

@@ -25,7 +25,7 @@ def sensitivity(
 ) -> None:
     """One-at-a-time sensitivity of an output to parameters (paired seeds), as a tornado chart."""
     from alusim.analysis.executors import make_executor
-    from alusim.analysis.sensitivity import parse_vary, run_sensitivity, tornado_figure
+    from alusim.analysis.sensitivity import parse_vary, run_sensitivity
     from alusim.cli.run_cmd import default_out, load
     from alusim.store import write_dir_atomically
     from alusim.store.locations import check_writable_dir
@@ -43,11 +43,18 @@ def sensitivity(
     with make_executor(workers, dask) as executor:
         result = run_sensitivity(sc, varies, output=output, region=region.upper(), year=year, executor=executor,
                                  data_dir=data)
-    figure = tornado_figure(result)
+    from alusim.cli.common import load_data
+    from alusim.report.excel import with_units, workbook_bytes
+    from alusim.report.tornado import tornado
+
+    dataset = load_data(data)
+    units = {v.name: dataset.param_unit(v.name) for v in varies if v.name in set(dataset.parameters["name"])}
+    figure = tornado(result, units)
     write_dir_atomically(out_dir, {"tornado.csv": result.to_csv(index=False),
+                                   "tornado.xlsx": workbook_bytes({"tornado": with_units(result)}),
                                    "tornado.html": figure.to_html(include_plotlyjs=True, full_html=True)})
     console.print(table(f"{output} ({region}) — base {result['outcome_base'].iloc[0]:,.1f}",
                         ["parameter", "low", "high", "outcome low", "outcome high", "swing"],
                         [[r.parameter, r.low, r.high, r.outcome_low, r.outcome_high, r.swing]
                          for r in result.itertuples()]))
-    console.print(f"wrote {out_dir}/tornado.html and tornado.csv")
+    console.print(f"wrote {out_dir}/tornado.html, tornado.csv and tornado.xlsx")

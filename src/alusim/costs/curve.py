@@ -65,6 +65,13 @@ def select_region(dataset: Dataset, region: str) -> np.ndarray:
     return by_region | by_country
 
 
+def curve_components(basis: str) -> tuple[str, ...]:
+    """The cost components that add up to a curve's total: cash cost, plus sustaining capital on the
+    full basis (its own column, as Wood Mackenzie's full-cost curves show it)."""
+    cash = ("alumina", "power", "anode", "other", "carbon")
+    return cash + ("sustaining",) if basis == "full" else cash
+
+
 def cost_curve(dataset: Dataset, *, region: str = "CN", year: int = 2025, basis: str = "cash",
                currency: str = "CNY", capacity: str = "operating") -> pd.DataFrame:
     """One row per asset with capacity in ``year``, in cost order, with cumulative capacity.
@@ -87,9 +94,12 @@ def cost_curve(dataset: Dataset, *, region: str = "CN", year: int = 2025, basis:
     table = table.sort_values(cost_column, kind="stable").reset_index(drop=True)
     table["cumulative_capacity_kt"] = table["capacity_kt"].cumsum()
     out = table[list(CURVE_COLUMNS)].copy()
-    out[unit] = table[cost_column].round(1)
-    for component in ("alumina", "power", "anode", "other", "carbon"):
-        out[f"{component}_{currency.lower()}_t"] = table[f"{component}_cost"].round(1)
+    # the components are rounded first and the total is their sum, so a CSV's columns add up exactly
+    parts = curve_components(basis)
+    rounded = {f"{part}_{currency.lower()}_t": table[f"{part}_cost"].round(1) for part in parts}
+    out[unit] = sum(rounded.values()).round(1)
+    for column, values in rounded.items():
+        out[column] = values
     out["source"] = table["source"]
     out.attrs.update(region=region, year=year, basis=basis, currency=currency, cost_column=unit,
                      capacity_basis=capacity)

@@ -34,7 +34,8 @@ QUANTILES = (0.05, 0.5, 0.95)
 #: flows summed over a year in annual summaries (the rest are averaged, stocks taken at year end)
 FLOW_VARIABLES = ("production_kt", "consumption_kt", "demand_kt", "unmet_demand_kt", "net_exports_kt",
                   "secondary_production_kt", "co2_mt", "co2_alumina_mt", "restart_cost_musd")
-STOCK_VARIABLES = ("inventory_kt", "capacity_built_kt")
+#: stocks and stock days are year-end values in annual summaries (as in balance tables)
+STOCK_VARIABLES = ("inventory_kt", "capacity_built_kt", "stock_days")
 
 
 @dataclass
@@ -218,6 +219,13 @@ class SimulationResult:
 
     def _stock0(self) -> np.ndarray:
         return np.asarray(self.data.attrs.get("stock0", [np.nan, np.nan]), dtype=float)
+
+    def report(self, path, dataset: Dataset | None = None):
+        """Write this run's report to ``path`` and return the path: self-contained HTML, or an Excel
+        workbook (one sheet per table, units in headers) when ``path`` ends in ``.xlsx``."""
+        from alusim.report.deck import write_result
+
+        return write_result(self, path, dataset)
 
     def headline(self) -> pd.DataFrame:
         """A short table for the terminal: first and last year, median and p05–p95."""

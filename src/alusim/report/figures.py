@@ -242,7 +242,9 @@ def balance_table(result) -> pd.DataFrame:
         parts["End inventory"] = get("inventory_kt", region)[:, last]
         parts["Stock days"] = get("stock_days", region)[:, last]
         for item, values in parts.items():
-            columns[(label, item)] = np.round(np.nanmedian(values, axis=0)).astype(np.int64)
+            median = np.nanmedian(values, axis=0)
+            # stock days keep their decimals: the report shows them as its headline does
+            columns[(label, item)] = median if item == "Stock days" else np.round(median).astype(np.int64)
     table = pd.DataFrame(columns, index=pd.Index(year_list, name="year"))
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=["region", "item"])
     table.attrs["partial_years"] = {y: n for y, n in months_per_year(result).items() if n < 12}

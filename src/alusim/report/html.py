@@ -20,6 +20,7 @@ from plotly.offline import get_plotlyjs
 
 from alusim.errors import InputError
 from alusim.report import figures as F
+from alusim.report.definitions import HEADLINE, definition, figure_values
 from alusim.report.stats import (
     KEY_VARIABLES,
     annual_dataset,
@@ -38,19 +39,6 @@ COMPARE_SECTIONS = (("scenarios", "Scenarios"), ("variables", "Key variables"),
                     ("differences", "Differences vs the first scenario"),
                     ("difference-fans", "Paired-difference fans"), ("events", "Events and notes"),
                     ("method", "Method and sources"))
-#: headline rows: variable, region, label, unit, scale, format
-HEADLINE_ROWS = (
-    ("price_lme_usd_t", "WORLD", "LME price", "USD/t", 1.0, ",.0f"),
-    ("price_shfe_cny_t", "CN", "SHFE price (tax-incl.)", "CNY/t", 1.0, ",.0f"),
-    ("production_kt", "CN", "China primary output", "kt/yr", 1.0, ",.0f"),
-    ("production_kt", "WORLD", "World primary output", "kt/yr", 1.0, ",.0f"),
-    ("net_exports_kt", "CN", "China net exports (metal)", "kt/yr", 1.0, ",.0f"),
-    ("stock_days", "CN", "China stock days", "days", 1.0, ",.1f"),
-    ("margin_cny_t", "CN", "China margin over cash cost", "CNY/t", 1.0, ",.0f"),
-    ("share_loss_making", "CN", "China capacity losing money", "%", 100.0, ".1f"),
-    ("co2_t_per_t", "CN", "China CO2e intensity (scope 1+2)", "t CO2e/t", 1.0, ".2f"),
-    ("co2_t_per_t", "WORLD", "World CO2e intensity (scope 1+2)", "t CO2e/t", 1.0, ".2f"),
-)
 PLOT_CONFIG = {"displaylogo": False, "responsive": True,
                "toImageButtonOptions": {"format": "png", "scale": 2}}
 _URL = re.compile(r"https?://[^\s)\"'<>]+")
@@ -189,20 +177,25 @@ def _headline(result, annual) -> Table:
     if len(picks) == 2:
         columns.append(("Change in median", "num sep"))
     table = Table(columns)
-    for variable, region, label, unit, scale, fmt in HEADLINE_ROWS:
-        if variable not in annual:
+    for d in HEADLINE:
+        if d.variable not in annual:
             continue
-        values = annual_values(annual, variable, region) * scale
-        q = quantiles(values, (0.05, 0.5, 0.95))
-        cells = [(label, ""), (unit, "")]
+        q = figure_values(annual, d)
+        cells = [(d.label, ""), (d.unit, "")]
         for y in picks:
             i = years.index(y)
-            cells += [(_fmt(q[1, i], fmt), "num sep"), (f"{_fmt(q[0, i], fmt)} – {_fmt(q[2, i], fmt)}", "num band")]
+            cells += [(_fmt(q[1, i], d.fmt), "num sep", figure_id(d, y)),
+                      (f"{_fmt(q[0, i], d.fmt)} – {_fmt(q[2, i], d.fmt)}", "num band")]
         if len(picks) == 2:
-            text, cls = _signed(q[1, -1] - q[1, 0], fmt)
+            text, cls = _signed(q[1, -1] - q[1, 0], d.fmt)
             cells.append((text, cls + " sep"))
         table.add(cells)
     return table
+
+
+def figure_id(d, year: int) -> str:
+    """The id a figure's median carries in the HTML (``data-figure``): one id, one value."""
+    return f"{d.key}.{year}.p50"
 
 
 SHORT_ITEMS = {"Primary production": "Primary", "Secondary": "Secondary", "Consumption": "Consumption",
@@ -225,12 +218,25 @@ def _balance_tables(result) -> tuple[list[Table], str]:
         table = Table(columns, groups=groups if len(regions) > 1 else None, title=title)
         for year in balance.index:
             cells = [(f"{year} ({partial[year]} mo)" if year in partial else str(year), "")]
-            for part in parts:
-                cells += [(_fmt(float(v)), "num sep" if j == 0 else "num") for j, v in enumerate(part.loc[year])]
+            for region, part in zip(regions, parts, strict=True):
+                for j, (item, v) in enumerate(part.loc[year].items()):
+                    cells.append(_balance_cell(region, item, float(v), year, "num sep" if j == 0 else "num"))
             table.add(cells)
         tables.append(table)
     note = "partial years marked with their months" if partial else "calendar years"
     return tables, note
+
+
+def _balance_cell(region_label: str, item: str, value: float, year: int, cls: str) -> tuple:
+    """A balance-table cell; stock days use the headline's definition (year-end, one decimal)."""
+    if item != "Stock days":
+        return (_fmt(value), cls)
+    code = {v: k for k, v in F.REGION_LABELS.items()}[region_label]
+    try:
+        d = definition("stock_days", code)
+    except KeyError:
+        return (_fmt(value, ",.1f"), cls)
+    return (_fmt(value, d.fmt), cls, figure_id(d, year))
 
 
 def _cost_curves(result, dataset, annual) -> list[dict]:
@@ -252,13 +258,18 @@ def _cost_curves(result, dataset, annual) -> list[dict]:
             continue
         item["fig"] = _fig_html(F.cost_curve_figure(curve, stats, price, title="", price_label=f"SHFE median {year}"),
                                 f"cost-curve-{year}")
+        loss = definition("share_loss_making", "CN")
+        simulated = figure_values(annual, loss)[1, i]
         table = Table([("Operating capacity", "num"), ("Min", "num"), ("p25", "num"), ("Median", "num"),
                        ("p75", "num"), ("p90", "num"), ("Max", "num"), ("SHFE median", "num sep"),
-                       ("Capacity above price", "num"), ("Share under water", "num")])
+                       ("Static curve: capacity above the SHFE median", "num"),
+                       ("Static curve: share above the SHFE median, %", "num"),
+                       (f"Simulated: {loss.label[0].lower()}{loss.label[1:]}, %", "num sep")])
         table.add([(f"{_fmt(stats.capacity_kt)} kt/yr", "num"), (_fmt(stats.minimum), "num"),
                    (_fmt(stats.p25), "num"), (_fmt(stats.p50), "num"), (_fmt(stats.p75), "num"),
                    (_fmt(stats.p90), "num"), (_fmt(stats.maximum), "num"), (_fmt(price), "num sep"),
-                   (f"{_fmt(stats.loss_making_kt)} kt/yr", "num"), (f"{stats.share_loss_making:.0%}", "num")])
+                   (f"{_fmt(stats.loss_making_kt)} kt/yr", "num"), (_fmt(100 * stats.share_loss_making, ".1f"), "num"),
+                   (_fmt(simulated, loss.fmt), "num sep", figure_id(loss, year))])
         item["stats"] = table
         out.append(item)
     return out

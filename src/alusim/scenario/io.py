@@ -16,6 +16,8 @@ from alusim.errors import InputError
 from alusim.scenario.model import EVENT_TYPES, Scenario
 from alusim.scenario.yaml_budget import check_size, check_yaml_budget
 
+POINTER = "see `alusim scenario events TYPE` or docs/events.md for the fields of each event"
+
 
 def _plain(node):
     if isinstance(node, CommentedMap):
@@ -103,27 +105,27 @@ def _raise_validation(exc: ValidationError, root: CommentedMap, where: str) -> N
             field, line = "end", _line_of(root, ("end",))
     if err.get("type") == "extra_forbidden":
         message = "unknown key"
-        fix = "remove it or correct its spelling (see DESIGN.md §3 for the fields of each event)"
+        fix = f"remove it or correct its spelling ({POINTER})"
     elif err.get("type") == "union_tag_invalid":
         message = f"unknown event type {err.get('input', {}).get('type') if isinstance(err.get('input'), dict) else ''!r}"
-        fix = "use one of " + ", ".join(EVENT_TYPES)
+        fix = "use one of " + ", ".join(EVENT_TYPES) + f" ({POINTER})"
     elif "not yet accepted" in message:
         fix = "review it against its quote, then set source.accepted: true or delete the event"
     elif err.get("type") == "missing":
         message = "required field missing"
-        fix = "add it"
+        fix = f"add it ({POINTER})"
     else:
-        fix = "correct the value"
+        fix = f"correct the value ({POINTER})" if loc and loc[0] == "events" else "correct the value"
     more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
     place = f"{where}:{line}" if line else where
     raise InputError(f"{field}: {message}{more}", where=place, fix=fix) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario YAML file."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("scenario file not found", where=str(path), fix="give the path of a .yaml scenario file")
+    """Read a scenario YAML file, or a shipped scenario by catalogue name (``baseline``, ``seeds/004``)."""
+    from alusim.scenario.catalogue import resolve_scenario
+
+    path = resolve_scenario(path)
     try:
         check_size(path.stat().st_size, str(path))
         text = path.read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ percent strings (``"25%"``); quantities with units are strings such as ``"0.05 C
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -406,7 +407,17 @@ class Scenario(_Strict):
 
     @classmethod
     def load(cls, path) -> Scenario:
-        """Read and validate a scenario YAML file (see :func:`alusim.scenario.io.load_scenario`)."""
+        """Read and validate a scenario YAML file or a shipped scenario by name (``"baseline"``,
+        ``"seeds/004"``; see :mod:`alusim.scenario.catalogue`)."""
         from alusim.scenario.io import load_scenario
 
         return load_scenario(path)
+
+    def save(self, path) -> Path:
+        """Write the scenario as YAML 1.2 to ``path`` (atomically) and return the path."""
+        from alusim.scenario.io import dump_scenario
+        from alusim.store import write_dir_atomically
+
+        path = Path(path)
+        write_dir_atomically(path.parent, {path.name: dump_scenario(self)})
+        return path
