@@ -69,7 +69,7 @@ def test_alias_expansion_is_bounded(width, levels):
 
 
 NAMES = st.sampled_from(["supply.utilisation_max", "market.price_adjust_per_month", "fx.cny_per_usd",
-                         "price.lme.start_usd_t", "demand.cn.growth_pct_per_year", "demand.wce.secondary_share"])
+                         "price.lme.start_usd_t", "demand.cn.price_elasticity", "demand.wce.secondary_share"])
 NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-10, 100_000),
                     st.sampled_from([1e300, -1e300, 0.0, -0.0, 1.0000001]))
 
@@ -131,7 +131,7 @@ EXTREME_ASSUMPTIONS = st.fixed_dictionaries({}, optional={
     "market.price_adjust_per_month": st.sampled_from([0.0, 1.0]),
     "price.lme.vol_pct_per_month": st.sampled_from([0.0, 50.0]),
     "fx.cny_per_usd": st.sampled_from([3.0, 20.0]),
-    "demand.cn.growth_pct_per_year": st.sampled_from([-20.0, 30.0]),
+    "demand.cn.price_elasticity": st.sampled_from([-3.0, 0.0]),
 })
 
 

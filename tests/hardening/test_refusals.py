@@ -82,8 +82,8 @@ CASES = [
      "assumptions.fx.cny_per_usd"),
     ("assumption-utilisation-above-1", lambda c: ["run", _scenario(c, "assumptions:\n  supply.utilisation_max: 1.2\n")],
      "supply.utilisation_max"),
-    ("assumption-demand-absurd", lambda c: ["run", _scenario(c, "assumptions:\n  demand.cn.growth_pct_per_year: 1e300\n")],
-     "demand.cn.growth_pct_per_year"),
+    ("assumption-demand-absurd", lambda c: ["run", _scenario(c, "assumptions:\n  demand.cn.consumption_kt: 1e300\n")],
+     "demand.cn.consumption_kt"),
     ("event-power-price-1e300", lambda c: ["run", _scenario(c, "events:\n  - {type: power_price, target: {country: CN},"
                                                                " change: 1e300 CNY/kWh, start: 2025-02}\n")], "change"),
     ("event-carbon-price-1e300", lambda c: ["run", _scenario(c, "events:\n  - {type: carbon_price, region: CN, "
