@@ -72,7 +72,7 @@ def test_event_reference_covers_every_type_field_and_a_valid_example():
         assert {"start", "end", "source", "probability"} <= fields
         alusim.Scenario.model_validate({"name": "x", "events": [minimal_example(event_type)]})
     kt = next(f for f in fields_of("production_cut") if f.name == "kt")
-    assert (kt.unit, kt.allowed, kt.required) == ("kt/yr", "> 0", False)
+    assert (kt.unit, kt.allowed, kt.required) == ("kt/yr", "> 0, ≤ 200000", False)
     share = next(f for f in fields_of("production_cut") if f.name == "share")
     assert share.allowed == "≥ 0, ≤ 1"
 

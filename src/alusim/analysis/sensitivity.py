@@ -85,12 +85,12 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
     from alusim.engine.simulate import prepare
 
     reporting = dataset.reporting_only()
-    for v in varies:   # names, finiteness and ranges, before any run starts
-        check_overrides(dataset, {v.name: v.low}, where="--vary")
-        check_overrides(dataset, {v.name: v.high}, where="--vary")
+    for v in varies:   # roles, names, finiteness and ranges, before any run starts
         if v.name in reporting:
             raise InputError(f"parameter {v.name!r} is reporting-only: no run reads it, its swing would be zero",
                              where="--vary", fix="vary an engine parameter (`alusim data info --parameters`)")
+        check_overrides(dataset, {v.name: v.low}, where="--vary")
+        check_overrides(dataset, {v.name: v.high}, where="--vary")
     prepare(scenario, dataset)   # assumptions and events checked here, with file and line, not in a worker
     if region not in ("CN", "ROW", "WORLD"):
         raise InputError(f"unknown region {region!r}", where="--region", fix="use CN, ROW or WORLD")

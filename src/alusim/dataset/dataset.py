@@ -142,14 +142,13 @@ class Dataset:
         no reporting-only parameter may be changed."""
         from alusim.dataset.bounds import check_overrides
 
-        checked = check_overrides(self, overrides)
         reporting = self.reporting_only()
-        for name in checked:
+        for name in overrides:
             if name in reporting:
                 raise InputError(f"parameter {name!r} is reporting-only: no run reads it, so changing it changes "
                                  "nothing", where="assumptions",
                                  fix="change an engine parameter (`alusim data info --parameters` shows the role)")
-        return replace(self, overrides={**self.overrides, **checked})
+        return replace(self, overrides={**self.overrides, **check_overrides(self, overrides)})
 
     # -- lookups used by the cost build-up ----------------------------------------------------
     def input_price(self, key: str, region: str, item: str) -> tuple[float, str, str]:
