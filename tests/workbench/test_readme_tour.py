@@ -55,6 +55,10 @@ def with_budget(args: list[str]) -> list[str]:
 def elsewhere(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tour")
     env = {**os.environ, "ALUSIM_STORE": str(folder / "store"), "ALUSIM_CACHE": str(folder / "cache")}
+    # the tour's `alusim news article.txt` reads the user's own article: one is written here
+    (folder / "article.txt").write_text(
+        "Xinjiang ordered 2 million tonnes of aluminium capacity under construction to stop on 14 April. "
+        "Weiqiao will cut 250,000 tons of output by mid-June, the company said.\n")
     return folder, env
 
 
