@@ -1,5 +1,5 @@
 """Command line: ``alusim run | compare | costcurve | data | scenario | runs | bench | sensitivity |
-backtest | calibrate``.
+backtest | calibrate | sweep | discover``.
 
 Thin entry points: each command parses options, calls the domain code and prints. Every bad input
 ends as one line on stderr naming the field and the fix, with exit code 2 and nothing written.
@@ -20,6 +20,7 @@ from alusim.cli.run_cmd import compare, run
 from alusim.cli.runs_cmd import runs_app
 from alusim.cli.scenario_cmd import scenario_app
 from alusim.cli.sensitivity_cmd import sensitivity
+from alusim.cli.sweep_cmd import discover, sweep
 from alusim.errors import InputError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -31,6 +32,8 @@ app.command()(bench)
 app.command()(sensitivity)
 app.command()(backtest)
 app.command()(calibrate)
+app.command()(sweep)
+app.command()(discover)
 app.add_typer(data_app, name="data")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")
