@@ -10,7 +10,8 @@ cluster when an address is given — both behind ``concurrent.futures.Executor``
   makes numpy temporaries several times slower (ecosystem.md §6). For a cluster started elsewhere,
   give the workers the same environment (docs/sweep.md).
 * Leaving the context on an exception (Ctrl-C included) cancels what is queued and stops the local
-  workers, so no process outlives the command.
+  workers; a local worker whose coordinator was killed outright (``kill -9``) ends itself within a
+  second or two, so no process outlives the command.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import signal
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -34,9 +37,24 @@ def dask_worker_config() -> dict:
     return {"distributed.nanny.pre-spawn-environ": dict(WORKER_ENV)}
 
 
-def _init_worker() -> None:
+def _init_worker(coordinator: int) -> None:
     os.environ.update(WORKER_ENV)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the coordinator handles Ctrl-C and stops the workers
+    threading.Thread(target=_exit_with, args=(coordinator,), daemon=True, name="alusim-watchdog").start()
+
+
+def _exit_with(coordinator: int, every_s: float = 1.0) -> None:
+    """End this worker when the coordinator is gone (killed with -9, say): a worker holds its own end
+    of the task queue, so it would otherwise wait for tasks for ever. A chunk cut short leaves only a
+    temporary file, never a part."""
+    while True:
+        time.sleep(every_s)
+        try:
+            os.kill(coordinator, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:       # the pid now belongs to another user's process: ours is gone
+            os._exit(1)
 
 
 def _start_forkserver() -> None:
@@ -58,7 +76,7 @@ def local_executor(workers: int | None = None) -> ProcessPoolExecutor:
     n = workers or max(1, min(os.cpu_count() or 1, 4))
     _start_forkserver()
     return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("forkserver"),
-                               initializer=_init_worker)
+                               initializer=_init_worker, initargs=(os.getpid(),))
 
 
 def _dask_client(address: str):

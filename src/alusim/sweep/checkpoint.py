@@ -106,6 +106,8 @@ def start_or_resume(out_dir: Path, plan: dict, x: np.ndarray, names: list[str]) 
             raise InputError("holds a different sweep (other scenario, inputs, outputs, design, N or seed)",
                              where=f"--out {out_dir}", fix="give another --out folder, or delete this one to start over")
         (out_dir / PARTS).mkdir(exist_ok=True)
+        for stale in (out_dir / PARTS).glob(".chunk-*.tmp"):     # chunks cut short by a kill
+            stale.unlink(missing_ok=True)
         return existing
     samples = pd.DataFrame(x, columns=names)
     samples.insert(0, "run", np.arange(len(x), dtype=np.int64))

@@ -23,6 +23,13 @@ from alusim.errors import InputError
 DESIGNS = ("sobol", "morris", "lhs")
 MORRIS_LEVELS = 4
 CONF_LEVEL = 0.95
+#: RBD-FAST needs more runs than twice its harmonics; below 41 runs fewer harmonics are used
+LHS_MIN_RUNS = 20
+
+
+def rbd_harmonics(runs: int) -> int:
+    """Harmonics M of RBD-FAST: SALib's default 10, fewer for small designs (at most (runs − 1) / 4)."""
+    return int(min(10, max(1, (runs - 1) // 4)))
 
 
 def problem(names: Sequence[str], bounds: Sequence[tuple[float, float]]) -> dict:
@@ -44,8 +51,9 @@ def check_design(design: str, n: int, d: int) -> None:
         raise InputError("a Sobol design needs at least 2 inputs", where="--vary", fix="vary two or more inputs")
     if design == "morris" and n < 2:
         raise InputError("a Morris design needs at least 2 trajectories", where="--n", fix="give --n 2 or more")
-    if design == "lhs" and n < 10:
-        raise InputError("an LHS design needs at least 10 runs", where="--n", fix="give --n 10 or more")
+    if design == "lhs" and n < LHS_MIN_RUNS:
+        raise InputError(f"an LHS design needs at least {LHS_MIN_RUNS} runs", where="--n",
+                         fix=f"give --n {LHS_MIN_RUNS} or more (a few hundred for scenario discovery)")
 
 
 def sample(design: str, prob: dict, n: int, seed: int) -> np.ndarray:
@@ -98,7 +106,8 @@ def analyse(design: str, prob: dict, x: np.ndarray, y: np.ndarray, seed: int, ou
         else:
             from SALib.analyze import rbd_fast
 
-            res = rbd_fast.analyze(prob, x, y, num_resamples=1000, conf_level=CONF_LEVEL, seed=seed)
+            res = rbd_fast.analyze(prob, x, y, M=rbd_harmonics(len(y)), num_resamples=1000, conf_level=CONF_LEVEL,
+                                   seed=seed)
             add("S1", res["S1"], res["S1_conf"])
     return pd.DataFrame(rows, columns=["output", "input", "input_b", "index", "value", "conf"])
 
