@@ -81,8 +81,9 @@ def plan_sweep(scenario: Scenario, varies: list[UncertainInput], outputs: list[O
     x = design.sample(design_name, prob, n, seed)
     model = ScenarioModel(scenario.model_dump_json(by_alias=True), tuple(inputs), tuple(resolved),
                           str(data_dir) if data_dir else None)
+    model(x[:1])                                        # loads this process's dataset and scenario caches
     t0 = time.perf_counter()
-    model(x[:1])
+    model(x[:1])                                        # one run as a worker does it: sizes the chunks
     return SweepPlan(scenario, inputs, resolved, design_name, n, seed, x, model, time.perf_counter() - t0,
                      str(data_dir) if data_dir else None)
 
