@@ -8,7 +8,8 @@ GPL-3.0, an optional dependency of alusim).
 * the peeling trajectory: PRIM shrinks the box step by step, trading coverage for density.
 
 The box picked is the one with the highest coverage among the trajectory's boxes whose density
-reaches ``min_density`` (else the densest box).
+reaches ``min_density`` (ties: the denser, then the fewer restricted inputs; if none reaches it, the
+densest box).
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ def discover(results: pd.DataFrame, inputs: list[dict], condition: Condition, *,
     trajectory = trajectory[["coverage", "density", "mass", "res_dim"]].astype(float)
     trajectory.insert(0, "step", np.arange(len(trajectory)))
     good = trajectory[trajectory["density"] >= min_density]
-    chosen = int(good.sort_values(["coverage", "res_dim"], ascending=[False, True]).index[0]) if len(good) else int(
-        trajectory["density"].idxmax())
+    ranked = good.sort_values(["coverage", "density", "res_dim"], ascending=[False, False, True], kind="stable")
+    chosen = int(ranked.index[0]) if len(good) else int(trajectory["density"].idxmax())
     box.select(chosen)
     lims = box.limits
     bounds = {i["name"]: (i["low"], i["high"]) for i in inputs}

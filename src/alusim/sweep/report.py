@@ -23,6 +23,10 @@ BARS = {"sobol": (("S1", "first order S1", "#2f7fd1"), ("ST", "total ST", "#e891
 MAX_POINTS = 1500
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def index_figure(indices: pd.DataFrame, output: str, design: str, names: list[str]) -> go.Figure:
     """Horizontal bars per input with error bars for the 95% interval, inputs ordered by the first index."""
     sub = indices[(indices["output"] == output) & indices["input_b"].isna()]
@@ -50,7 +54,7 @@ def scatter_figure(results: pd.DataFrame, output: str, names: list[str]) -> go.F
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, horizontal_spacing=0.06, vertical_spacing=0.12)
     for k, name in enumerate(names):
         fig.add_trace(go.Scattergl(x=shown[name], y=shown[output], mode="markers", showlegend=False,
-                                   marker={"size": 3, "color": "#2f7fd1", "opacity": 0.5},
+                                   marker={"size": 4, "color": "#2f7fd1", "opacity": 0.5},
                                    hovertemplate=f"{name} %{{x:.4g}}<br>{output} %{{y:,.4g}}<extra></extra>"),
                       row=k // cols + 1, col=k % cols + 1)
     fig.update_annotations(font_size=10)
@@ -80,8 +84,8 @@ def write_sweep_report(plan: dict, results: pd.DataFrame, indices: pd.DataFrame,
     design = plan["design"]
     inputs = Table(columns=[("Input", ""), ("Kind", ""), ("Low", "num"), ("High", "num")])
     for item in plan["inputs"]:
-        inputs.add([(item["name"], ""), (item["kind"], ""), (_fmt(item["low"], ",.4g"), "num"),
-                    (_fmt(item["high"], ",.4g"), "num")])
+        inputs.add([(item["name"], ""), (item["kind"], ""), (_fmt(item["low"], ",.6g"), "num"),
+                    (_fmt(item["high"], ",.6g"), "num")])
     outputs = plan["outputs"]
     index_figs = [_fig_html(index_figure(indices, o, design, names), f"idx-{k}") for k, o in enumerate(outputs)
                   if (indices["output"] == o).any()]
@@ -92,8 +96,9 @@ def write_sweep_report(plan: dict, results: pd.DataFrame, indices: pd.DataFrame,
     if stats.get("runs_per_s"):
         meta.append(("Runs per second", f"{stats['runs_per_s']:.1f}"))
     context = _base_context(
-        f"alusim sweep {plan['scenario']}", f"Sweep of {plan['scenario']}: {len(names)} inputs, {plan['runs']:,} runs",
-        f"Global sensitivity ({design}) of {len(outputs)} outputs to {len(names)} uncertain inputs.", meta, SECTIONS)
+        f"alusim sweep {plan['scenario']}", f"Sweep of {plan['scenario']}: {_count(len(names), 'input')}, {plan['runs']:,} runs",
+        f"Global sensitivity ({design}) of {_count(len(outputs), 'output')} to {_count(len(names), 'uncertain input')}.",
+        meta, SECTIONS)
     context.update(
         inputs_table=inputs, notes=notes, index_figs=index_figs, indices_table=indices_table(indices),
         scatter_figs=scatter_figs,
@@ -152,9 +157,9 @@ def write_discovery_report(plan: dict, discovery, path: str | Path) -> Path:
                             "The box of inputs in which the runs of interest concentrate (PRIM).", meta,
                             (("box", "Box"), ("trajectory", "Peeling trajectory"), ("method", "Method")))
     context.update(
-        box_table=box, figs=[_fig_html(trajectory_figure(discovery), "trajectory")],
+        box_table=box, figs=[_fig_html(trajectory_figure(discovery), "peeling-figure")],
         box_note=(f"{discovery.cases:,} of {discovery.runs:,} runs meet the condition. Inside the box "
-                  f"({int(pick['res_dim'])} inputs restricted, the others free) {pick['density']:.0%} of the runs meet it, "
+                  f"({_count(int(pick['res_dim']), 'input')} restricted, the others free) {pick['density']:.0%} of the runs meet it, "
                   f"and the box holds {pick['coverage']:.0%} of all runs that meet it. Quasi-p: the chance of a "
                   "restriction that strong arising at random (small is meaningful)."),
         trajectory_note=("Each point is a box along PRIM's peeling: moving right keeps more of the cases of interest "
