@@ -101,16 +101,6 @@ def _dask_client(address: str):
     return client
 
 
-def executor_workers(executor: Executor) -> int:
-    """How many tasks the executor runs at once (local processes, or Dask worker threads)."""
-    if isinstance(executor, ProcessPoolExecutor):
-        return int(executor._max_workers)
-    client = getattr(executor, "_client", None)
-    if client is not None:
-        return max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-    return 1
-
-
 def _stop(executor: Executor) -> None:
     """Cancel queued work and stop local worker processes now (they hold nothing worth waiting for)."""
     processes = list((getattr(executor, "_processes", None) or {}).values())
