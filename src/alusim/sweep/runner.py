@@ -71,7 +71,8 @@ def evaluate(model, x: np.ndarray, out_dir: Path, runs_per_chunk: int, executor:
     if progress is not None:
         progress(done, len(x))
     t0 = time.perf_counter()
-    futures = [executor.submit(run_chunk, model, c, start, x[start:stop], str(out_dir)) for c, start, stop in todo]
+    target = str(Path(out_dir).absolute())          # workers may run in another working directory
+    futures = [executor.submit(run_chunk, model, c, start, x[start:stop], target) for c, start, stop in todo]
     try:
         for future in as_completed(futures):
             summary = future.result()
