@@ -3,6 +3,8 @@ for sweeps, sensitivity and calibration."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,8 +53,12 @@ def test_a_sweep_on_a_local_dask_cluster_equals_the_local_executor(tmp_path, das
     plan = _tiny_plan()
     with make_executor(2) as executor:
         local = run_sweep(plan, tmp_path / "local", executor, chunk_runs=3)
+        assert executor.submit(os.getenv, "NUMBA_NUM_THREADS").result() == "1"
     with make_executor(dask_address=dask_cluster) as executor:
         cluster = run_sweep(plan, tmp_path / "dask", executor, chunk_runs=3)
+        # one numba thread per Dask worker too, and no MALLOC_TRIM_THRESHOLD_ from the nanny
+        assert executor.submit(os.getenv, "NUMBA_NUM_THREADS").result() == "1"
+        assert executor.submit(os.getenv, "MALLOC_TRIM_THRESHOLD_").result() is None
     assert local.stats.chunks == cluster.stats.chunks == 6 and len(local.results) == 16
     pd.testing.assert_frame_equal(local.results, cluster.results)
     labels = [o.label for o in plan.outputs]
