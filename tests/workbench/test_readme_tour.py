@@ -20,7 +20,8 @@ RAW = ROOT.parent / "shared" / "data" / "raw"
 #: budget options per command (replacing the README's value when it gives one)
 BUDGET = {"run": {"--paths": "20"}, "compare": {"--paths": "20"}, "sensitivity": {"--paths": "8"},
           "backtest": {"--paths": "20"}, "calibrate": {"--paths": "4", "--maxiter": "1", "--popsize": "2"},
-          "bench": {"--paths": "10", "--repeats": "1", "--mesa-paths": "0"}}
+          "bench": {"--paths": "10", "--repeats": "1", "--mesa-paths": "0"},
+          "sweep": {"--n": "4", "--paths": "4"}}
 
 pytestmark = pytest.mark.slow
 
