@@ -27,7 +27,7 @@ def test_sweep_writes_results_indices_report_and_store_then_resumes(tmp_path, sc
     assert len(results) == 20 and results["production_kt@CN:2025"].nunique() > 1
     plan = json.loads((out / "sweep.json").read_text())
     assert plan["status"] == "complete" and plan["stats"]["runs_computed"] == 20 and plan["runs_per_chunk"] == 5
-    assert {i["kind"] for i in plan["inputs"]} == {"assumption", "event", "probability"}
+    assert {i["kind"] for i in plan["inputs"]} == {"parameter", "event", "probability"}
     indices = pd.read_csv(out / "indices.csv")
     assert set(indices["index"]) == {"S1"} and set(indices["output"]) <= set(results.columns)
     html = (out / "report.html").read_text()

@@ -31,7 +31,7 @@ def test_inputs_get_their_kind_and_bad_names_are_refused(dataset):
              parse_event_probability("1=0.2:0.8")]
     kinds = {i.name: i.kind for i in resolve_inputs(specs, sc, dataset)}
     assert kinds == {"market.price_stock_elasticity": "parameter", "market.price_adjust_per_month": "assumption",
-                     "demand.cn.intensity_shift_pct_per_year": "assumption", "events.0.limit_kt": "event",
+                     "demand.cn.intensity_shift_pct_per_year": "parameter", "events.0.limit_kt": "event",
                      "events.1.probability": "probability"}
     for bad, message in (("market.no_such=1:2", "unknown input"), ("events.9.kt=1:2", "has 2 events"),
                          ("events.0.country=1:2", "no numeric field"), ("events.1.probability=0.5:1.5", "not a valid")):
