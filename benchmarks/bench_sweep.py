@@ -28,7 +28,7 @@ except ImportError:  # run from a checkout without the package installed
 VARY = ("market.price_adjust_per_month=0.2:0.8", "market.price_stock_elasticity=-1.0:-0.4",
         "market.cost_anchor_percentile=0.70:0.90", "supply.curtail_threshold_pct_of_cost=70:90",
         "supply.restart_hurdle_pct_of_cost.cn=0:15", "trade.cn_export_elasticity_per_pct_arb=0.2:1.0",
-        "demand.cn.growth_pct_per_year=0:4", "demand.cn.price_elasticity=-0.4:-0.1",
+        "demand.cn.intensity_shift_pct_per_year=-1:3", "demand.cn.price_elasticity=-0.4:-0.1",
         "price.alumina.cn_long_run_cny_t=2500:3500", "fx.cny_per_usd=6.8:7.6",
         "events.0.limit_kt=44000:46000", "events.3.probability=0.1:0.9")
 OUTPUTS = ("production_kt@CN:2030", "price_lme_usd_t@WORLD:2030", "price_shfe_cny_t@CN:2030", "net_exports_kt@CN:2030")
