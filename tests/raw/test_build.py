@@ -44,7 +44,7 @@ def test_build_writes_every_table_and_manifest(built) -> None:
         assert list(frame.columns) == entry["columns"]
         assert entry["source"] and entry["licence"]
     assert sorted(p.name for p in cache.iterdir()) == sorted(
-        [f"{n}.parquet" for n in EXPECTED] + ["manifest.json"]
+        [f"{n}.parquet" for n in EXPECTED] + ["manifest.json", build.MARKER]
     )
     # no temporary directories left beside the cache
     assert [p.name for p in cache.parent.iterdir()] == ["extended"]
@@ -69,6 +69,7 @@ def _failing(raw_dir: Path) -> pd.DataFrame:
 def test_failed_build_leaves_previous_cache_untouched(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
     cache = tmp_path / "extended"
     cache.mkdir()
+    (cache / build.MARKER).write_text("", encoding="utf-8")     # a cache alusim built
     (cache / "manifest.json").write_text('{"old": true}', encoding="utf-8")
     (cache / "lme_monthly.parquet").write_bytes(b"old bytes")
     before = {p.name: p.read_bytes() for p in cache.iterdir()}
@@ -93,11 +94,12 @@ def test_failed_first_build_leaves_no_cache(raw_dir: Path, tmp_path: Path, monke
 def test_rebuild_replaces_previous_cache(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
     cache = tmp_path / "extended"
     cache.mkdir()
+    (cache / build.MARKER).write_text("", encoding="utf-8")     # a cache alusim built
     (cache / "stale.parquet").write_bytes(b"stale")
     monkeypatch.setattr(build, "TABLES", TABLES[:2])
     paths = build_extended(raw_dir, cache)
-    assert sorted(p.name for p in cache.iterdir()) == ["energy_prices_monthly.parquet", "lme_monthly.parquet",
-                                                       "manifest.json"]
+    assert sorted(p.name for p in cache.iterdir()) == [build.MARKER, "energy_prices_monthly.parquet",
+                                                       "lme_monthly.parquet", "manifest.json"]
     assert set(paths) == {"lme_monthly", "energy_prices_monthly", "manifest"}
     assert [p.name for p in tmp_path.iterdir()] == ["extended"]
 

@@ -39,6 +39,7 @@ def dask_worker_config() -> dict:
 
 def _init_worker(coordinator: int) -> None:
     os.environ.update(WORKER_ENV)
+    quiet_worker()
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the coordinator handles Ctrl-C and stops the workers
     threading.Thread(target=_exit_with, args=(coordinator,), daemon=True, name="alusim-watchdog").start()
 
@@ -73,7 +74,7 @@ def _start_forkserver() -> None:
 
 
 def local_executor(workers: int | None = None) -> ProcessPoolExecutor:
-    n = workers or max(1, min(os.cpu_count() or 1, 4))
+    n = local_workers(workers)
     _start_forkserver()
     return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("forkserver"),
                                initializer=_init_worker, initargs=(os.getpid(),))
@@ -116,6 +117,22 @@ def _stop(executor: Executor) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+
+
+def quiet_worker() -> None:
+    """Worker start-up: numpy floating-point warnings never reach the user's terminal (results are
+    checked for finiteness instead, :mod:`alusim.engine.finite`)."""
+    import warnings
+
+    import numpy as np
+
+    np.seterr(all="ignore")
+    warnings.simplefilter("ignore", RuntimeWarning)
+
+
+def local_workers(workers: int | None = None) -> int:
+    """Worker processes of a local executor: ``workers``, or the CPUs up to four."""
+    return workers or max(1, min(os.cpu_count() or 1, 4))
 
 
 @contextmanager

@@ -81,15 +81,17 @@ def run_sensitivity(scenario: Scenario, varies: list[Vary], *, output: str, regi
                     data_dir: Path | None = None) -> pd.DataFrame:
     """Tornado table: one row per parameter with the outcome at its low and high value, sorted by swing."""
     dataset = _dataset(str(data_dir) if data_dir else None)
-    names = dataset.overridable()
+    from alusim.dataset.bounds import check_overrides
+    from alusim.engine.simulate import prepare
+
     reporting = dataset.reporting_only()
-    for v in varies:
-        if v.name not in names:
-            raise InputError(f"unknown parameter {v.name!r}", where="--vary",
-                             fix="see `alusim data info --parameters` for names")
+    for v in varies:   # names, finiteness and ranges, before any run starts
+        check_overrides(dataset, {v.name: v.low}, where="--vary")
+        check_overrides(dataset, {v.name: v.high}, where="--vary")
         if v.name in reporting:
             raise InputError(f"parameter {v.name!r} is reporting-only: no run reads it, its swing would be zero",
                              where="--vary", fix="vary an engine parameter (`alusim data info --parameters`)")
+    prepare(scenario, dataset)   # assumptions and events checked here, with file and line, not in a worker
     if region not in ("CN", "ROW", "WORLD"):
         raise InputError(f"unknown region {region!r}", where="--region", fix="use CN, ROW or WORLD")
     text = scenario.model_dump_json(by_alias=True)

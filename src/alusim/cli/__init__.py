@@ -52,9 +52,14 @@ app.add_typer(runs_app, name="runs")
 def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns the exit code (0 ok, 2 bad input)."""
     try:
-        result = app(args=argv if argv is not None else sys.argv[1:], standalone_mode=False)
+        with common.quiet_numerics():
+            result = app(args=argv if argv is not None else sys.argv[1:], standalone_mode=False)
     except InputError as exc:
         common.fail(str(exc))
+        return 2
+    except OSError as exc:
+        # an output, store or cache location that cannot be written (read-only, full, /proc …)
+        common.fail(common.os_error_line(exc))
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)

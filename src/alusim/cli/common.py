@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,14 +21,66 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
-console = Console()
-err_console = Console(stderr=True)
+from alusim.textsafe import printable
+
+
+class SafeConsole(Console):
+    """A rich console that strips control characters (escape sequences, carriage returns) from every
+    string it prints, so that names from scenario files cannot rewrite the terminal."""
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: A003 - rich's name
+        objects = tuple(printable(o) if isinstance(o, str) else o for o in objects)
+        try:
+            super().print(*objects, **kwargs)
+        except MarkupError:      # a user's path or name that looks like markup ("[/x]") is printed as is
+            super().print(*objects, **{**kwargs, "markup": False})
+
+
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 
 def fail(message: str) -> None:
-    """Print the one error line (no markup, no traceback)."""
+    """Print the one error line (no markup, no traceback, no control characters)."""
     err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def out_path(value: str | Path) -> Path:
+    """Parser of path options: refuses the empty string (``--out ""`` would otherwise mean the
+    current folder) and control characters."""
+    import typer
+
+    if isinstance(value, Path):
+        return value
+    text = str(value)
+    if not text.strip():
+        raise typer.BadParameter("is empty; give a folder or file name")
+    if printable(text) != text:
+        raise typer.BadParameter("contains control characters; give a plain path")
+    return Path(text)
+
+
+@contextmanager
+def quiet_numerics() -> Iterator[None]:
+    """Numpy floating-point warnings never reach the user: results are checked for finiteness
+    instead (:mod:`alusim.engine.finite`)."""
+    import warnings
+
+    import numpy as np
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        for text in ("All-NaN", "Mean of empty", "invalid value", "divide by zero", "overflow", "Degrees of freedom"):
+            warnings.filterwarnings("ignore", message=f".*{text}.*", category=RuntimeWarning)
+        yield
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a file-system error: the path, the reason and what to do."""
+    path = exc.filename or ""
+    reason = exc.strerror or type(exc).__name__
+    return f"{path}: cannot write or read there ({reason}) — fix: choose a writable folder with free space"
 
 
 def print_json(payload: object) -> None:
@@ -51,7 +105,7 @@ def progress_bar(label: str, total: int, unit: str = "paths", eta: bool = False)
         columns += [TextColumn("ETA"), TimeRemainingColumn()]
     progress = Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal)
     with progress:
-        task = progress.add_task(label, total=total)
+        task = progress.add_task(escape(printable(label)), total=total)
 
         def update(done: int, _total: int) -> None:
             progress.update(task, completed=done, total=_total)
@@ -60,12 +114,12 @@ def progress_bar(label: str, total: int, unit: str = "paths", eta: bool = False)
 
 
 def table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
-    out = Table(title=title, title_justify="left", header_style="bold")
+    out = Table(title=Text(printable(title)), title_justify="left", header_style="bold")
     for i, column in enumerate(columns):
         # the first column names the row (an id, a variable): never cut it
-        out.add_column(column, justify="left" if i == 0 else "right", no_wrap=i == 0)
+        out.add_column(Text(printable(column)), justify="left" if i == 0 else "right", no_wrap=i == 0)
     for row in rows:
-        out.add_row(*[fmt(v) for v in row])
+        out.add_row(*[Text(printable(fmt(v))) for v in row])  # cells are text, never markup
     return out
 
 

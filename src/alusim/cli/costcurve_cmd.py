@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, load_data, table
+from alusim.cli.common import console, load_data, out_path, table
 from alusim.errors import InputError
 
 SUFFIXES = (".csv", ".xlsx", ".html", ".png")
+#: largest --price, per t (LME peaked near 4,000 USD/t, SHFE near 25,000 CNY/t: ten times that)
+PRICE_MAX = {"USD": 40_000.0, "CNY": 250_000.0}
 
 
 def costcurve(
@@ -21,7 +23,7 @@ def costcurve(
     capacity: Annotated[str, typer.Option(help="operating or built capacity on the x axis.")] = "operating",
     price: Annotated[float | None, typer.Option(help="Price (same currency) for the share of capacity losing "
                                                     "money.", min=0)] = None,
-    out: Annotated[Path | None, typer.Option(help="Write .csv, .xlsx, .html or .png.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=out_path, help="Write .csv, .xlsx, .html or .png.")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
 ) -> None:
     """Capacity sorted by unit cost, with quartiles, the 90th percentile and the share losing money."""
@@ -30,6 +32,12 @@ def costcurve(
     if out is not None and out.suffix.lower() not in SUFFIXES:
         raise InputError(f"unsupported file type {out.suffix or '(none)'!r}", where="--out",
                          fix="end the file name with .csv, .xlsx, .html or .png")
+    if price is not None:
+        check_price(price, currency.upper())
+    if out is not None:
+        from alusim.store.locations import check_writable_file
+
+        check_writable_file(out, "--out")
     dataset = load_data(data)
     curve = cost_curve(dataset, region=region, year=year, basis=basis.lower(), currency=currency.upper(),
                        capacity=capacity.lower())
@@ -47,24 +55,33 @@ def costcurve(
         console.print(f"wrote {out}")
 
 
+def check_price(price: float, currency: str) -> None:
+    """``--price`` is a finite metal price within what the market has ever seen, with a wide margin."""
+    import math
+
+    upper = PRICE_MAX.get(currency, PRICE_MAX["CNY"])
+    if not (math.isfinite(price) and 0 <= price <= upper):
+        raise InputError(f"{price:g} is not a price from 0 to {upper:,.0f} {currency}/t", where="--price",
+                         fix=f"give a price in {currency}/t, e.g. 20000 CNY/t or 2600 USD/t")
+
+
 def _write(curve, stats, price, out: Path) -> None:
-    from alusim.store import write_dir_atomically
+    from alusim.store.atomic import write_file_atomically
 
     suffix = out.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        write_dir_atomically(out.parent, {out.name: curve.to_csv(index=False)})
+        write_file_atomically(out, curve.to_csv(index=False))
     elif suffix == ".xlsx":
         from alusim.report.deck import curve_tables
         from alusim.report.excel import write_workbook
 
-        write_workbook(curve_tables(curve, stats), out)
+        write_file_atomically(out, lambda path: write_workbook(curve_tables(curve, stats), path))
     elif suffix == ".html":
         from alusim.report import cost_curve_figure
 
         figure = cost_curve_figure(curve, stats, price)
-        write_dir_atomically(out.parent, {out.name: figure.to_html(include_plotlyjs=True, full_html=True)})
+        write_file_atomically(out, figure.to_html(include_plotlyjs=True, full_html=True))
     else:
         from alusim.costs.plot import write_png
 
-        write_dir_atomically(out.parent, {out.name: lambda path: write_png(curve, stats, price, path)})
+        write_file_atomically(out, lambda path: write_png(curve, stats, price, path))

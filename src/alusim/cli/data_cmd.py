@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, load_data, print_json, table
+from alusim.cli.common import console, load_data, out_path, print_json, table
 
 data_app = typer.Typer(no_args_is_help=True, help="Check, summarise and extend the industry dataset.")
 
@@ -20,9 +20,29 @@ def validate(data: DataOpt = None) -> None:
     from alusim.dataset import load_dataset
 
     dataset = load_dataset(data, use_cache=False)
+    dry_run(dataset)
     totals = dataset.stats.totals()
     console.print(f"ok: {totals['assets']} assets, {len(dataset.parameters)} parameters, "
                   f"{len(dataset.history_annual)} history rows — every row has a source")
+
+
+def dry_run(dataset) -> None:
+    """Simulate the packaged baseline on ``dataset`` with two paths: every lookup the engine makes
+    (parameters, demand and trade rows, tariffs, emission factors) is exercised, so a dataset that
+    validates is one the engine runs on. A failure is one line naming the dataset folder."""
+    from alusim.cli.run_cmd import baseline_path
+    from alusim.engine.simulate import simulate
+    from alusim.errors import InputError
+    from alusim.scenario import load_scenario
+
+    try:
+        simulate(load_scenario(baseline_path()), dataset, paths=2, chunks=1)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any engine failure on these tables is a data problem
+        detail = str(exc).splitlines()[0] if str(exc).strip() else ""
+        raise InputError(f"the engine cannot run on these tables ({type(exc).__name__}: {detail})",
+                         where=str(dataset.source_dir), fix="compare the tables with docs/data-model.md") from None
 
 
 @data_app.command("info")
@@ -75,7 +95,7 @@ def info(data: DataOpt = None,
 @data_app.command("build")
 def build(raw: Annotated[Path | None, typer.Option("--raw", help="Folder of the public raw datasets (without it: "
                                                                  "which datasets, and where to get them).")] = None,
-          cache: Annotated[Path | None, typer.Option("--cache", help="Cache folder (default ~/.cache/alusim/extended "
+          cache: Annotated[Path | None, typer.Option("--cache", parser=out_path, help="Cache folder (default ~/.cache/alusim/extended "
                                                                    "or $ALUSIM_CACHE).")] = None) -> None:
     """Read the public raw datasets and join them into an extended dataset cache (outside git)."""
     from alusim.errors import InputError
@@ -99,7 +119,7 @@ def build(raw: Annotated[Path | None, typer.Option("--raw", help="Folder of the 
 def history(variable: Annotated[str | None, typer.Option("--variable", help="One variable (e.g. price_shfe_cny_t).")] = None,
             region: Annotated[str | None, typer.Option("--region", help="One region (CN, ROW, WORLD, NA …).")] = None,
             monthly: Annotated[bool, typer.Option("--monthly", help="Monthly rows only.")] = False,
-            out: Annotated[Path | None, typer.Option("--out", help="Write the rows to .csv, .parquet or .xlsx.")] = None,
+            out: Annotated[Path | None, typer.Option("--out", parser=out_path, help="Write the rows to .csv, .parquet or .xlsx.")] = None,
             data: DataOpt = None) -> None:
     """The recorded market, 2010–2025: every series with its basis and source (long form, the
     variable names of a run's summary.csv)."""

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, load_data, progress_bar, table
+from alusim.cli.common import console, load_data, out_path, progress_bar, table
 from alusim.errors import InputError
+from alusim.scenario.model import MAX_SEED
 
 RecordOption = Annotated[Path | None, typer.Option(help="Event record YAML (default: scenarios/history/record.yaml).")]
 RawOption = Annotated[Path | None, typer.Option(help="Public raw-data folder for the LME monthly series.")]
@@ -38,31 +39,32 @@ def _parameters(params: Path | None) -> tuple[dict[str, float], str]:
 
     if not params.is_file():
         raise InputError("file not found", where=f"--params {params}", fix="give a file written by `alusim calibrate`")
+    from alusim.scenario.yaml_budget import check_size, check_yaml_budget
+
     try:
-        document = YAML(typ="safe").load(params.read_text(encoding="utf-8"))
+        check_size(params.stat().st_size, f"--params {params}")
+        text = params.read_text(encoding="utf-8")
+        check_yaml_budget(text, f"--params {params}")
+        document = YAML(typ="safe").load(text)
     except (YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"not YAML/JSON ({exc.__class__.__name__})", where=f"--params {params}",
                          fix="give a file written by `alusim calibrate`") from None
     values = document.get("parameters") if isinstance(document, dict) else None
-    if not isinstance(values, dict) or not all(isinstance(v, int | float) for v in values.values()):
+    if not isinstance(values, dict) or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                                               for v in values.values()):
         raise InputError("no 'parameters' mapping of names to numbers", where=f"--params {params}",
                          fix="give a file written by `alusim calibrate`")
     return {str(k): float(v) for k, v in values.items()}, f"{params}"
 
 
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError("exists and is not a folder", where=f"--out {out}", fix="give a folder path")
-
-
 def backtest(
     start: Annotated[int, typer.Option("--from", min=2000, max=2100, help="First year of the replay.")] = 2015,
     end: Annotated[int, typer.Option("--to", min=2000, max=2100, help="Last year of the replay.")] = 2024,
-    out: Annotated[Path, typer.Option(help="Folder for metrics.json, report.html and fans.csv.")] = Path(
+    out: Annotated[Path, typer.Option(parser=out_path, help="Folder for metrics.json, report.html and fans.csv.")] = Path(
         "out/backtest"),
     split: Annotated[int, typer.Option(min=2000, max=2100, help="Last in-sample (calibration) year.")] = 2019,
     paths: Annotated[int, typer.Option(min=10, max=200_000, help="Monte Carlo paths.")] = 300,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 7,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed.")] = 7,
     params: Annotated[Path | None, typer.Option(help="Parameter set from `alusim calibrate` (default: dataset).")] = None,
     record: RecordOption = None,
     raw: RawOption = None,
@@ -78,9 +80,13 @@ def backtest(
     if not start <= split < end:
         raise InputError(f"--split {split} is not inside {start}…{end - 1}",
                          fix="choose the last in-sample year between --from and --to − 1")
-    _check_out(out)
+    from alusim.dataset.bounds import check_overrides
+    from alusim.store.locations import check_writable_dir
+
+    check_writable_dir(out, "--out", names=("metrics.json", "fans.csv", "report.html"))
     parameters, source = _parameters(params)
     dataset = load_data(data)
+    parameters = check_overrides(dataset, parameters, where=f"--params {params}")
     rec = load_record(record)
     raw_dir = _raw(raw)
     with progress_bar("backtest", paths) as update:
@@ -143,11 +149,12 @@ def _fans_csv(bt) -> str:
 def calibrate(
     start: Annotated[int, typer.Option("--from", min=2000, max=2100, help="First year of the fit window.")] = 2015,
     end: Annotated[int, typer.Option("--to", min=2000, max=2100, help="Last year of the fit window.")] = 2019,
-    out: Annotated[Path, typer.Option(help="Parameter-set file to write (.yaml).")] = Path("out/calibration.yaml"),
+    out: Annotated[Path, typer.Option(parser=out_path, help="Parameter-set file to write (.yaml).")] = Path(
+        "out/calibration.yaml"),
     paths: Annotated[int, typer.Option(min=4, max=2000, help="Paths per candidate (common random numbers).")] = 24,
     maxiter: Annotated[int, typer.Option(min=1, max=200, help="Differential-evolution generations.")] = 12,
     popsize: Annotated[int, typer.Option(min=2, max=50, help="Population per parameter.")] = 8,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed (optimiser and paths).")] = 11,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Random seed (optimiser and paths).")] = 11,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="Local worker processes.")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address (tcp://host:8786).")] = None,
     record: RecordOption = None,
@@ -161,10 +168,10 @@ def calibrate(
     from alusim.history.calibrate import calibrate as fit
     from alusim.history.replay import load_record
     from alusim.store.atomic import write_file_atomically
+    from alusim.store.locations import check_writable_file
 
     _check_window(start, end)
-    if out.exists() and out.is_dir():
-        raise InputError("is a folder", where=f"--out {out}", fix="give a file path ending in .yaml")
+    check_writable_file(out, "--out")
     load_data(data)
     load_record(record)
     raw_dir = _raw(raw)

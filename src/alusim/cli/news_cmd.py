@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from alusim.cli.common import console, load_data, print_json
+from alusim.cli.common import console, load_data, out_path, print_json
 from alusim.errors import InputError
 
 
@@ -17,7 +17,7 @@ def news(
     article: Annotated[str, typer.Argument(help="The article: a .txt, .md or .html file, or - for standard input.")],
     published: Annotated[str | None, typer.Option("--published", help="Publication date YYYY-MM-DD (default: "
                                                   "the date the article states).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the draft scenario YAML here.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", parser=out_path, help="Write the draft scenario YAML here.")] = None,
     accept: Annotated[str, typer.Option("--accept", help="Pre-accept events: none, all, or statuses such as "
                                         "enacted,announced.")] = "none",
     as_json: Annotated[bool, typer.Option("--json", help="Print events, observations and spans as JSON.")] = False,

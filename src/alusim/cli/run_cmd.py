@@ -9,13 +9,15 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, load_data, print_json, progress_bar, table
+from alusim.cli.common import console, load_data, out_path, print_json, progress_bar, table
 from alusim.errors import InputError
+from alusim.scenario.model import MAX_SEED
+from alusim.textsafe import slug
 
 PathsOpt = Annotated[int | None, typer.Option("--paths", min=1, max=200_000, help="Monte Carlo paths.")]
-SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")]
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store folder (default $ALUSIM_STORE or "
-                                                              "~/.alusim).")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed.")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", parser=out_path,
+                                               help="Run store folder (default $ALUSIM_STORE or ~/.alusim).")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: embedded).")]
 
 
@@ -32,9 +34,9 @@ def load(scenario: Path | None, paths: int | None, seed: int | None):
     return loaded.model_copy(update=update) if update else loaded
 
 
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError("exists and is not a folder", where=f"--out {out}", fix="give a folder path")
+def default_out(*names: str, prefix: str = "") -> Path:
+    """``out/<prefix><slug of the names joined by '-'>``: never outside ``out/`` whatever the names."""
+    return Path("out") / slug(prefix + "-".join(slug(n) for n in names))
 
 
 def simulate_with_progress(scenario, dataset):
@@ -42,6 +44,10 @@ def simulate_with_progress(scenario, dataset):
 
     with progress_bar(f"simulating {scenario.name}", scenario.paths) as update:
         return simulate(scenario, dataset, progress=update)
+
+
+#: the files of one run's output folder (DESIGN.md §4)
+RUN_FILES = ("summary.csv", "summary_annual.csv", "assets.parquet", "scenario.yaml", "report.html")
 
 
 def run_files(result, dataset) -> dict:
@@ -61,26 +67,39 @@ def run_files(result, dataset) -> dict:
 def run(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML (default: the baseline).")] = None,
     paths: PathsOpt = None, seed: SeedOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/<scenario name>).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", parser=out_path,
+                                             help="Output folder (default out/<scenario name>).")] = None,
     store: StoreOpt = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run in the run store.")] = False,
     data: DataOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the headline as JSON.")] = False,
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
-    from alusim.store import RunStore, write_dir_atomically
+    from alusim.store import RunStore
+    from alusim.store.atomic import staged_dir
+    from alusim.store.locations import check_writable_dir, run_store_bytes
 
     t0 = time.perf_counter()
     sc = load(scenario, paths, seed)
-    out_dir = out if out is not None else Path("out") / sc.name
-    _check_out(out_dir)
+    out_dir = out if out is not None else default_out(sc.name)
+    check_writable_dir(out_dir, "--out", names=RUN_FILES)
+    run_store = None if no_store else RunStore(store)
+    if run_store is not None:
+        check_writable_dir(run_store.root, "--store", run_store_bytes(sc.paths, sc.months))
     dataset = load_data(data)
     result = simulate_with_progress(sc, dataset)
-    write_dir_atomically(out_dir, run_files(result, dataset))
     run_id = None
-    if not no_store:
-        run_id = RunStore(store).save(result, extra_files={"report.html": (out_dir / "report.html").read_bytes()},
-                                      elapsed_s=time.perf_counter() - t0)
+    # the output folder and the stored run are one transaction: both appear, or neither
+    with staged_dir(out_dir, run_files(result, dataset)) as staged:
+        if run_store is not None:
+            run_id = run_store.save(result, extra_files={"report.html": (staged.path / "report.html").read_bytes()},
+                                    elapsed_s=time.perf_counter() - t0)
+        try:
+            staged.commit()
+        except BaseException:
+            if run_id is not None:
+                run_store.remove(run_id)
+            raise
     headline = result.headline()
     elapsed = time.perf_counter() - t0
     if as_json:
@@ -97,7 +116,8 @@ def run(
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario YAML files.")],
     paths: PathsOpt = None, seed: SeedOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default out/compare-<names>).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", parser=out_path,
+                                             help="Output folder (default out/compare-<names>).")] = None,
     data: DataOpt = None,
     years: Annotated[str | None, typer.Option("--years", help="Years to print, e.g. 2025,2026,2030 (default: first "
                                                               "and last).")] = None,
@@ -107,6 +127,7 @@ def compare(
     """Run scenarios with the same seed and paths (paired) and report them side by side, with differences."""
     from alusim.report import paired_differences, write_compare_report
     from alusim.store import write_dir_atomically
+    from alusim.store.locations import check_writable_dir
 
     if len(scenarios) < 2:
         raise InputError("compare needs at least two scenario files", where="SCENARIOS",
@@ -119,15 +140,23 @@ def compare(
             raise InputError(f"period {sc.start}…{sc.end} differs from {first.start}…{first.end}", where=str(path),
                              fix="give every compared scenario the same start and end")
     names = [sc.name for sc in loaded]
-    if len(set(names)) != len(names):
-        raise InputError("two scenarios share a name", where="SCENARIOS", fix="give each scenario a distinct name")
-    out_dir = out if out is not None else Path("out") / ("compare-" + "-".join(names))[:120]
-    _check_out(out_dir)
+    slugs = [slug(n) for n in names]
+    if len(set(slugs)) != len(slugs):
+        raise InputError("two scenarios share a name (as a file name)", where="SCENARIOS",
+                         fix="give each scenario a distinct name")
+    out_dir = out if out is not None else default_out(*names, prefix="compare-")
+    check_writable_dir(out_dir, "--out", names=("differences.csv", "report.html",
+                                                *(f"summary_{s}.csv" for s in slugs)))
     dataset = load_data(data)
+    from alusim.engine.simulate import prepare
+
+    for sc in loaded[1:]:   # every scenario checked against the dataset before the first one runs
+        prepare(sc, dataset)
     results = [simulate_with_progress(sc, dataset) for sc in loaded]
     variables = ["price_lme_usd_t", "price_shfe_cny_t", "production_kt", "net_exports_kt", "margin_cny_t",
                  "share_loss_making", "co2_mt", "inventory_kt"]
-    files = {f"summary_{r.scenario.name}.csv": (lambda p, r=r: r.summary("Y").to_csv(p, index=False)) for r in results}
+    files = {f"summary_{slug(r.scenario.name)}.csv": (lambda p, r=r: r.summary("Y").to_csv(p, index=False))
+             for r in results}
     diffs = [paired_differences(results[0], r, variables).assign(scenario=r.scenario.name) for r in results[1:]]
     import pandas as pd
 

@@ -1,17 +1,15 @@
-"""``alusim runs list | show | rm``: the run store."""
+"""``alusim runs list | show | rm | repair``: the run store."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from alusim.cli.common import console, print_json, table
+from alusim.cli.run_cmd import StoreOpt
 
-runs_app = typer.Typer(no_args_is_help=True, help="List, inspect and remove stored runs.")
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store folder (default $ALUSIM_STORE or "
-                                                              "~/.alusim).")]
+runs_app = typer.Typer(no_args_is_help=True, help="List, inspect, remove and repair stored runs.")
 
 
 @runs_app.command("list")
@@ -41,8 +39,8 @@ def show(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix)
 
     s = RunStore(store)
     manifest = s.get(run_id)
+    annual = s.load_summary(manifest["run_id"], annual=True)   # read everything before printing anything
     print_json(manifest)
-    annual = s.load_summary(manifest["run_id"], annual=True)
     keep = annual[annual["variable"].isin(["price_lme_usd_t", "price_shfe_cny_t", "production_kt"])
                   & annual["region"].isin(["CN", "WORLD"])]
     console.print(table("annual medians", ["variable", "region", "year", "p05", "p50", "p95"],
@@ -56,7 +54,17 @@ def rm(run_ids: Annotated[list[str], typer.Argument(help="Run ids (or unique pre
     from alusim.store import RunStore
 
     s = RunStore(store)
-    ids = [s.get(r)["run_id"] for r in run_ids]   # resolve all first: nothing removed on a bad id
+    ids = [s.resolve_entry(r) for r in run_ids]   # resolve all first: nothing removed on a bad id
     for rid in ids:
         s.remove(rid)
         console.print(f"removed {rid}")
+
+
+@runs_app.command("repair")
+def repair(store: StoreOpt = None) -> None:
+    """Rebuild the run catalogue from the run folders (also done automatically when it is corrupt)."""
+    from alusim.store import RunStore
+
+    catalogued, skipped = RunStore(store).repair()
+    console.print(f"catalogue rebuilt: {catalogued} runs" + (f"; {skipped} folders without a readable manifest "
+                                                             "(remove them with `alusim runs rm`)" if skipped else ""))

@@ -45,8 +45,10 @@ def show(file: FileArg, data: DataOpt = None,
         print_json({"scenario": scenario.model_dump(mode="json", by_alias=True), "events": rows,
                     "notes": inputs.notes})
         return
-    console.print(f"[bold]{scenario.name}[/bold] {scenario.start}…{scenario.end}, {scenario.paths} paths, seed "
-                  f"{scenario.seed}\n{scenario.description}")
+    from rich.markup import escape
+
+    console.print(f"[bold]{escape(scenario.name)}[/bold] {scenario.start}…{scenario.end}, {scenario.paths} paths, "
+                  f"seed {scenario.seed}\n{escape(scenario.description)}")
     if scenario.assumptions:
         console.print(table("assumptions", ["parameter", "value"], [[k, v] for k, v in scenario.assumptions.items()]))
     console.print(table("events", ["#", "type", "start", "end", "p", "effect"],

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, table
+from alusim.cli.common import console, out_path, table
 
 
 def sensitivity(
@@ -19,18 +19,27 @@ def sensitivity(
     paths: Annotated[int | None, typer.Option(min=1, max=200_000, help="Paths per run.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="Local worker processes.")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address (tcp://host:8786).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write the tornado chart (.html) and table (.csv) here.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=out_path,
+                                             help="Write the tornado chart (.html) and table (.csv) here.")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="Dataset folder.")] = None,
 ) -> None:
     """One-at-a-time sensitivity of an output to parameters (paired seeds), as a tornado chart."""
     from alusim.analysis.executors import make_executor
     from alusim.analysis.sensitivity import parse_vary, run_sensitivity
-    from alusim.cli.run_cmd import load
+    from alusim.cli.run_cmd import default_out, load
     from alusim.store import write_dir_atomically
+    from alusim.store.locations import check_writable_dir
 
     varies = [parse_vary(v) for v in vary]
     sc = load(scenario, paths, None)
-    out_dir = out if out is not None else Path("out") / f"sensitivity-{sc.name}"
+    out_dir = out if out is not None else default_out(sc.name, prefix="sensitivity-")
+    check_writable_dir(out_dir, "--out", names=("tornado.csv", "tornado.html"))
+    if not dask:   # local workers each hold a run in memory at once
+        from alusim.analysis.executors import local_workers
+        from alusim.cli.common import load_data
+        from alusim.engine.memory import check_run_memory
+
+        check_run_memory(sc.paths, sc.months, len(load_data(data).smelters), runs_at_once=local_workers(workers))
     with make_executor(workers, dask) as executor:
         result = run_sensitivity(sc, varies, output=output, region=region.upper(), year=year, executor=executor,
                                  data_dir=data)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, err_console, load_data
+from alusim.cli.common import console, err_console, load_data, out_path
 from alusim.errors import InputError
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store folder (default $ALUSIM_STORE or "
@@ -18,7 +18,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def report(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix); see `alusim runs list`.")],
-           out: Annotated[Path | None, typer.Option("--out", help="report .html or workbook .xlsx (default "
+           out: Annotated[Path | None, typer.Option("--out", parser=out_path, help="report .html or workbook .xlsx (default "
                                                                  "out/<run id>/report.html).")] = None,
            store: StoreOpt = None,
            data: Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: embedded).")] = None,

@@ -94,7 +94,8 @@ class Dataset:
             _READS.add(name)
         hit = self._parameter_index.get(name)
         if hit is None:
-            raise InputError(f"unknown parameter {name!r}", fix="see `alusim data info --parameters` for names")
+            raise InputError(f"parameter {name!r} is missing", where=self._table_place("parameters.csv"),
+                             fix=f"add a row named {name} (see `alusim data info --parameters` for the others)")
         value = float(self.overrides.get(name, hit[0]))
         if unit is None:
             return value
@@ -109,6 +110,9 @@ class Dataset:
         if name in self._parameter_index:
             return self.param(name, unit)
         return float(default)
+
+    def _table_place(self, file_name: str) -> str:
+        return str(self.source_dir / file_name) if self.source_dir is not None else file_name
 
     def param_unit(self, name: str) -> str:
         hit = self._parameter_index.get(name)
@@ -144,25 +148,18 @@ class Dataset:
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Dataset:
         """A copy whose parameters (or demand-table values) are overridden by dotted name (scenario
-        ``assumptions``)."""
-        known = self.overridable()
+        ``assumptions``); each value must be finite and within its range (:mod:`alusim.dataset.bounds`), and
+        no reporting-only parameter may be changed."""
+        from alusim.dataset.bounds import check_overrides
+
+        checked = check_overrides(self, overrides)
         reporting = self.reporting_only()
-        for name in overrides:
-            if name not in known:
-                raise InputError(f"unknown parameter {name!r}", where="assumptions",
-                                 fix="use a dotted parameter name from `alusim data info --parameters`")
-            column = name.rsplit(".", 1)[-1]
-            if name.startswith("demand.") and column in DEMAND_BOUNDS and name not in set(self.parameters["name"]):
-                low, high = DEMAND_BOUNDS[column]
-                value = float(overrides[name])
-                if not low <= value <= high:
-                    raise InputError(f"{name} = {value:g} is outside {low:g}…{high:g}", where="assumptions",
-                                     fix=f"give {column} a value between {low:g} and {high:g}")
+        for name in checked:
             if name in reporting:
                 raise InputError(f"parameter {name!r} is reporting-only: no run reads it, so changing it changes "
                                  "nothing", where="assumptions",
                                  fix="change an engine parameter (`alusim data info --parameters` shows the role)")
-        return replace(self, overrides={**self.overrides, **{k: float(v) for k, v in overrides.items()}})
+        return replace(self, overrides={**self.overrides, **checked})
 
     # -- lookups used by the cost build-up ----------------------------------------------------
     def input_price(self, key: str, region: str, item: str) -> tuple[float, str, str]:
@@ -323,7 +320,10 @@ def load_dataset(path: str | Path | None = None, *, use_cache: bool = True) -> D
         from alusim.dataset.loader import read_tables
 
         tables = read_tables(folder)
+        from alusim.dataset.needs import check_engine_needs
+
         _check_units(Dataset(source_dir=folder, **tables))
+        check_engine_needs(Dataset(source_dir=folder, **tables))
         if use_cache:
             store_cached(folder, tables)
     return Dataset(source_dir=folder, **tables)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors
 
@@ -23,10 +24,17 @@ _TRUE = {"true", "1", "yes", "y"}
 _FALSE = {"false", "0", "no", "n"}
 
 
+#: largest table file read (bytes); the embedded tables are below 200 kB each
+MAX_TABLE_BYTES = 100_000_000
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("file not found", where=str(path),
                          fix="restore the file or point --data at a folder holding every table of docs/data-model.md")
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        raise InputError(f"{path.stat().st_size:,} bytes, more than the {MAX_TABLE_BYTES:,} a table may have",
+                         where=str(path), fix="check that this is the right file")
     try:
         frame = pd.read_csv(path, keep_default_na=False, na_values=[""])  # "NA" is North America
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
@@ -49,6 +57,29 @@ def _coerce_bools(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
                              where=str(path), fix="write true or false")
         frame[column] = text.isin(_TRUE).astype(bool)
     return frame
+
+
+_NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def numeric_columns(schema) -> list[str]:
+    """The columns a table schema declares as numbers (int or float)."""
+    return [name for name, column in schema.to_schema().columns.items()
+            if str(column.dtype).lower().startswith(("float", "int"))]
+
+
+def _refuse_non_finite(frame: pd.DataFrame, schema, path: Path) -> None:
+    """NaN and ±inf written into a numeric column are refused (an empty cell is the only "no value")."""
+    for column in numeric_columns(schema):
+        if column not in frame.columns:
+            continue
+        text = frame[column].astype("string").str.strip().str.lower()
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = text.isin(_NON_FINITE).fillna(False).to_numpy() | np.isinf(numbers.to_numpy(dtype=float))
+        if bad.any():
+            row = int(bad.nonzero()[0][0])
+            raise InputError(f"line {row + 2} column {column}: {frame[column].iloc[row]!r} is not a finite number",
+                             where=str(path), fix="write a finite number, or leave the cell empty where allowed")
 
 
 def _first_failure(exc: pandera.errors.SchemaErrors | pandera.errors.SchemaError, path: Path) -> InputError:
@@ -75,6 +106,7 @@ def read_table(path: Path) -> pd.DataFrame:
         raise InputError("not a dataset table", where=str(path),
                          fix=f"use one of {', '.join([*TABLES, *OPTIONAL_TABLES])}")
     frame = _coerce_bools(_read_csv(path), path)
+    _refuse_non_finite(frame, schema, path)
     try:
         return schema.validate(frame, lazy=True)
     except (pandera.errors.SchemaErrors, pandera.errors.SchemaError) as exc:

@@ -64,6 +64,9 @@ class Smelters(_Sourced):
 
 
 class Parameters(_Sourced):
+    """A scalar parameter with its unit and the range it may take (``lower ≤ value ≤ upper``, in
+    ``unit``): scenario assumptions, ``--vary``, ``--params`` and calibrations are checked against it."""
+
     name: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$")
     value: Series[float]
     unit: Series[str]
@@ -72,6 +75,12 @@ class Parameters(_Sourced):
     role: Series[str] = pa.Field(isin=("engine", "reporting"))
     date: Series[str] = pa.Field(nullable=True)
     note: Series[str] = pa.Field(nullable=True)
+    lower: Series[float]
+    upper: Series[float]
+
+    @pa.dataframe_check(error="value must lie within lower…upper (and lower ≤ upper)")
+    def value_within_bounds(cls, df):
+        return (df["lower"] <= df["value"]) & (df["value"] <= df["upper"])
 
     class Config:
         strict = True

@@ -9,7 +9,9 @@ import numpy as np
 
 from alusim.dataset import Dataset, load_dataset
 from alusim.engine import kernel as K
+from alusim.engine.finite import check_finite
 from alusim.engine.inputs import EngineInputs, build_inputs
+from alusim.engine.memory import check_run_memory
 from alusim.engine.result import SimulationResult
 from alusim.engine.stochastic import Drivers, draw_drivers
 from alusim.scenario.model import Scenario
@@ -17,14 +19,18 @@ from alusim.scenario.model import Scenario
 
 def prepare(scenario: Scenario, dataset: Dataset | None = None) -> tuple[Dataset, EngineInputs]:
     """Dataset with the scenario's assumptions, and engine inputs with every event applied."""
+    from alusim.errors import InputError
     from alusim.levers import apply_events, extend_assets
 
     dataset = dataset if dataset is not None else load_dataset()
-    if scenario.assumptions:
-        dataset = dataset.with_overrides(scenario.assumptions)
-    dataset = extend_assets(dataset, scenario)
-    inputs = build_inputs(dataset, scenario)
-    inputs.lever_log = apply_events(inputs, scenario, dataset).log
+    try:
+        if scenario.assumptions:
+            dataset = dataset.with_overrides(scenario.assumptions)
+        dataset = extend_assets(dataset, scenario)
+        inputs = build_inputs(dataset, scenario)
+        inputs.lever_log = apply_events(inputs, scenario, dataset).log
+    except InputError as exc:
+        raise scenario.locate(exc) from None   # errors found after parsing still name file and line
     return dataset, inputs
 
 
@@ -80,6 +86,7 @@ def simulate(scenario: Scenario, dataset: Dataset | None = None, *, paths: int |
         scenario = scenario.model_copy(update={k: v for k, v in (("paths", paths), ("seed", seed)) if v is not None})
     t0 = time.perf_counter()
     dataset, inputs = prepare(scenario, dataset)
+    check_run_memory(scenario.paths, inputs.months, inputs.n_assets)
     drivers = draw_drivers(inputs, dataset, scenario.paths, scenario.seed)
     t1 = time.perf_counter()
     n = scenario.paths
@@ -94,4 +101,7 @@ def simulate(scenario: Scenario, dataset: Dataset | None = None, *, paths: int |
     state_end = np.concatenate([p[2] for p in parts])
     t2 = time.perf_counter()
     timings = {"prepare_s": t1 - t0, "kernel_s": t2 - t1}
-    return SimulationResult.from_arrays(scenario, dataset, inputs, out, asset_year, state_end, drivers, timings)
+    with np.errstate(all="ignore"):
+        result = SimulationResult.from_arrays(scenario, dataset, inputs, out, asset_year, state_end, drivers, timings)
+    check_finite(result.data)
+    return result

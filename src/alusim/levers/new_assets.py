@@ -43,6 +43,28 @@ def _row(dataset: Dataset, **fields) -> dict:
             "confidence": "low", "notes": "added by a scenario event"}
 
 
+def _check_place(dataset: Dataset, index: int, prefix: str, country: str, province: str | None,
+                 region: str | None) -> None:
+    """A new plant goes to a province the dataset knows (from its smelters or power tariffs) and to
+    an IAI region code: no plant is built in "Atlantis"."""
+    from alusim.dataset.schemas import REGIONS
+
+    if region is not None and region not in REGIONS:
+        raise InputError(f"events.{index}.{prefix}region: unknown region {region!r}",
+                         fix="use an IAI region code: " + ", ".join(REGIONS))
+    if province is None:
+        return
+    known = {str(p).strip().lower() for p in dataset.smelters.loc[dataset.smelters["country"] == country, "province"]
+             .dropna()}
+    tariffs = dataset.power_tariffs
+    known |= {str(p).strip().lower() for p in tariffs.loc[tariffs["country"] == country, "province"].dropna()}
+    known.discard("*")
+    if province.strip().lower() not in known:
+        shown = ", ".join(sorted(known)[:12]) or "none"
+        raise InputError(f"events.{index}.{prefix}province: unknown province {province!r} in {country}",
+                         fix=f"use a province of the dataset ({shown}…)")
+
+
 def extend_assets(dataset: Dataset, scenario: Scenario) -> Dataset:
     """The dataset with the plants that ``commission`` (new asset) and ``relocate`` events build."""
     rows = []
@@ -56,10 +78,12 @@ def extend_assets(dataset: Dataset, scenario: Scenario) -> Dataset:
             if new.country == "CN" and not new.province:
                 raise InputError(f"events.{index}.asset.province: required for a Chinese plant",
                                  fix="give the province, e.g. Yunnan")
+            _check_place(dataset, index, "asset.", new.country, new.province, new.region)
             rows.append(_row(dataset, **new.model_dump(), start_year=int(event.start[:4]),
                              start_year_text=event.start[:4], source=event.source_text))
             known.add(new.asset_id)
         elif isinstance(event, Relocate):
+            _check_place(dataset, index, "to_", event.to_country, event.to_province, event.to_region)
             rows.append(_row(dataset, asset_id=relocation_asset_id(index, event),
                              name=f"Relocated capacity to {event.to_province or event.to_region}",
                              owner="Relocation", country=event.to_country, province=event.to_province,

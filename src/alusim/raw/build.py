@@ -37,6 +37,8 @@ from alusim.raw import (
 )
 
 MANIFEST = "manifest.json"
+#: a file in every cache alusim builds: only a folder holding it (or an empty one) is ever replaced
+MARKER = ".alusim-cache"
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,31 @@ def _write_tables(raw_dir: Path, work: Path, tables: tuple[Table, ...]) -> dict:
     return entries
 
 
+def _is_alusim_cache(folder: Path) -> bool:
+    """A folder alusim built: it holds the marker, or (caches built before the marker) only a manifest
+    written by this module and the Parquet files it names."""
+    if (folder / MARKER).is_file():
+        return True
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        named = {entry["file"] for entry in manifest["tables"].values()} | {MANIFEST}
+        present = {p.name for p in folder.iterdir()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return {"built_at", "raw_dir", "tables"} <= set(manifest) and present <= named
+
+
+def check_cache_dir(cache_dir: Path) -> None:
+    """Refuse a cache location whose contents alusim did not create: a file, or a non-empty folder
+    without the marker. Nothing the user made is ever moved or deleted."""
+    if os.path.lexists(cache_dir) and (cache_dir.is_symlink() or not cache_dir.is_dir()):
+        raise InputError("exists and is not a folder alusim created", where=f"--cache {cache_dir}",
+                         fix="give a new folder, or an existing alusim cache folder")
+    if cache_dir.is_dir() and any(cache_dir.iterdir()) and not _is_alusim_cache(cache_dir):
+        raise InputError(f"is a folder with files that alusim did not create (no {MARKER})",
+                         where=f"--cache {cache_dir}", fix="give an empty or new folder; nothing was changed")
+
+
 def _swap_into_place(work: Path, cache_dir: Path) -> None:
     """Replace ``cache_dir`` by ``work`` with renames only (the old cache is removed last)."""
     old = None
@@ -144,6 +171,10 @@ def build_extended(raw_dir: Path, cache_dir: Path | None = None) -> dict[str, Pa
     if not raw_dir.is_dir():
         raise InputError("raw-data folder not found", where=str(raw_dir),
                          fix="point ALUSIM_RAW_DIR (or the raw_dir argument) at shared/data/raw")
+    check_cache_dir(cache_dir)
+    from alusim.store.locations import check_writable_dir
+
+    check_writable_dir(cache_dir, f"--cache {cache_dir}")
     cache_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=cache_dir.parent, prefix=f".{cache_dir.name}.tmp-"))
     try:
@@ -156,6 +187,9 @@ def build_extended(raw_dir: Path, cache_dir: Path | None = None) -> dict[str, Pa
             "tables": entries,
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (work / MARKER).write_text("built by `alusim data build`; this folder is replaced by the next build\n",
+                                   encoding="utf-8")
+        check_cache_dir(cache_dir)   # again: nothing may have appeared there while the readers ran
         _swap_into_place(work, cache_dir)
     finally:
         if work.exists():

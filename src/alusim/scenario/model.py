@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -41,10 +49,30 @@ def _fraction(value: object) -> float:
         raise ValueError(f"{value!r} is not a rate; write 0.25 or '25%'") from None
 
 
+def _plain_text(value: object) -> object:
+    """Names and descriptions lose control characters (escape codes cannot reach a terminal)."""
+    from alusim.textsafe import printable
+
+    return printable(value).strip() if isinstance(value, str) else value
+
+
+#: most events (and most assumptions) in one scenario
+MAX_EVENTS = 500
+#: largest seed: the run store keeps seeds as signed 64-bit integers
+MAX_SEED = 2**63 - 1
+#: largest tonnage an event may name (world primary capacity is ~80,000 kt/yr)
+MAX_KT = 200_000.0
+#: a price change may cut by 95 % or raise by 500 % (a price or exchange rate of zero has no meaning);
+#: demand may fall to zero
+MIN_CHANGE, MAX_CHANGE = -0.95, 5.0
+
 Month = Annotated[str, BeforeValidator(_month)]
 Rate = Annotated[float, BeforeValidator(_fraction), Field(ge=0.0, le=5.0)]
 Share = Annotated[float, BeforeValidator(_fraction), Field(ge=0.0, le=1.0)]
-SignedPct = Annotated[float, BeforeValidator(_fraction), Field(ge=-1.0, le=10.0)]
+SignedPct = Annotated[float, BeforeValidator(_fraction), Field(ge=-1.0, le=MAX_CHANGE)]
+PriceChange = Annotated[float, BeforeValidator(_fraction), Field(ge=MIN_CHANGE, le=MAX_CHANGE)]
+Kt = Annotated[float, Field(gt=0, le=MAX_KT)]
+PlainText = Annotated[str, BeforeValidator(_plain_text)]
 
 
 def month_index(month: str, start: str) -> int:
@@ -55,7 +83,7 @@ def month_index(month: str, start: str) -> int:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Target(_Strict):
@@ -125,7 +153,7 @@ class _Event(_Strict):
 class CapacityCap(_Event):
     type: Literal["capacity_cap"]
     country: str = "CN"
-    limit_kt: Annotated[float, Field(gt=0)]
+    limit_kt: Kt
     replacement_ratio: Annotated[float, Field(gt=0, le=2.0)] = 1.0
 
 
@@ -137,19 +165,19 @@ class BanNewCapacity(_Event):
 class SuspendConstruction(_Event):
     type: Literal["suspend_construction"]
     target: Target
-    kt: Annotated[float, Field(gt=0)] | None = None
+    kt: Kt | None = None
 
 
 class CloseNoncompliant(_Event):
     type: Literal["close_noncompliant"]
     target: Target = Target(compliant=False)
-    kt: Annotated[float, Field(gt=0)] | None = None
+    kt: Kt | None = None
 
 
 class ProductionCut(_Event):
     type: Literal["production_cut"]
     target: Target
-    kt: Annotated[float, Field(gt=0)] | None = None
+    kt: Kt | None = None
     share: Share | None = None
 
     @model_validator(mode="after")
@@ -162,7 +190,7 @@ class ProductionCut(_Event):
 class Restart(_Event):
     type: Literal["restart"]
     target: Target
-    kt: Annotated[float, Field(gt=0)] | None = None
+    kt: Kt | None = None
 
 
 class NewAsset(_Strict):
@@ -190,7 +218,7 @@ class Relocate(_Event):
     to_province: str | None = None
     to_region: str | None = None
     to_country: str = "CN"
-    kt: Annotated[float, Field(gt=0)]
+    kt: Kt
     ratio: Annotated[float, Field(gt=0, le=2.0)] = 1.0
     power_source: Literal["captive_coal", "grid", "hydro", "gas", "mixed"] = "hydro"
     tariff: str | None = None
@@ -275,10 +303,11 @@ class DemandShock(_Event):
 
 
 class _PctOrPath(_Event):
-    """A change given as one ``pct`` from ``start``, or a ``path`` of changes by month."""
+    """A change given as one ``pct`` from ``start``, or a ``path`` of changes by month (−95 %…+500 %:
+    a price, exchange rate or activity level of zero has no meaning)."""
 
-    pct: SignedPct | None = None
-    path: dict[Month, SignedPct] | None = None
+    pct: PriceChange | None = None
+    path: dict[Month, PriceChange] | None = Field(default=None, max_length=MAX_EVENTS)
 
     @model_validator(mode="after")
     def _one(self):
@@ -318,14 +347,14 @@ EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "clos
 class Scenario(_Strict):
     """A runnable scenario: period, Monte Carlo size, parameter overrides and dated events."""
 
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    description: str = ""
+    name: Annotated[PlainText, Field(min_length=1, max_length=120)]
+    description: Annotated[PlainText, Field(max_length=10_000)] = ""
     start: Month = "2025-01"
     end: Month = "2035-12"
     paths: Annotated[int, Field(ge=1, le=200_000)] = 1000
-    seed: Annotated[int, Field(ge=0)] = 7
-    assumptions: dict[str, float] = Field(default_factory=dict)
-    events: list[Event] = Field(default_factory=list)
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 7
+    assumptions: dict[str, float] = Field(default_factory=dict, max_length=MAX_EVENTS)
+    events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
 
     @model_validator(mode="after")
     def _period(self) -> Scenario:
@@ -341,9 +370,40 @@ class Scenario(_Strict):
                                  f"{self.start}..{self.end}")
         return self
 
+    #: where the scenario was read from and the line of each field (set by the YAML adapter), so
+    #: that errors found after parsing (a target that selects nothing) still name the file and line
+    _source: str | None = PrivateAttr(default=None)
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        # the same scenario read from two files is the same scenario: compare fields, not origins
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(self.model_dump_json())
+
     @property
     def months(self) -> int:
         return month_index(self.end, self.start) + 1
+
+    def locate(self, error):
+        """``error`` (an :class:`~alusim.errors.InputError` about ``events.N…`` or ``assumptions.NAME``)
+        with the file and line of that field; unchanged when it already names a file or the scenario
+        was not read from one."""
+        from alusim.errors import InputError
+
+        if self._source is None:
+            return error
+        where = error.where or ""
+        if where and not where.startswith(("assumptions", "events")):
+            return error
+        field_match = re.match(r"^(events\.\d+|assumptions\.[A-Za-z0-9_.]+)", where or error.message or "")
+        if field_match is None:
+            return error
+        field = field_match.group(1)
+        line = self._lines.get(field) or self._lines.get(field.split(".")[0])
+        message = error.message if error.message.startswith(field) else f"{field}: {error.message}"
+        return InputError(message, where=f"{self._source}:{line}" if line else self._source, fix=error.fix)
 
     @classmethod
     def load(cls, path) -> Scenario:

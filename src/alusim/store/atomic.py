@@ -19,7 +19,9 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alusim.errors import InputError
@@ -40,6 +42,40 @@ def write_dir_atomically(target: Path | str, files: Mapping[str, FileContent], *
     inspect the files written before it. With ``replace=False`` an existing target raises
     :class:`FileExistsError` and nothing is written. Returns ``target``.
     """
+    with staged_dir(target, files, replace=replace) as staged:
+        return staged.commit()
+
+
+@dataclass
+class StagedDir:
+    """Files written and fsynced into ``path`` (a temporary folder beside ``target``), not yet visible.
+
+    :meth:`commit` moves them into place; leaving :func:`staged_dir` without committing removes them,
+    which lets a caller make two writes one transaction (the output folder and the stored run)."""
+
+    target: Path
+    path: Path
+    names: tuple[str, ...]
+    replace: bool
+
+    def commit(self) -> Path:
+        target, tmp = self.target, self.path
+        if _rename_new(tmp, target):
+            _fsync_dir(target.parent)
+            return target
+        if not self.replace:
+            raise FileExistsError(errno.EEXIST, "directory exists", str(target))
+        _check_not_dirs(target, self.names)
+        for name in self.names:
+            os.replace(tmp / name, target / name)
+        _fsync_dir(target)
+        return target
+
+
+@contextmanager
+def staged_dir(target: Path | str, files: Mapping[str, FileContent], *, replace: bool = True) -> Iterator[StagedDir]:
+    """Write ``files`` into a temporary folder beside ``target`` and yield a :class:`StagedDir`;
+    whatever is not committed when the block ends is removed (see :func:`write_dir_atomically`)."""
     target = Path(target)
     _check_names(files)
     parent = target.parent
@@ -55,33 +91,26 @@ def write_dir_atomically(target: Path | str, files: Mapping[str, FileContent], *
     tmp = _make_tmp(parent, target.name)
     try:
         for name, content in files.items():
-            dest = tmp / name
-            if callable(content):
-                content(dest)
-                if not dest.is_file():
-                    raise FileNotFoundError(errno.ENOENT, f"the writer for {name!r} did not create it",
-                                            str(dest))
-                _fsync_file(dest)
-            else:
-                data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
-                with open(dest, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+            _write_content(tmp / name, content, name)
         _fsync_dir(tmp)
-        if _rename_new(tmp, target):
-            _fsync_dir(parent)
-            return target
-        if not replace:
-            raise FileExistsError(errno.EEXIST, "directory exists", str(target))
-        _check_not_dirs(target, files)
-        for name in files:
-            os.replace(tmp / name, target / name)
-        _fsync_dir(target)
-        return target
+        yield StagedDir(target, tmp, tuple(files), replace)
     finally:
         if os.path.lexists(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_content(dest: Path, content: FileContent, name: str) -> None:
+    if callable(content):
+        content(dest)
+        if not dest.is_file():
+            raise FileNotFoundError(errno.ENOENT, f"the writer for {name!r} did not create it", str(dest))
+        _fsync_file(dest)
+        return
+    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    with open(dest, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def clean_stale(parent: Path, prefixes: tuple[str, ...] = (TMP_PREFIX,),
@@ -116,7 +145,7 @@ def _check_names(files: Mapping[str, object]) -> None:
             raise ValueError(f"bad file name {name!r}: give a plain file name without directories")
 
 
-def _check_not_dirs(target: Path, files: Mapping[str, object]) -> None:
+def _check_not_dirs(target: Path, files: Mapping[str, object] | tuple[str, ...]) -> None:
     for name in files:
         if (target / name).is_dir():
             raise InputError(f"{target / name} is a directory, cannot write a file there", where=str(target),
@@ -164,14 +193,17 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_file_atomically(target: Path | str, text: str) -> Path:
-    """Write one text file whole or not at all: a temporary file beside it, then an atomic rename."""
+def write_file_atomically(target: Path | str, content: FileContent) -> Path:
+    """Write one file whole or not at all: a temporary file beside it (same folder, never its
+    grandparent), then an atomic rename. ``content`` is text, bytes or a ``writer(path)``."""
     target = Path(target)
+    if target.is_dir():
+        raise InputError("is a folder, cannot write a file there", where=str(target), fix="give a file name")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix or ".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        _write_content(Path(tmp), content, target.name)
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -168,23 +168,39 @@ def _record(source: Mapping[str, Any]) -> dict[str, Any]:
             metrics = json.loads(metrics)
         except ValueError:
             metrics = {}
-    created = pd.to_datetime(source.get("created"), utc=True, errors="coerce")
+    if not isinstance(metrics, dict):
+        metrics = {}
+    created = source.get("created")
+    created = pd.to_datetime(created if isinstance(created, str | datetime) else None, utc=True, errors="coerce")
 
-    def num(key: str, kind: type) -> Any:
+    def num(key: str, kind: type, bits: int = 64) -> Any:
+        """A number that fits the catalog column (signed ``bits``), or None: a manifest with a seed
+        of 2**64 or a text where a number belongs must not break the catalog for every run."""
         value = source.get(key)
-        try:
-            return None if value is None else kind(value)
-        except (TypeError, ValueError):
+        if isinstance(value, bool):
             return None
+        try:
+            number = None if value is None else kind(value)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if number is None or (kind is float and not math.isfinite(number)):
+            return None
+        if kind is int and not -(2 ** (bits - 1)) <= number < 2 ** (bits - 1):
+            return None
+        return number
+
+    def text(key: str) -> str | None:
+        value = source.get(key)
+        return None if value is None else str(value)[:10_000]
 
     return {
-        "run_id": str(source.get("run_id")), "scenario": source.get("scenario"),
-        "description": source.get("description") or "", "created": created,
-        "seed": num("seed", int), "paths": num("paths", int), "start": source.get("start"),
-        "end": source.get("end"), "months": num("months", int), "alusim_version": source.get("alusim_version"),
+        "run_id": str(source.get("run_id")), "scenario": text("scenario"),
+        "description": text("description") or "", "created": created,
+        "seed": num("seed", int), "paths": num("paths", int, 32), "start": text("start"),
+        "end": text("end"), "months": num("months", int, 32), "alusim_version": text("alusim_version"),
         "elapsed_s": num("elapsed_s", float), "size_bytes": num("size_bytes", int),
-        "scenario_sha256": source.get("scenario_sha256"), "metrics": metrics,
-        "files": list(source.get("files") or []),
+        "scenario_sha256": text("scenario_sha256"), "metrics": metrics,
+        "files": [str(f) for f in source.get("files")] if isinstance(source.get("files"), list) else [],
     }
 
 

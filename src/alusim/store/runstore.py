@@ -37,11 +37,12 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from alusim.errors import InputError
 from alusim.store.atomic import TMP_PREFIX, FileContent, clean_stale, write_dir_atomically
-from alusim.store.catalog import CatalogUnavailable, with_catalog
+from alusim.store.catalog import CatalogUnavailable, discard_catalog, with_catalog
 from alusim.store.paths import default_store_root
 from alusim.store.records import (
     _QUOTED,
@@ -59,13 +60,13 @@ from alusim.store.records import (
     _manifest_writer,
     _read_manifest,
     _record,
-    _runs_arrow,
     _runs_frame,
     _upsert,
     _version,
     headline_metrics,
     write_paths_parquet,
 )
+from alusim.store.views import create_views
 
 if TYPE_CHECKING:
     from alusim.engine.result import SimulationResult
@@ -171,15 +172,20 @@ class RunStore:
         return run_id
 
     def remove(self, run_id: str) -> str:
-        """Delete a run (id or unique prefix); returns the full id. The directory is first renamed
-        to a hidden trash name (so it vanishes at once), then deleted, then its catalog row."""
-        rid = self._resolve(run_id)
+        """Delete a run (id or unique prefix) — or anything else inside the store's ``runs/`` folder, a
+        run with a broken manifest or a stray file included; returns the full name. The entry is first
+        renamed to a hidden trash name (so it vanishes at once), then deleted, then its catalog row.
+        Symbolic links are removed, never followed."""
+        rid = self.resolve_entry(run_id)
         trash = self.runs_dir / f"{TRASH_PREFIX}{rid}-{secrets.token_hex(4)}"
         try:
             os.rename(self.runs_dir / rid, trash)
         except FileNotFoundError:
             raise self._unknown(run_id) from None
-        shutil.rmtree(trash, ignore_errors=True)
+        if trash.is_dir() and not trash.is_symlink():
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            trash.unlink(missing_ok=True)
         try:
             self._with_catalog(lambda con: con.execute("DELETE FROM runs WHERE run_id = ?", [rid]),
                                self.lock_timeout)
@@ -215,19 +221,18 @@ class RunStore:
     def load_summary(self, run_id: str, annual: bool = False) -> pd.DataFrame:
         """The stored summary (monthly, or per calendar year with ``annual=True``)."""
         name = "summary_annual.parquet" if annual else "summary.parquet"
-        return pd.read_parquet(self._file(run_id, name))
+        return self._read(run_id, name, lambda path: pd.read_parquet(path))
 
     def load_assets(self, run_id: str) -> pd.DataFrame:
         """The per-asset, per-year table."""
-        return pd.read_parquet(self._file(run_id, "assets.parquet"))
+        return self._read(run_id, "assets.parquet", lambda path: pd.read_parquet(path))
 
     def load_paths(self, run_id: str, variables: str | builtins.list[str] | None = None) -> pd.DataFrame:
         """Per-path monthly values ``path, month, region, variable, value`` (optionally some variables)."""
         filters = None
         if variables is not None:
             filters = [("variable", "in", [variables] if isinstance(variables, str) else builtins.list(variables))]
-        table = pq.read_table(self._file(run_id, "paths.parquet"), filters=filters)
-        return table.to_pandas()
+        return self._read(run_id, "paths.parquet", lambda path: pq.read_table(path, filters=filters).to_pandas())
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run one read-only SQL ``SELECT`` across all runs in an in-memory DuckDB.
@@ -262,6 +267,13 @@ class RunStore:
             con.execute("DELETE FROM runs")
             return len(self._reconcile(con))
         return self._with_catalog(rebuild, self.lock_timeout)
+
+    def repair(self) -> tuple[int, int]:
+        """Move the catalog aside (whatever state it is in) and rebuild it from the run folders; returns
+        (runs catalogued, run folders whose manifest is unreadable and so left out)."""
+        discard_catalog(self.catalog_path)
+        catalogued = self.rebuild_catalog()
+        return catalogued, len(self._run_ids()) - catalogued
 
     # -- internals -------------------------------------------------------------------------------
     def _run_ids(self) -> builtins.list[str]:
@@ -304,6 +316,37 @@ class RunStore:
                              fix="give more characters of the id; " + _RUN_HINT)
         raise self._unknown(run_id)
 
+    def resolve_entry(self, name: str) -> str:
+        """Like :meth:`_resolve`, but over every entry of ``runs/`` (folders without a readable
+        manifest and stray files too); hidden entries only by their exact name."""
+        rid = str(name).strip()
+        if not rid or "/" in rid or "\\" in rid or rid in (".", ".."):
+            raise self._unknown(name)
+        try:
+            entries = sorted(e.name for e in os.scandir(self.runs_dir))
+        except OSError:
+            raise self._unknown(name) from None
+        if rid in entries:
+            return rid
+        if rid.lower() in ("latest", "last"):
+            return self._resolve(rid)
+        matches = [e for e in entries if not e.startswith(".") and e.startswith(rid)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            return self._resolve(rid)   # the ambiguity message
+        raise self._unknown(name)
+
+    def _read(self, run_id: str, name: str, reader: Callable[[Path], Any]) -> Any:
+        """Read a stored file; a damaged one is one line naming the run and how to remove it."""
+        path = self._file(run_id, name)
+        try:
+            return reader(path)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            rid = path.parent.name
+            raise InputError(f"{name} is unreadable ({_first_line(exc)})", where=f"run {rid}",
+                             fix=f"remove the run with `alusim runs rm {rid}`") from None
+
     def _unknown(self, run_id: str) -> InputError:
         return InputError(f"no run {str(run_id)!r} in {self.runs_dir}", where="run id", fix=_RUN_HINT)
 
@@ -335,27 +378,7 @@ class RunStore:
         return [_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
     def _create_views(self, con: duckdb.DuckDBPyConnection) -> None:
-        manifests = self._manifests()
-        con.register("_alusim_runs", _runs_arrow([_record(m) for m in manifests]))
-        con.execute("CREATE VIEW runs AS SELECT * FROM _alusim_runs ORDER BY created DESC, run_id DESC")
-        empty = {
-            "summary": "NULL::VARCHAR AS variable, NULL::VARCHAR AS region, NULL::VARCHAR AS month, "
-                       "NULL::DOUBLE AS mean, NULL::DOUBLE AS p05, NULL::DOUBLE AS p50, NULL::DOUBLE AS p95",
-            "paths": "NULL::INTEGER AS path, NULL::VARCHAR AS month, NULL::VARCHAR AS region, "
-                     "NULL::VARCHAR AS variable, NULL::FLOAT AS value",
-        }
-        empty["summary_annual"] = empty["summary"]
-        empty["assets"] = "NULL::VARCHAR AS asset_id"
-        for view in ("summary", "summary_annual", "assets", "paths"):
-            files = [str(self.runs_dir / m["run_id"] / f"{view}.parquet") for m in manifests]
-            files = [f for f in files if os.path.isfile(f)]
-            if files:
-                listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                con.execute(f"CREATE VIEW {view} AS SELECT parse_filename(parse_dirpath(filename)) AS run_id, "
-                            f"* EXCLUDE (filename) FROM read_parquet([{listed}], union_by_name = true, "
-                            "filename = true)")
-            else:
-                con.execute(f"CREATE VIEW {view} AS SELECT NULL::VARCHAR AS run_id, {empty[view]} LIMIT 0")
+        create_views(con, self.runs_dir, self._manifests())
         from alusim.store.sweeps import create_sweep_views
 
         create_sweep_views(con, self.root)
