@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev,app]'
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev,app,sweep]'
 	$(BIN)/python -m compileall -q src
 	touch $(STAMP) $(DEVSTAMP)
 

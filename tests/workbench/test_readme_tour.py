@@ -20,7 +20,8 @@ RAW = ROOT.parent / "shared" / "data" / "raw"
 #: budget options per command (replacing the README's value when it gives one)
 BUDGET = {"run": {"--paths": "20"}, "compare": {"--paths": "20"}, "sensitivity": {"--paths": "8"},
           "backtest": {"--paths": "20"}, "calibrate": {"--paths": "4", "--maxiter": "1", "--popsize": "2"},
-          "bench": {"--paths": "10", "--repeats": "1", "--mesa-paths": "0"}}
+          "bench": {"--paths": "10", "--repeats": "1", "--mesa-paths": "0"},
+          "sweep": {"--n": "4", "--paths": "4"}}
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +56,10 @@ def with_budget(args: list[str]) -> list[str]:
 def elsewhere(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tour")
     env = {**os.environ, "ALUSIM_STORE": str(folder / "store"), "ALUSIM_CACHE": str(folder / "cache")}
+    # the tour's `alusim news article.txt` reads the user's own article: one is written here
+    (folder / "article.txt").write_text(
+        "Xinjiang ordered 2 million tonnes of aluminium capacity under construction to stop on 14 April. "
+        "Weiqiao will cut 250,000 tons of output by mid-June, the company said.\n")
     return folder, env
 
 

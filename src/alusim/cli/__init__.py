@@ -1,6 +1,6 @@
 """Command line: ``alusim run | compare | costcurve | data | scenario | runs | bench | sensitivity |
 backtest | calibrate |
-news``.
+news | report | app | sweep | discover``.
 
 Thin entry points: each command parses options, calls the domain code and prints. Every bad input
 ends as one line on stderr naming the field and the fix, with exit code 2 and nothing written.
@@ -25,6 +25,7 @@ from alusim.cli.run_cmd import compare, run
 from alusim.cli.runs_cmd import runs_app
 from alusim.cli.scenario_cmd import scenario_app
 from alusim.cli.sensitivity_cmd import sensitivity
+from alusim.cli.sweep_cmd import discover, sweep
 from alusim.cli.workbench_cmd import app as app_command
 from alusim.cli.workbench_cmd import report
 from alusim.errors import InputError
@@ -41,6 +42,8 @@ app.command()(calibrate)
 app.command()(news)
 app.command()(report)
 app.command("app")(app_command)
+app.command()(sweep)
+app.command()(discover)
 app.add_typer(data_app, name="data")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(runs_app, name="runs")

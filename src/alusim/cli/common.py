@@ -18,6 +18,7 @@ from rich.progress import (
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 from rich.text import Text
@@ -95,16 +96,19 @@ def _jsonable(value: object) -> object:
 
 
 @contextmanager
-def progress_bar(label: str, total: int) -> Iterator:
-    """A rich progress bar; yields ``update(done, total)``. Quiet when stdout is not a terminal."""
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("paths"), TimeElapsedColumn(), console=err_console, transient=True,
-                        disable=not err_console.is_terminal)
+def progress_bar(label: str, total: int, unit: str = "paths", eta: bool = False) -> Iterator:
+    """A rich progress bar; yields ``update(done, total)``. Quiet when stdout is not a terminal.
+    With ``eta`` it also shows the time remaining (from the rate so far)."""
+    columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn(unit), TimeElapsedColumn()]
+    if eta:
+        columns += [TextColumn("ETA"), TimeRemainingColumn()]
+    progress = Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal)
     with progress:
         task = progress.add_task(escape(printable(label)), total=total)
 
         def update(done: int, _total: int) -> None:
-            progress.update(task, completed=done)
+            progress.update(task, completed=done, total=_total)
 
         yield update
 

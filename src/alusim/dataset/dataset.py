@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -77,19 +78,28 @@ class Dataset:
     overrides: Mapping[str, float] = field(default_factory=dict)
 
     # -- parameters -------------------------------------------------------------------------
+    @cached_property
+    def _parameter_index(self) -> dict[str, tuple[float, str]]:
+        """name → (value, unit) of the parameters table (first row of a name), built once per object:
+        a run looks parameters up hundreds of times (a sweep, thousands of runs)."""
+        index: dict[str, tuple[float, str]] = {}
+        for name, value, unit in zip(self.parameters["name"], self.parameters["value"], self.parameters["unit"],
+                                     strict=True):
+            index.setdefault(str(name), (value, str(unit)))
+        return index
+
     def param(self, name: str, unit: str | None = None) -> float:
         """Value of a scalar parameter by dotted name, converted to ``unit`` when given."""
         if _READS is not None:
             _READS.add(name)
-        table = self.parameters
-        hit = table.loc[table["name"] == name]
-        if hit.empty:
+        hit = self._parameter_index.get(name)
+        if hit is None:
             raise InputError(f"parameter {name!r} is missing", where=self._table_place("parameters.csv"),
                              fix=f"add a row named {name} (see `alusim data info --parameters` for the others)")
-        value = float(self.overrides.get(name, hit["value"].iloc[0]))
+        value = float(self.overrides.get(name, hit[0]))
         if unit is None:
             return value
-        return float(convert(value, str(hit["unit"].iloc[0]), unit))
+        return float(convert(value, hit[1], unit))
 
     def param_or(self, name: str, default: float, unit: str | None = None) -> float:
         """Like :meth:`param` but returns ``default`` when the parameter is absent."""
@@ -97,7 +107,7 @@ class Dataset:
             _READS.add(name)
         if name in self.overrides:
             return float(self.overrides[name])
-        if (self.parameters["name"] == name).any():
+        if name in self._parameter_index:
             return self.param(name, unit)
         return float(default)
 
@@ -105,10 +115,10 @@ class Dataset:
         return str(self.source_dir / file_name) if self.source_dir is not None else file_name
 
     def param_unit(self, name: str) -> str:
-        hit = self.parameters.loc[self.parameters["name"] == name, "unit"]
-        if hit.empty:
+        hit = self._parameter_index.get(name)
+        if hit is None:
             raise InputError(f"unknown parameter {name!r}", fix="see `alusim data info --parameters` for names")
-        return str(hit.iloc[0])
+        return hit[1]
 
     def overridable(self) -> set[str]:
         """Every name an assumption may override: parameters, and ``demand.<region>.<column>`` for the

@@ -106,12 +106,17 @@ def fit_demand(dataset: Dataset, first: int, last: int) -> DemandModel:
     china = fit_china(dataset, years, consumption)
     row = row_recorded_kt(dataset)
     use = [y for y in years if y in row.index]
-    if len(use) < MIN_ROW_YEARS:
-        raise InputError(f"ROW: {len(use)} recorded years in {first}–{last}, at least {MIN_ROW_YEARS} are needed",
-                         where="history_annual.csv", fix="add world output and China's net exports")
+    if not use:
+        raise InputError(f"ROW: no recorded year in {first}–{last}", where="history_annual.csv",
+                         fix="add world output and China's net exports")
     prior = row_prior_kt(dataset, use, actual_only=True).sum(axis=1)
     gap = np.log(row.loc[use].to_numpy(float) / prior.to_numpy(float))
     t = np.asarray(use, float) - first
+    if len(use) < MIN_ROW_YEARS:
+        # too few years for a trend (a short in-sample window): the level alone, no trend
+        model = DemandModel(china=china, row_trend=0.0, row_trend_se=0.0, fit_years=(first, last),
+                            row_level=float(gap.mean()))
+        return anchored(dataset, model)
     result = sm.OLS(gap, sm.add_constant(t)).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
     model = DemandModel(china=china, row_trend=float(result.params[1]), row_trend_se=float(result.bse[1]),
                         fit_years=(first, last), row_level=float(result.params[0]))

@@ -1,7 +1,9 @@
 """Figures the draft takes from the dataset to express a claim in alusim's terms: built capacity of a
 target (a curtailment of "1 Mt" in Yunnan is a share of Yunnan's capacity) and the power tariff a
 target pays (a price "as low as 0.28 CNY/kWh" is a change against ``power_tariffs.csv``) and the
-price of an input (alumina "up 150 yuan/ton" is a percentage of ``input_prices.csv``)."""
+price of an input (alumina "up 150 yuan/ton" is a percentage of ``input_prices.csv``), and the path
+of an activity driver ("solar installations to fall 20% next year" is a level off ``drivers.csv``'s
+path, which may already hold a forecast for that year)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ class DatasetView:
     smelters: pd.DataFrame
     power_tariffs: pd.DataFrame
     input_prices: pd.DataFrame | None = None
+    drivers: pd.DataFrame | None = None
+    demand_drivers: pd.DataFrame | None = None
 
     def selected(self, target: dict) -> pd.DataFrame:
         """Smelters a target selects (owner also matches the parent, as :class:`Target` does)."""
@@ -62,6 +66,20 @@ class DatasetView:
         row = hit.sort_values("year").iloc[-1]
         return float(row["value"]), int(row["year"])
 
+    def demand_follows(self, driver: str, region: str) -> bool:
+        """Does a demand sector of the dataset follow ``driver`` of ``region`` (``demand_drivers.csv``)?"""
+        table = self.demand_drivers
+        return table is not None and bool(((table["driver"] == driver) & (table["driver_region"] == region)).any())
+
+    def driver_levels(self, driver: str, region: str, years: list[int]) -> pd.Series | None:
+        """The baseline path of a driver in ``years`` as the demand model reads it (growth drivers as a
+        compounded index; past the table extended as :mod:`alusim.demand.drivers` says)."""
+        if self.drivers is None:
+            return None
+        from alusim.demand.drivers import driver_level
+
+        return driver_level(self.drivers, driver, region, years)
+
     def dominant_power_source(self, province: str | None, country: str) -> str:
         """The power source of most built capacity in a province (or country): the guess for a new plant."""
         table = self.smelters
@@ -73,7 +91,8 @@ class DatasetView:
 
 def dataset_view(dataset) -> DatasetView:
     return DatasetView(smelters=dataset.smelters, power_tariffs=dataset.power_tariffs,
-                       input_prices=dataset.input_prices)
+                       input_prices=dataset.input_prices, drivers=dataset.drivers,
+                       demand_drivers=dataset.demand_drivers)
 
 
 @lru_cache(maxsize=1)

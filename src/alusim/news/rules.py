@@ -18,6 +18,7 @@ from alusim.news.rules_capacity import (
 from alusim.news.rules_market import (
     carbon_price,
     demand_shock,
+    driver_path,
     export_measure,
     import_tariff,
     input_price,
@@ -35,6 +36,7 @@ RULES = {
     "export_tax": lambda c: export_measure(c, "export_tax"),
     "export_rebate": lambda c: export_measure(c, "export_rebate"),
     "import_tariff": import_tariff, "demand_shock": demand_shock, "input_price": input_price,
+    "driver_path": driver_path,
 }
 
 

@@ -1,5 +1,6 @@
-"""Rules of the price and trade events: power and carbon prices, export taxes and rebates, import
-tariffs, demand shocks and input prices. Rates and changes are fractions."""
+"""Rules of the price, trade and demand events: power and carbon prices, export taxes and rebates,
+import tariffs, demand shocks, activity drivers off their path and input prices. Rates and changes
+are fractions."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from alusim.news.claim import HYDRO, REMOVE, STATISTIC, Claim
 from alusim.news.slots import (
     direction,
+    driver_of,
     exporter_and_importer,
     input_of,
     nearest,
@@ -138,6 +140,56 @@ def demand_shock(claim: Claim):
     return claim.event("demand_shock", target, target | {"pct": round(sign * q.value, 4)}, q,
                        magnitude=sign * q.value, unit="fraction", basis="change", named=bool(regions),
                        notes=[] if regions else ["no region named: China assumed"])
+
+
+#: growth rates read as statistics, never as a driver off its path ("GDP to grow 4.5%")
+GROWTH_STATISTICS = {"gdp_growth_pct": "GDP", "industrial_production_growth_pct": "industrial output"}
+#: a change stated against a forecast rather than against the year before
+_VS_PATH = re.compile(r"\b(?:than|below|above|short of)\b[^.;]{0,40}?\b(?:expect\w*|forecast\w*|projections?|projected|"
+                      r"estimates?|plan(?:ned)?|targets?|baseline|outlook)\b", re.I)
+
+
+def _driver_sign(claim: Claim) -> int:
+    """The direction of the trigger's verb (its last word, or its first: "cut NEV output"), else of the clause."""
+    words = claim.trigger.text.split()
+    return direction(words[-1]) or direction(words[0]) or direction(claim.window)
+
+
+def driver_path(claim: Claim):
+    driver = driver_of(claim.trigger.text)
+    if driver is None:
+        return None
+    if driver in GROWTH_STATISTICS:
+        return claim.observe("growth statistic", f"a growth rate of {GROWTH_STATISTICS[driver]}: a statistic, "
+                                                 "not a driver off its path")
+    if STATISTIC.search(claim.sentence.text):
+        return claim.observe("driver statistic", "a year-on-year figure: a fact to check, not a driver off its path")
+    q = nearest(claim.quantities, ("pct",), claim.trigger.end)
+    if q is None:
+        return claim.observe("activity driver", f"{driver}: no percentage change given")
+    sign = _driver_sign(claim)
+    if sign == 0:
+        return claim.observe("activity driver", "the direction of the change is not stated")
+    named = [m for m in claim.mentions if m.kind in ("region", "country")]
+    region = region_code(named[0].value) if named else "CN"
+    if not claim.view.demand_follows(driver, region):
+        where = f"{region} ({named[0].text!r})" if named else region
+        return claim.observe("activity driver", f"no demand of the dataset follows {driver} of {where}")
+    change = sign * q.value
+    year = int(claim.event_start()[:4])
+    levels = None if _VS_PATH.search(claim.window) else claim.view.driver_levels(driver, region, [year - 1, year])
+    notes = [] if named else ["no region named: China assumed"]
+    if levels is None:
+        pct = change
+        notes.append("the change is taken as stated against the expected path")
+    else:
+        # "fall 20% next year": the level is 0.8 × last year's; the path may already hold a forecast
+        pct = float((1.0 + change) * levels[year - 1] / levels[year] - 1.0)
+        notes.append(f"the article's {change:+.1%} is on {year - 1}; against the dataset's path for {year} "
+                     f"({levels[year]:,.4g} vs {levels[year - 1]:,.4g} in {year - 1}) the level is {pct:+.1%}")
+    target = {"driver": driver, "region": region}
+    return claim.event("driver_path", target, target | {"pct": round(pct, 4)}, q, magnitude=pct, unit="fraction",
+                       basis="change", named=bool(named), notes=notes)
 
 
 def input_price(claim: Claim):

@@ -13,7 +13,7 @@ _NATIONAL = re.compile(r"\b(?:national|nationwide|the country's|country-wide|dom
                        r"across china|in china)\b", re.I)
 _DOWN = re.compile(r"\b(?:fall|fell|falls|falling|drop|dropped|drops|declin\w*|shrink\w*|shrank|slump\w*|"
                    r"contract\w*|decreas\w*|cut|cuts|cutting|lower\w*|reduc\w*|slow\w*|eas(?:e|ed|es|ing)|down|"
-                   r"plung\w*|tumbl\w*|los[et]\w*|weak\w*|dent\w*|hurt\w*|hit|slid\w*|negative)\b", re.I)
+                   r"plung\w*|tumbl\w*|los[et]\w*|weak\w*|dent\w*|hurt\w*|hit|slid\w*|slip\w*|dip(?:s|ped)?|negative)\b", re.I)
 _UP = re.compile(r"\b(?:ris(?:e|es|ing)|rose|grow\w*|grew|increas\w*|boost\w*|jump\w*|climb\w*|surg\w*|up|"
                  r"rais\w*|hik\w*|lift\w*|soar\w*|gain\w*|strength\w*|expan\w*|higher|positive|add\w*)\b", re.I)
 _METAL_AFTER = re.compile(r"\s+(?:primary\s+|unwrought\s+)?(?:alumin\w*|metal|extrusions?|foil|sheets?|ingots?|"
@@ -30,6 +30,18 @@ SECTORS = {
 }
 INPUTS = {"alumina": r"alumina", "coal": r"coal|coke", "anode": r"anodes?|petroleum coke|pet coke",
           "fx": r"yuan|renminbi|rmb"}
+#: activity words of the drivers of demand (alusim.demand.drivers), most specific first
+DRIVER_WORDS = {
+    "nev_output_m": r"nevs?|new[- ]?energy vehicles?",
+    "vehicle_output_m": r"vehicles?|cars?|autos?|automobiles?|automotive",
+    "floor_space_completed_mm2": r"completions?",
+    "floor_space_started_mm2": r"starts",
+    "pv_installations_gw": r"solar|pv|photovoltaics?",
+    "grid_investment_bn_cny": r"grid",
+    "fai_growth_pct": r"fixed[- ]?asset",
+    "gdp_growth_pct": r"gdp",
+    "industrial_production_growth_pct": r"industrial (?:output|production)",
+}
 
 _PRIMARY = re.compile(r"\b(?:primary|unwrought|ingots?|electrolytic)\b", re.I)
 _SEMIS = re.compile(r"\b(?:semis|semi-finished|semi-manufactured|products|profiles?|extrusions?|foil|sheets?|"
@@ -111,6 +123,11 @@ def sector_of(text: str) -> str | None:
         if re.search(rf"\b(?:{words})\b", text, re.I):
             return sector
     return None
+
+
+def driver_of(text: str) -> str | None:
+    """The activity driver a phrase names ("NEV output" → ``nev_output_m``)."""
+    return next((name for name, words in DRIVER_WORDS.items() if re.search(rf"\b(?:{words})\b", text, re.I)), None)
 
 
 def input_of(text: str) -> str | None:

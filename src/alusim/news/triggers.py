@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+#: verbs of a change in an activity driver's level
+_VERBS = ("fall*|fell|drop*|declin*|shrink*|shrank|rise*|rising|rose|grow*|grew|increas*|slump*|contract*|expand*|"
+          "decreas*|jump*|climb*|surg*|plung*|slid*|slow*|tumbl*|soar*|gain*|rebound*|recover*|higher|lower|slip*|dip*")
+
 #: event type → trigger patterns (the phrase that says *what* happens; slots are filled nearby)
 PATTERNS: dict[str, list[str]] = {
     "production_cut": [
@@ -125,6 +129,23 @@ PATTERNS: dict[str, list[str]] = {
         "yuan|renminbi|rmb ~3 weaken*|depreciat*|strengthen*|appreciat*|fell|rose|fall|falls|rise|rises|devalu*",
         "alumina|coal|anode*|coke ~2 rose|rise*|fell|fall*|jump*|surg*|climb*|drop*|declin*|slump*|soar*",
     ],
+    "driver_path": [
+        # an activity driver of demand and the verb of its change ("new solar installations are expected
+        # to fall", "NEV output will jump"); GDP and industrial output are read to be told apart (statistics)
+        f"solar|pv|photovoltaic ~3 installation*|installs|additions ~6 {_VERBS}",
+        f"nev|nevs ~1 output|production ~6 {_VERBS}",
+        f"new -? energy vehicle* ~1 output|production ~6 {_VERBS}",
+        f"vehicle|vehicles|car|cars|auto|automobile|automotive ~1 output|production ~6 {_VERBS}",
+        f"property|housing|residential|estate|home|homes ~2 starts|completions ~6 {_VERBS}",
+        f"grid ~1 investment|spending|capex ~6 {_VERBS}",
+        f"fixed -? asset investment ~6 {_VERBS}",
+        f"gdp ~6 {_VERBS}",
+        f"industrial output|production ~6 {_VERBS}",
+        "cut*|slash*|reduc*|boost*|rais*|lift* ~3 solar|pv|nev|nevs|vehicle|car|grid ~2 "
+        "installation*|output|production|investment",
+        "drop|fall|decline|slump|rise|increase|jump|surge ~2 in|of ~3 solar|pv|nev|nevs|vehicle|car|grid ~2 "
+        "installation*|output|production|investment",
+    ],
 }
 
 
@@ -133,8 +154,15 @@ PRIORITY: dict[str, int] = {
     "export_rebate": 9, "export_tax": 8, "carbon_price": 8, "capacity_cap": 7, "ban_new_capacity": 8,
     "suspend_construction": 7, "close_noncompliant": 7, "relocate": 6, "power_curtailment": 6, "restart": 5,
     "production_cut": 5, "power_price": 5, "input_price": 5, "import_tariff": 4, "demand_shock": 4,
-    "commission": 3,
+    "commission": 3, "driver_path": 7,
 }
+
+#: a trigger of the first type inside one of the second yields to it when only a qualifier lies between
+#: their starts ("aluminium demand from China's solar installations will rise" is demand); a clause word
+#: keeps both ("demand will hold up even as solar installations fall")
+YIELDS: dict[str, str] = {"driver_path": "demand_shock"}
+_CLAUSE = re.compile(r"[,;]|\b(?:as|while|when|because|since|after|even|and|but|amid|with|though|although|"
+                     r"whereas)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -188,6 +216,14 @@ def matcher():
     return m
 
 
+def _yields(t: Trigger, found: list[Trigger], sentence: str) -> bool:
+    """Does ``t`` lie inside a phrase of the type it yields to, with only a qualifier before it?"""
+    other = YIELDS.get(t.event_type)
+    return other is not None and any(
+        o.event_type == other and o.start < t.start < o.end and not _CLAUSE.search(sentence, o.start, t.start)
+        for o in found)
+
+
 def find_triggers(sentence: str) -> list[Trigger]:
     """Trigger phrases in ``sentence``; of overlapping phrases of one type the longest is kept."""
     from alusim.news.sentences import blank_pipeline
@@ -198,6 +234,7 @@ def find_triggers(sentence: str) -> list[Trigger]:
     for match_id, start, end in m(doc):
         span = doc[start:end]
         found.append(Trigger(doc.vocab.strings[match_id], span.start_char, span.end_char, span.text))
+    found = [t for t in found if not _yields(t, found, sentence)]
     # of overlapping phrases the more specific type wins ("export tax rebate" is a rebate, "began to
     # reduce production" a cut), then the longer phrase
     found.sort(key=lambda t: (-PRIORITY[t.event_type], -(t.end - t.start), t.start))

@@ -109,9 +109,11 @@ def fit_collection_factor(flows: ScrapFlows, recorded_kt: pd.Series, years: list
     import statsmodels.api as sm
 
     use = [y for y in years if y in recorded_kt.index and y in flows.old_scrap.index]
-    if len(use) < 3:
-        raise InputError(f"{len(use)} recorded years of recycled output in the fit window, at least 3 are needed",
-                         where="history_annual.csv", fix="add China's recycled output")
+    if not use:
+        raise InputError("no recorded year of recycled output in the fit window", where="history_annual.csv",
+                         fix="add China's recycled output")
     target = recorded_kt.loc[use] - flows.new_scrap.loc[use] - flows.imported.loc[use]
+    if len(use) < 2:          # one year pins the level, not its uncertainty
+        return float(target.iloc[0] / flows.old_scrap.loc[use].iloc[0]), float("nan")
     result = sm.OLS(target.to_numpy(float), flows.old_scrap.loc[use].to_numpy(float)).fit()
     return float(result.params[0]), float(result.bse[0])

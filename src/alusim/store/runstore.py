@@ -238,7 +238,8 @@ class RunStore:
         """Run one read-only SQL ``SELECT`` across all runs in an in-memory DuckDB.
 
         Views: ``runs`` (the manifests; ``metrics`` as JSON text — quote ``"end"``), ``summary``,
-        ``summary_annual``, ``assets`` and ``paths`` (each with a ``run_id`` column). The catalog file
+        ``summary_annual``, ``assets`` and ``paths`` (each with a ``run_id`` column); finished sweeps as
+        ``sweeps``, ``sweep_results`` and ``sweep_indices`` (each with a ``sweep_id``; store/sweeps.py). The catalog file
         is not opened, so this never waits for or blocks a writer.
         """
         try:
@@ -378,6 +379,9 @@ class RunStore:
 
     def _create_views(self, con: duckdb.DuckDBPyConnection) -> None:
         create_views(con, self.runs_dir, self._manifests())
+        from alusim.store.sweeps import create_sweep_views
+
+        create_sweep_views(con, self.root)
 
 
 # -- files -----------------------------------------------------------------------------------------
