@@ -56,7 +56,9 @@ def test_start_state_uses_only_the_previous_year(dataset):
     out = start_assumptions(dataset, "2015-01")
     assert out["price.lme.start_usd_t"] == pytest.approx(dataset.annual_series("lme_price_usd_t", "WORLD").loc[2014])
     assert out["fx.cny_per_usd"] == pytest.approx(dataset.annual_series("fx_cny_per_usd", "CN").loc[2014])
-    assert not any(name.startswith("demand.") for name in out)      # demand follows its drivers
+    # demand follows its recorded drivers: only the switch-off of their uncertainty is set
+    demand = {k: v for k, v in out.items() if k.startswith("demand.")}
+    assert demand == {"demand.driver_growth_sd_pct_per_year.cn": 0.0, "demand.driver_growth_sd_pct_per_year.row": 0.0}
     assert out["inventory.start_kt.cn"] > 0 and out["inventory.start_kt.row"] > 0
 
 
