@@ -49,3 +49,22 @@ def test_collection_scales_old_scrap_only(dataset):
     assert np.allclose(more.loc["CN", "old_scrap"], base.loc["CN", "old_scrap"] * 1.2)
     assert np.allclose(more.loc["CN", "new_scrap"], base.loc["CN", "new_scrap"])
     assert more.loc["ROW"].equals(base.loc["ROW"])
+
+
+def test_paths_come_back_from_the_disk_cache_unchanged_and_any_edit_is_a_new_key(dataset, tmp_path, monkeypatch):
+    import alusim.demand.paths as paths
+
+    monkeypatch.setenv("ALUSIM_CACHE", str(tmp_path))
+    computed = paths._disk_cached(dataset, 2025, 2027, None)
+    assert len(list((tmp_path / "demand-paths").glob("*.parquet"))) == 2
+    cached = paths._disk_cached(dataset, 2025, 2027, None)
+    pd.testing.assert_frame_equal(computed.annual, cached.annual)
+    pd.testing.assert_frame_equal(computed.secondary, cached.secondary)
+    key = paths._content_key(dataset, 2025, 2027, None)
+    edited = dataset.recycling.copy()
+    edited.loc[0, "value"] = edited.loc[0, "value"] * 1.01
+    from dataclasses import replace
+
+    assert paths._content_key(replace(dataset, recycling=edited), 2025, 2027, None) != key
+    assert paths._content_key(dataset.with_overrides({"recycling.collection_uplift.cn": 0.1}), 2025, 2027, None) != key
+    assert paths._content_key(dataset, 2025, 2027, {("pv_installations_gw", "CN"): {2026: 0.1}}) != key

@@ -58,9 +58,59 @@ def market_paths(dataset: Dataset, start_year: int, last_year: int,
     if key not in _PATHS:
         if len(_PATHS) > 64:
             _PATHS.clear()
-        _PATHS[key] = (dataset, _market_paths(dataset, start_year, last_year, changes))
+        _PATHS[key] = (dataset, _disk_cached(dataset, start_year, last_year, changes))
     paths = _PATHS[key][1]
     return MarketPaths(annual=paths.annual.copy(), secondary=paths.secondary.copy())
+
+
+def _content_key(dataset: Dataset, start_year: int, last_year: int,
+                 changes: dict[tuple[str, str], dict[int, float]] | None) -> str:
+    """SHA-256 of everything the paths depend on: the tables' contents, the overrides, the years,
+    the driver changes and the alusim version (a content key: an edit anywhere is a new key)."""
+    import hashlib
+    import json
+
+    from alusim import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for name in _TABLES:
+        table = getattr(dataset, name)
+        digest.update(name.encode())
+        digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy().tobytes())
+    digest.update(json.dumps([sorted((k, float(v)) for k, v in dataset.overrides.items()), start_year, last_year,
+                              sorted((f"{k[0]}|{k[1]}", sorted(v.items())) for k, v in (changes or {}).items())]
+                             ).encode())
+    return digest.hexdigest()[:32]
+
+
+def _disk_cached(dataset: Dataset, start_year: int, last_year: int,
+                 changes: dict[tuple[str, str], dict[int, float]] | None) -> MarketPaths:
+    """The paths from the cache folder when this content was computed before (two Parquet files, data
+    only), else computed and stored there. A warm ``alusim run`` then skips the stock model and its
+    import. A cache that cannot be read or written is simply not used."""
+    from alusim.dataset.cache import cache_root
+
+    folder = cache_root() / "demand-paths"
+    key = _content_key(dataset, start_year, last_year, changes)
+    annual_file, secondary_file = folder / f"{key}.annual.parquet", folder / f"{key}.secondary.parquet"
+    try:
+        return MarketPaths(annual=pd.read_parquet(annual_file), secondary=pd.read_parquet(secondary_file))
+    except (OSError, ValueError, ImportError):
+        pass
+    paths = _market_paths(dataset, start_year, last_year, changes)
+    try:
+        import os
+        import tempfile
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for frame, target in ((paths.annual, annual_file), (paths.secondary, secondary_file)):
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".paths-", suffix=".parquet")
+            os.close(fd)
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, target)
+    except OSError:
+        pass
+    return paths
 
 
 def _market_paths(dataset: Dataset, start_year: int, last_year: int,
