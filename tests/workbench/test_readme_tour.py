@@ -88,6 +88,11 @@ def test_each_tour_command_works_outside_the_repository(args, elsewhere):
     if args[0] == "report":                  # the tour stores runs before; under xdist this worker may not have
         subprocess.run([sys.executable, "-m", "alusim", "run", "--paths", "10"], cwd=folder, env=env, check=True,
                        capture_output=True, timeout=600)
+    if args[0] == "discover" and not (folder / args[1]).is_dir():
+        # discover reads the tour's sweep; under xdist this worker may not have run it
+        sweep = next(c for c in tour_commands() if c[0] == "sweep")
+        subprocess.run([sys.executable, "-m", "alusim", *with_budget(sweep)], cwd=folder, env=env, check=True,
+                       capture_output=True, timeout=900)
     args = with_budget(args)
     result = subprocess.run([sys.executable, "-m", "alusim", *args], cwd=folder, env=env, capture_output=True,
                             text=True, timeout=900)
