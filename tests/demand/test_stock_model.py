@@ -55,9 +55,11 @@ def test_paths_come_back_from_the_disk_cache_unchanged_and_any_edit_is_a_new_key
     import alusim.demand.paths as paths
 
     monkeypatch.setenv("ALUSIM_CACHE", str(tmp_path))
-    computed = paths._disk_cached(dataset, 2025, 2027, None)
+    computed, reads = paths._disk_cached(dataset, 2025, 2027, None)
     assert len(list((tmp_path / "demand-paths").glob("*.parquet"))) == 2
-    cached = paths._disk_cached(dataset, 2025, 2027, None)
+    assert "recycling.collection_factor.cn" in reads
+    cached, cached_reads = paths._disk_cached(dataset, 2025, 2027, None)
+    assert cached_reads == reads                  # a cache hit still reports the parameters behind it
     pd.testing.assert_frame_equal(computed.annual, cached.annual)
     pd.testing.assert_frame_equal(computed.secondary, cached.secondary)
     key = paths._content_key(dataset, 2025, 2027, None)

@@ -52,6 +52,12 @@ def tracking_reads() -> Iterator[set[str]]:
             previous |= reads
 
 
+def note_reads(names) -> None:
+    """Record parameter names as read (a result taken from a cache stands for the reads that made it)."""
+    if _READS is not None:
+        _READS.update(names)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Tables describing the primary-aluminium industry; see ``docs/data-model.md``."""

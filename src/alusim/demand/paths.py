@@ -8,12 +8,17 @@ own demand put into use, never from the outcome it is scored against.
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from alusim.dataset import Dataset
+from alusim.dataset.dataset import note_reads, tracking_reads
 from alusim.demand.fit import sector_shares_by_year
 from alusim.demand.model import DemandModel, annual_demand_kt, model_from_table
 from alusim.demand.record import apparent_consumption_kt, bridged, recorded
@@ -58,8 +63,9 @@ def market_paths(dataset: Dataset, start_year: int, last_year: int,
     if key not in _PATHS:
         if len(_PATHS) > 64:
             _PATHS.clear()
-        _PATHS[key] = (dataset, _disk_cached(dataset, start_year, last_year, changes))
-    paths = _PATHS[key][1]
+        _PATHS[key] = (dataset, *_disk_cached(dataset, start_year, last_year, changes))
+    _, paths, reads = _PATHS[key]
+    note_reads(reads)           # a cached path stands for the parameters it read
     return MarketPaths(annual=paths.annual.copy(), secondary=paths.secondary.copy())
 
 
@@ -68,7 +74,6 @@ def _content_key(dataset: Dataset, start_year: int, last_year: int,
     """SHA-256 of everything the paths depend on: the tables' contents, the overrides, the years,
     the driver changes and the alusim version (a content key: an edit anywhere is a new key)."""
     import hashlib
-    import json
 
     from alusim import __version__
 
@@ -84,33 +89,38 @@ def _content_key(dataset: Dataset, start_year: int, last_year: int,
 
 
 def _disk_cached(dataset: Dataset, start_year: int, last_year: int,
-                 changes: dict[tuple[str, str], dict[int, float]] | None) -> MarketPaths:
-    """The paths from the cache folder when this content was computed before (two Parquet files, data
-    only), else computed and stored there. A warm ``alusim run`` then skips the stock model and its
+                 changes: dict[tuple[str, str], dict[int, float]] | None) -> tuple[MarketPaths, list[str]]:
+    """The paths from the cache folder when this content was computed before (two Parquet files and
+    the JSON list of parameters the computation read, data only), else computed and stored there. A warm ``alusim run`` then skips the stock model and its
     import. A cache that cannot be read or written is simply not used."""
     from alusim.dataset.cache import cache_root
 
     folder = cache_root() / "demand-paths"
     key = _content_key(dataset, start_year, last_year, changes)
     annual_file, secondary_file = folder / f"{key}.annual.parquet", folder / f"{key}.secondary.parquet"
+    reads_file = folder / f"{key}.reads.json"
     try:
-        return MarketPaths(annual=pd.read_parquet(annual_file), secondary=pd.read_parquet(secondary_file))
+        reads = json.loads(reads_file.read_text())
+        if not (isinstance(reads, list) and all(isinstance(r, str) for r in reads)):
+            raise ValueError("not a list of names")
+        return MarketPaths(annual=pd.read_parquet(annual_file), secondary=pd.read_parquet(secondary_file)), reads
     except (OSError, ValueError, ImportError):
         pass
-    paths = _market_paths(dataset, start_year, last_year, changes)
+    with tracking_reads() as read:
+        paths = _market_paths(dataset, start_year, last_year, changes)
+    reads = sorted(read)
     try:
-        import os
-        import tempfile
-
         folder.mkdir(parents=True, exist_ok=True)
-        for frame, target in ((paths.annual, annual_file), (paths.secondary, secondary_file)):
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".paths-", suffix=".parquet")
+        for write, target in ((lambda t: paths.annual.to_parquet(t, index=False), annual_file),
+                              (lambda t: paths.secondary.to_parquet(t, index=False), secondary_file),
+                              (lambda t: Path(t).write_text(json.dumps(reads)), reads_file)):
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".paths-", suffix=target.suffix)
             os.close(fd)
-            frame.to_parquet(tmp, index=False)
+            write(tmp)
             os.replace(tmp, target)
     except OSError:
         pass
-    return paths
+    return paths, reads
 
 
 def _market_paths(dataset: Dataset, start_year: int, last_year: int,
