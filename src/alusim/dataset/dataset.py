@@ -7,6 +7,7 @@ The container does no I/O of its own; :func:`load_dataset` reads it through the 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -33,29 +34,35 @@ DEMAND_BOUNDS = {"consumption_kt": (0.0, 1e6), "population_m": (1e-3, 1e4), "sat
 BUILT_STATUSES = ("operating", "curtailed", "idle", "restarting")
 
 
-#: names read through :meth:`Dataset.param` while :func:`tracking_reads` is active
-_READS: set[str] | None = None
+#: names read through :meth:`Dataset.param` while :func:`tracking_reads` is active, per thread (sweeps
+#: and sensitivity run scenarios on threads side by side)
+_TRACKING = threading.local()
+
+
+def _reads() -> set[str] | None:
+    return getattr(_TRACKING, "reads", None)
 
 
 @contextmanager
 def tracking_reads() -> Iterator[set[str]]:
     """Collect every parameter name (and ``demand.<region>.<column>``) the code reads inside the
-    block: how alusim knows which parameters the engine uses and which only describe."""
-    global _READS
-    previous, _READS = _READS, set()
+    block, in this thread: how alusim knows which parameters the engine uses and which only describe."""
+    previous = _reads()
+    current: set[str] = set()
+    _TRACKING.reads = current
     try:
-        yield _READS
+        yield current
     finally:
-        reads = _READS
-        _READS = previous
+        _TRACKING.reads = previous
         if previous is not None:
-            previous |= reads
+            previous |= current
 
 
 def note_reads(names) -> None:
     """Record parameter names as read (a result taken from a cache stands for the reads that made it)."""
-    if _READS is not None:
-        _READS.update(names)
+    reads = _reads()
+    if reads is not None:
+        reads.update(names)
 
 
 @dataclass(frozen=True)
@@ -96,8 +103,7 @@ class Dataset:
 
     def param(self, name: str, unit: str | None = None) -> float:
         """Value of a scalar parameter by dotted name, converted to ``unit`` when given."""
-        if _READS is not None:
-            _READS.add(name)
+        note_reads((name,))
         hit = self._parameter_index.get(name)
         if hit is None:
             raise InputError(f"parameter {name!r} is missing", where=self._table_place("parameters.csv"),
@@ -109,8 +115,7 @@ class Dataset:
 
     def param_or(self, name: str, default: float, unit: str | None = None) -> float:
         """Like :meth:`param` but returns ``default`` when the parameter is absent."""
-        if _READS is not None:
-            _READS.add(name)
+        note_reads((name,))
         if name in self.overrides:
             return float(self.overrides[name])
         if name in self._parameter_index:
@@ -143,8 +148,7 @@ class Dataset:
     def demand_value(self, region: str, column: str) -> float:
         """A demand-table value for a region, after scenario overrides (``demand.<region>.<column>``)."""
         key = f"demand.{region.lower()}.{column}"
-        if _READS is not None:
-            _READS.add(key)
+        note_reads((key,))
         if key in self.overrides:
             return float(self.overrides[key])
         hit = self.demand.loc[self.demand["region"] == region, column]
