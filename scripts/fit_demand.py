@@ -10,6 +10,7 @@ Writes ``src/alusim/data/default/demand_fit.csv`` (elasticities, trends, standar
 from __future__ import annotations
 
 import argparse
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -32,15 +33,24 @@ def main() -> None:
     table.to_csv(DATA / "demand_fit.csv", index=False, float_format="%.6g")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(table.drop(columns=["source", "confidence"]).to_string(index=False))
-    factor, se, years = fit_cn(dataset, args.first, args.last)
-    params = pd.read_csv(DATA / "parameters.csv", keep_default_na=False, na_values=[""])
-    hit = params["name"] == "recycling.collection_factor.cn"
-    params.loc[hit, "value"] = round(factor, 4)
-    params.loc[hit, "note"] = (f"fitted by scripts/fit_demand.py on recorded recycled output {years[0]}-{years[-1]} "
-                               f"({len(years)} years): {factor:.3f} ± {se:.3f} (s.e.)")
-    params.to_csv(DATA / "parameters.csv", index=False)
-    print(f"recycling.collection_factor.cn = {factor:.4f} ± {se:.4f} on {years}")
+    with open(DATA / "parameters.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for market, fit, what in (("cn", fit_cn, "recorded recycled output"),):
+        from alusim.history.replay import RECYCLING_FIT_FIRST_YEAR
 
+        factor, se, years = fit(dataset, max(args.first, RECYCLING_FIT_FIRST_YEAR), args.last)
+        for row in rows:
+            if row["name"] == f"recycling.collection_factor.{market}":
+                row["value"] = f"{factor:.4f}"
+                row["source"] = ("alusim fit (scripts/fit_demand.py) of the stock model to recorded recycled output, "
+                                 "history_monthly.csv / history_annual.csv")
+                row["note"] = (f"fitted by scripts/fit_demand.py on {what} {years[0]}-{years[-1]} "
+                               f"({len(years)} years): {factor:.3f} ± {se:.3f} (s.e.)")
+        print(f"recycling.collection_factor.{market} = {factor:.4f} ± {se:.4f} on {years}")
+    with open(DATA / "parameters.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 if __name__ == "__main__":
     main()

@@ -40,7 +40,7 @@ def test_cost_shock_curtails_loss_making_plants_first_in_cost_order(dataset):
     scenario_events = [shock]
     r = run(end="2025-12", events=scenario_events,
             assumptions={"supply.curtail_step_per_month": 1.0, "market.price_adjust_per_month": 0.0,
-                         "market.arbitrage_tie_per_month": 0.0, "supply.curtail_threshold_pct_of_cost": 90.0})
+                         "supply.curtail_threshold_pct_of_cost": 90.0, "supply.margin_horizon_months": 2.0})
     from tests.conftest import scenario
 
     _, inputs = prepare(scenario(end="2025-12", events=scenario_events, assumptions=QUIET), dataset)

@@ -50,7 +50,7 @@ def test_engine_parameters_are_read_and_reporting_ones_never(dataset, engine_rea
 
 
 def test_the_parameters_the_review_found_dead_are_refused(dataset):
-    for name in ("price.alumina.cn_apr2025_cny_t", "trade.cn_semis_exports_kt_2024"):
+    for name in ("price.alumina.cn_apr2025_cny_t", "supply.utilisation_longrun"):
         with pytest.raises(InputError, match="reporting-only"):
             dataset.with_overrides({name: 1.0})
         with pytest.raises(InputError, match=r"^--vary: .*reporting-only"):

@@ -99,6 +99,25 @@ CASES = [
                                                                       "market.price_adjust_per_month: 7\n")], "--params"),
     ("params-nan", lambda c: ["backtest", "--params", c.file("in/p.yaml", "parameters:\n  "
                                                              "market.price_adjust_per_month: .nan\n")], "--params"),
+    ("run-params-missing-file", lambda c: ["run", _scenario(c), "--params", str(c.root / "in/none.yaml")], "--params"),
+    ("run-params-malformed", lambda c: ["run", _scenario(c), "--params", c.file("in/p.yaml", "parameters: [1, 2\n")],
+     "--params"),
+    ("run-params-unknown-parameter", lambda c: ["run", _scenario(c), "--params", c.file(
+        "in/p.yaml", "parameters:\n  market.no_such_thing: 1.0\n")], "market.no_such_thing"),
+    ("run-params-out-of-range", lambda c: ["run", _scenario(c), "--params", c.file(
+        "in/p.yaml", "parameters:\n  market.price_adjust_per_month: 7\n")], "market.price_adjust_per_month"),
+    ("run-params-ensemble-out-of-range", lambda c: ["run", _scenario(c), "--params", c.file(
+        "in/p.yaml", "parameters:\n  market.price_adjust_per_month: 0.3\nensemble:\n"
+                     "  - {market.price_adjust_per_month: 0.3}\n  - {market.price_stock_elasticity: 3}\n")],
+     "ensemble.1"),
+    ("run-params-ensemble-not-a-list", lambda c: ["run", _scenario(c), "--params", c.file(
+        "in/p.yaml", "parameters:\n  market.price_adjust_per_month: 0.3\nensemble: 4\n")], "--params"),
+    ("run-params-reporting-only", lambda c: ["run", _scenario(c), "--params", c.file(
+        "in/p.yaml", "parameters:\n  supply.utilisation_longrun: 0.9\n")], "supply.utilisation_longrun"),
+    ("backtest-params-unknown-parameter", lambda c: ["backtest", "--params", c.file(
+        "in/p.yaml", "parameters:\n  market.no_such_thing: 1.0\n")], "market.no_such_thing"),
+    ("calibrate-only-unknown", lambda c: ["calibrate", "--only", "market.no_such_thing", "--out",
+                                          str(c.root / "out/cal.yaml")], "--only"),
     ("price-infinite", lambda c: ["costcurve", "--price", "inf"], "--price"),
     ("price-absurd", lambda c: ["costcurve", "--price", "1e300", "--currency", "USD"], "--price"),
     ("parameters-csv-inf", lambda c: ["run", _scenario(c), "--data", _dataset_copy(

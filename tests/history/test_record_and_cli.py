@@ -20,7 +20,7 @@ def test_record_events_all_carry_a_source_and_resolve_on_the_2015_rebuild(datase
     _, inputs = prepare(scenario, history)        # raises if any target selects nothing
     types = {e.type for e in scenario.events}
     for expected in ("ban_new_capacity", "close_noncompliant", "capacity_cap", "production_cut", "power_curtailment",
-                     "export_rebate", "import_tariff", "demand_shock", "input_price"):
+                     "export_rebate", "import_tariff", "import_cost", "input_price", "power_price"):
         assert expected in types
     # the 2017 clean-up closes the retired non-compliant plants
     closed = [i for i, e in enumerate(scenario.events) if e.type == "close_noncompliant"]
@@ -32,7 +32,7 @@ def test_the_window_drops_later_events_and_clips_running_ones():
     events = cut_events(record, "2015-01", "2019-12")
     assert all(e["start"] <= "2019-12" for e in events)
     assert all(e.get("end", "2019-12") <= "2019-12" for e in events)
-    assert not any(e["type"] == "demand_shock" for e in events)          # the 2020 shock is out of the window
+    assert not any(e["type"] == "import_cost" for e in events)           # the 2022 Russian discount is out of it
     assert len(events) < len(record.events)
     # a one-off closure before the window is already in the rebuilt state, not an event of the window
     later = cut_events(record, "2018-01", "2019-12")
@@ -91,7 +91,8 @@ def test_a_bad_parameter_file_fails_in_one_line(tmp_path, capsys):
 def test_calibrate_writes_a_parameter_set_that_backtest_reads(tmp_path):
     out = tmp_path / "cal.yaml"
     assert main(["calibrate", "--from", "2015", "--to", "2016", "--maxiter", "1", "--popsize", "2", "--paths", "4",
-                 "--workers", "1", "--out", str(out)]) == 0
+                 "--workers", "1", "--out", str(out), "--only", "market.price_adjust_per_month",
+                 "--only", "market.price_stock_elasticity"]) == 0
     from ruamel.yaml import YAML
 
     document = YAML(typ="safe").load(out.read_text())
@@ -102,3 +103,15 @@ def test_calibrate_writes_a_parameter_set_that_backtest_reads(tmp_path):
                  "--params", str(out), "--out", str(tmp_path / "bt")]) == 0
     metrics = json.loads((tmp_path / "bt" / "metrics.json").read_text())
     assert str(out) in metrics["parameters_source"]
+    assert metrics["parameters_ensemble_members"] == len(document["ensemble"]) >= 1
+    # the replay's monthly summary in the format of a run's summary.csv (DESIGN.md §4)
+    summary = (tmp_path / "bt" / "summary.csv").read_text().splitlines()
+    assert summary[0] == "variable,region,month,mean,p05,p50,p95" and len(summary) > 100
+    # run again: the checkpoint answers every candidate, nothing is scored twice
+    checkpoint = tmp_path / "cal.yaml.checkpoint.jsonl"
+    lines = len(checkpoint.read_text().splitlines())
+    assert main(["calibrate", "--from", "2015", "--to", "2016", "--maxiter", "1", "--popsize", "2", "--paths", "4",
+                 "--workers", "1", "--out", str(out), "--only", "market.price_adjust_per_month",
+                 "--only", "market.price_stock_elasticity"]) == 0
+    assert len(checkpoint.read_text().splitlines()) == lines
+    assert YAML(typ="safe").load(out.read_text())["parameters"] == document["parameters"]

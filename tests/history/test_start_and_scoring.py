@@ -54,7 +54,10 @@ def test_coal_multiplies_tariffs_relative_to_the_tariff_years(dataset):
 
 def test_start_state_uses_only_the_previous_year(dataset):
     out = start_assumptions(dataset, "2015-01")
-    assert out["price.lme.start_usd_t"] == pytest.approx(dataset.annual_series("lme_price_usd_t", "WORLD").loc[2014])
+    # the observed state: December 2014's LME from the monthly record, not an annual average
+    dec = dataset.history.sel(variable="price_lme_usd_t", region="WORLD", month=pd.Timestamp("2014-12-01"))
+    assert out["price.lme.start_usd_t"] == pytest.approx(float(dec))
+    assert out["price.lme.start_usd_t"] != pytest.approx(dataset.annual_series("lme_price_usd_t", "WORLD").loc[2014])
     assert out["fx.cny_per_usd"] == pytest.approx(dataset.annual_series("fx_cny_per_usd", "CN").loc[2014])
     # demand follows its recorded drivers: only the switch-off of their uncertainty is set
     demand = {k: v for k, v in out.items() if k.startswith("demand.")}

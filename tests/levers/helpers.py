@@ -35,6 +35,7 @@ OWNED: dict[str, set[str]] = {
     "export_tax": {"export_tax"},
     "export_rebate": {"export_rebate"},
     "import_tariff": {"foreign_tariff"},
+    "import_cost": {"import_cost_add"},
     "demand_shock": {"demand_base"},
     "input_price": {"input_mult"},
 }
@@ -56,6 +57,7 @@ BACKGROUND: list[dict] = [
     {"type": "export_tax", "product": "primary", "rate": 0.2, "start": "2025-07"},
     {"type": "export_rebate", "product": "semis", "rate": 0.05, "start": "2025-07"},
     {"type": "import_tariff", "importer": "US", "exporter": "CN", "rate": 0.6, "start": "2025-04"},
+    {"type": "import_cost", "change_usd_t": -120.0, "start": "2025-05"},
     {"type": "demand_shock", "region": "WORLD", "pct": 0.03, "start": "2025-02"},
     {"type": "input_price", "input": "coal", "pct": 0.1, "start": "2025-03"},
 ]
@@ -89,10 +91,18 @@ def inputs_of(dataset, events=(), **kwargs):
 
 
 def arrays(inputs) -> dict[str, np.ndarray]:
-    return {k: v for k, v in vars(inputs).items() if isinstance(v, np.ndarray)}
+    """The inputs' arrays, and the kernel's parameters (a dict of named values) as one of them."""
+    out = {k: v for k, v in vars(inputs).items() if isinstance(v, np.ndarray)}
+    out["par"] = _par_array(inputs.par)
+    return out
 
 
-def same(a: np.ndarray, b: np.ndarray) -> bool:
+def _par_array(par) -> np.ndarray:
+    return np.array([par[k] for k in sorted(par)]) if isinstance(par, dict) else par
+
+
+def same(a, b) -> bool:
+    a, b = _par_array(a), _par_array(b)
     if a.shape != b.shape or a.dtype != b.dtype:
         return False
     return bool(np.array_equal(a, b, equal_nan=np.issubdtype(a.dtype, np.floating)))

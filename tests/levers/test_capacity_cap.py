@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from alusim.engine import kernel as K
 from alusim.engine.simulate import prepare
 from alusim.errors import InputError
 from tests.conftest import QUIET, scenario
@@ -19,7 +18,7 @@ def test_cap_sets_the_limit_in_its_window_and_the_replacement_ratio(dataset):
     assert np.isinf(base.cap_limit_cn).all()
     assert (capped.cap_limit_cn[:, 3:12] == 44_000).all()
     assert np.isinf(capped.cap_limit_cn[:, :3]).all() and np.isinf(capped.cap_limit_cn[:, 12:]).all()
-    assert base.par[K.P_REPLACEMENT_RATIO] == 1.0 and capped.par[K.P_REPLACEMENT_RATIO] == 0.5
+    assert base.par["replacement_ratio"] == 1.0 and capped.par["replacement_ratio"] == 0.5
     assert "44,764 kt" in capped.lever_log[0][0]           # built capacity at the start, for the reader
 
 

@@ -33,8 +33,9 @@ def test_new_asset_is_added_with_its_own_costs_and_nothing_else_moves(dataset):
     row = inputs.assets.iloc[a]
     assert row["province"] == "Xinjiang" and row["region"] == "CN" and row["source"] == "scenario event"
     # every existing asset and every series is exactly as before
+    new_arrays = arrays(inputs)
     for name, old in arrays(base).items():
-        new = getattr(inputs, name)
+        new = new_arrays[name]
         if new.shape != old.shape:
             axis = [i for i, (x, y) in enumerate(zip(new.shape, old.shape, strict=True)) if x != y]
             assert axis == [new.ndim - 1], name

@@ -37,9 +37,13 @@ def test_rebate_outside_china_is_refused(dataset):
         prepare(scenario(end="2026-12", assumptions=QUIET, events=events), dataset)
 
 
-def test_rebate_raises_china_net_exports(dataset):
+def test_rebate_raises_china_net_exports_and_lifts_shfe_against_lme(dataset):
+    """The rebate lifts exports at once (11 points of netback on semis); China's stocks fall and SHFE
+    rises against the baseline while LME, with more Chinese metal abroad, falls."""
     base, rebate = run(dataset), run(dataset, [REBATE])
     diff = monthly(rebate, "net_exports_kt", "CN") - monthly(base, "net_exports_kt", "CN")
-    assert np.all(diff[:3] == 0) and np.all(diff[3:] > 0)
-    # the calibrated export elasticity (0.44 per point of arbitrage) and 11 points of netback: ~4-5%
+    assert np.all(diff[:3] == 0) and np.all(diff[3:6] > 0) and diff[3:9].sum() > 0
     assert diff[3] > 0.03 * monthly(base, "net_exports_kt", "CN")[3]
+    shfe = monthly(rebate, "price_shfe_cny_t", "CN") / monthly(base, "price_shfe_cny_t", "CN")
+    lme = monthly(rebate, "price_lme_usd_t", "WORLD") / monthly(base, "price_lme_usd_t", "WORLD")
+    assert np.all(shfe[:4] == 1.0) and np.all(shfe[5:] > 1.0) and np.all(lme[5:] < 1.0)

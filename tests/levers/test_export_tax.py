@@ -38,7 +38,13 @@ def test_tax_outside_china_is_refused(dataset):
         prepare(scenario(end="2026-12", assumptions=QUIET, events=events), dataset)
 
 
-def test_export_tax_cuts_china_net_exports(dataset):
+def test_export_tax_cuts_china_net_exports_and_widens_the_shfe_discount(dataset):
+    """The tax cuts exports at once; the metal kept at home builds China's stocks and lowers SHFE, while
+    the rest of the world, short of that metal, pays more — and the lower SHFE wins exports back over
+    the following months (two-way trade, not a fixed export equation)."""
     base, taxed = run(dataset), run(dataset, [{**TAX, "end": None}])
     diff = monthly(taxed, "net_exports_kt", "CN") - monthly(base, "net_exports_kt", "CN")
-    assert np.all(diff[:3] == 0) and np.all(diff[3:] < 0)
+    assert np.all(diff[:3] == 0) and np.all(diff[3:6] < 0) and diff[3:9].sum() < 0
+    shfe = monthly(taxed, "price_shfe_cny_t", "CN") / monthly(base, "price_shfe_cny_t", "CN")
+    lme = monthly(taxed, "price_lme_usd_t", "WORLD") / monthly(base, "price_lme_usd_t", "WORLD")
+    assert np.all(shfe[:4] == 1.0) and np.all(shfe[6:] < 1.0) and np.all(lme[6:] > 1.0)

@@ -51,7 +51,7 @@ def test_forced_restart_runs_after_the_lag_and_costs_money(dataset):
     forced = run(dataset, [RESTART], assumptions=NEVER)
     diff = monthly(forced, "capacity_operating_kt", "ROW") - monthly(base, "capacity_operating_kt", "ROW")
     first = int(np.flatnonzero(diff > 1e-6)[0])
-    lag = dataset.param("supply.restart_lag_months")
+    lag = dataset.param("supply.restart_lag_months.row")
     assert 2 + 0.5 * lag <= first <= 2 + 1.5 * lag                      # ordered in month 2, lag ±50%
     assert forced.data["restart_cost_musd"].sel(region="ROW").values.sum() > 0
     assert base.data["restart_cost_musd"].sel(region="ROW").values.sum() == 0

@@ -44,9 +44,13 @@ COMPARED = {
     "price": (K.O_PRICE, None),
     "production": (K.O_PRODUCTION, "demand"),
     "inventory": (K.O_INVENTORY, "demand"),
+    "inventory_total": (K.O_INVENTORY_TOTAL, "demand"),
     "net_exports": (K.O_NET_EXPORTS, "demand"),
+    "imports": (K.O_IMPORTS, "demand"),
+    "exports": (K.O_EXPORTS, "demand"),
     "consumption": (K.O_CONSUMPTION, "demand"),
     "cost_p90": (K.O_COST_P90, None),
+    "cost_support": (K.O_COST_SUPPORT, None),
     "share_loss_making": (K.O_SHARE_LOSS, "one"),
 }
 #: the agreement the brief asks for on prices, production and inventories

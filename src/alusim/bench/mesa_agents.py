@@ -22,20 +22,27 @@ _RUNNING = (OPERATING, CURTAILED)
 
 class Market:
     """One metal market (0 = China, SHFE, CNY/t tax-inclusive; 1 = rest of world, LME, USD/t):
-    its price and stock, its constants, and this month's totals over the smelters selling into it."""
+    its price, smoothed prices and total stock (visible + unreported), its constants, and this
+    month's totals over the smelters selling into it."""
 
-    def __init__(self, index: int, name: str, price: float, stock: float, price0: float,
-                 stock_days_normal: float, price_elasticity: float, restart_hurdle: float,
-                 restart_cost: float):
+    def __init__(self, index: int, name: str, price: float, stock: float, *, stock_days_normal: float,
+                 unreported_days: float, price_elasticity: float, restart_hurdle: float, restart_cost: float,
+                 restart_lag: float, take_or_pay: float, new_build_hurdle: float, log_price_to_cost: float):
         self.index = index
         self.name = name
         self.price = price
+        self.fast = price            # 12-month exponential average, for the demand response
+        self.slow = price            # 36-month
         self.stock = stock
-        self.price0 = price0
         self.stock_days_normal = stock_days_normal
+        self.unreported_days = unreported_days
         self.price_elasticity = price_elasticity
         self.restart_hurdle = restart_hurdle
         self.restart_cost = restart_cost
+        self.restart_lag = restart_lag
+        self.take_or_pay = take_or_pay
+        self.new_build_hurdle = new_build_hurdle
+        self.log_price_to_cost = log_price_to_cost
         self.input_cost = 0.0
         self.alumina_fwd_delta = 0.0
         self.begin_month(0.0)
@@ -48,12 +55,17 @@ class Market:
         self.production = 0.0
         self.cap_built = 0.0
         self.cap_operating = 0.0
-        self.cap_available = 0.0
         self.co2 = 0.0
         self.loss_cap = 0.0
         self.margin_sum = 0.0
         self.cost_sum = 0.0
         self.restart_spend = 0.0
+
+    def end_month(self, price: float) -> None:
+        """Next month's price, and the smoothed prices demand responds to."""
+        self.price = price
+        self.fast += (price - self.fast) / 12.0
+        self.slow += (price - self.slow) / 36.0
 
 
 class Smelter(mesa.Agent):
@@ -61,7 +73,7 @@ class Smelter(mesa.Agent):
 
     def __init__(self, model: MarketModel, index: int, market: Market, *, capacity_kt: float, share: float,
                  state: int, commission_m: int, coal_share: float, co2_t_per_t: float, is_cn: bool,
-                 counts_in_cap: bool, quota_transfer: bool, planned_go: bool, restart_lag: int, curtail_threshold: float,
+                 counts_in_cap: bool, quota_transfer: bool, planned_go: bool, u_lag: float, u_threshold: float,
                  cost_power: list[float], cost_fixed: list[float], avail_share: list[float],
                  force_close: list[bool], force_restart: list[bool], build_block: list[bool]):
         super().__init__(model)
@@ -75,8 +87,12 @@ class Smelter(mesa.Agent):
         self.counts_in_cap = counts_in_cap
         self.quota_transfer = quota_transfer      # relocation: the quota passes from the closed to the new plant
         self.planned_go = planned_go
-        self.restart_lag = restart_lag                  # months from a restart decision to running
-        self.curtail_threshold = curtail_threshold      # loss, as a share of cash cost, borne before cutting
+        # months from a restart decision to running, and the loss (share of cash cost) borne before
+        # cutting: each plant's draw within the spread around the market's mean
+        spread = model.restart_lag_spread
+        self.restart_lag = max(int(round(market.restart_lag * (1.0 - spread + 2.0 * spread * u_lag))), 1)
+        self.curtail_threshold = model.curtail_threshold * (1.0 - model.curtail_spread
+                                                            + 2.0 * model.curtail_spread * u_threshold)
         # this plant's monthly series under the path's event variant
         self.cost_power = cost_power
         self.cost_fixed = cost_fixed
@@ -91,8 +107,8 @@ class Smelter(mesa.Agent):
         self.timer = 0
         self.cost = 0.0
         self.cost_usd = 0.0
+        self.power = 0.0     # this month's power cost per t (the coal-linked tariff)
         self.opcap = 0.0     # operating capacity this month (weight on the operating cost curve)
-        self.bcap = 0.0      # available built capacity this month (weight on the built cost curve)
         self.year_prod = 0.0
 
     @property
@@ -102,25 +118,33 @@ class Smelter(mesa.Agent):
 
     def update_cost(self) -> None:
         """This month's cash cost (and in USD ex-VAT), and the smoothed margin at last month's price
-        net of the expected change in alumina cost over the decision horizon."""
+        over the cost with the alumina expected over the decision horizon."""
         model = self.model
         m = model.month
         mk = self.market
-        c = (mk.input_cost + self.cost_power[m] * (1.0 + self.coal_share * (model.coal - 1.0))
-             + self.cost_fixed[m])
+        self.power = self.cost_power[m] * (1.0 + self.coal_share * (model.coal - 1.0))
+        c = mk.input_cost + self.power + self.cost_fixed[m]
         self.cost = c
         self.cost_usd = c * model.to_usd if mk.index == 0 else c
-        self.exp_margin += model.alpha * ((mk.price - c - mk.alumina_fwd_delta) - self.exp_margin)
+        if m == 0:
+            self.exp_margin = mk.price - (c + mk.alumina_fwd_delta)     # the observed start
+        else:
+            self.exp_margin += model.alpha * ((mk.price - (c + mk.alumina_fwd_delta)) - self.exp_margin)
 
     def decide(self) -> None:
-        """State transition: forced closure, commissioning (subject to China's cap), restart of an
-        idle plant, restart lag, curtailment on sustained losses and ramp-up when margins recover."""
+        """State transition: forced closure; commissioning (on its date under construction; a planned
+        project where it goes ahead, in China only while margins clear the new-build hurdle, and
+        subject to the cap); restart of an idle plant above its hurdle, after its lag; curtailment
+        while the expected margin on avoidable cost is below the plant's threshold; lines back when
+        margins clear the recovery margin (hysteresis)."""
         s = self.state
         if s == CLOSED:
             return
         model = self.model
         m = model.month
-        c = self.cost
+        mk = self.market
+        ce = self.cost + mk.alumina_fwd_delta
+        forced = self.force_restart[m]
         if self.force_close[m]:
             if self.in_cn_cap and s != PLANNED and s != CONSTRUCTION and not self.quota_transfer:
                 model.built_cn -= self.capacity_kt       # room under the cap, once
@@ -129,59 +153,50 @@ class Smelter(mesa.Agent):
             self.share = 0.0
             return
         if s == PLANNED or s == CONSTRUCTION:
-            if (self.commission_m >= 0 and m >= self.commission_m and not self.build_block[m]
-                    and (s == CONSTRUCTION or self.planned_go)):
-                allowed = True
-                if self.in_cn_cap and not self.quota_transfer:
-                    if model.built_cn + self.capacity_kt > model.cap_limit_cn[m] - model.cap_cut + 1e-9:
-                        allowed = False
-                    else:
-                        model.built_cn += self.capacity_kt
-                if allowed:
+            capped = self.in_cn_cap and not self.quota_transfer
+            room = (not capped) or model.built_cn + self.capacity_kt <= model.cap_limit_cn[m] - model.cap_cut + 1e-9
+            if self.commission_m >= 0 and m >= self.commission_m and not self.build_block[m]:
+                go = s == CONSTRUCTION or (self.planned_go and self.exp_margin > mk.new_build_hurdle * ce)
+                if go and room:
                     self._start_running()
+                    if capped:
+                        model.built_cn += self.capacity_kt
         elif s == IDLE:
-            if self.force_restart[m] or self.exp_margin > self.market.restart_hurdle * c:
+            if forced or self.exp_margin > mk.restart_hurdle * ce:
                 self.state = RESTARTING
                 self.timer = self.restart_lag
-                self.market.restart_spend += self.capacity_kt * self.market.restart_cost
+                mk.restart_spend += self.capacity_kt * mk.restart_cost
         elif s == RESTARTING:
             self.timer -= 1
             if self.timer <= 0:
                 self._start_running()
-        elif self.exp_margin < -self.curtail_threshold * c and not self.force_restart[m]:
-            # operating or curtailed: cut potlines on sustained losses …
+        elif self.exp_margin + mk.take_or_pay * self.power < -self.curtail_threshold * ce and not forced:
+            # operating or curtailed: cut potlines on sustained losses on avoidable cost …
             self.share -= model.curtail_step
             if self.share <= 1e-9:
                 self.share = 0.0
                 self.state = IDLE
             else:
                 self.state = CURTAILED
-        elif self.share < 1.0 and (self.exp_margin > 0.0 or self.force_restart[m]):
-            # … and bring them back when margins recover
+        elif self.share < 1.0 and (self.exp_margin > model.recover_margin * ce or forced):
+            # … and bring them back when margins clear the recovery margin
             self.share = min(1.0, self.share + model.ramp_step)
             self.state = OPERATING if self.share >= 1.0 - 1e-12 else CURTAILED
 
     def _start_running(self) -> None:
         self.state = OPERATING
         self.share = self.model.ramp_step
-        self.exp_margin = 0.0
 
     def produce(self) -> None:
         """This month's output, emissions and margins, added to the market's totals."""
         s = self.state
         if s == CLOSED:
             self.opcap = 0.0
-            self.bcap = 0.0
             return
         mk = self.market
         model = self.model
         if s in _BUILT:
             mk.cap_built += self.capacity_kt
-            avail = self.capacity_kt * self.avail_share[model.month]
-            self.bcap = avail
-            mk.cap_available += avail
-        else:
-            self.bcap = 0.0
         if s in _RUNNING:
             px = mk.price
             c = self.cost

@@ -11,13 +11,14 @@ expected margin and restart timer. One ``step()`` is one month, in the kernel's 
    ``model.agents`` in asset order, which is equivalent to the kernel's single interleaved loop
    because the only state shared between plants (China's built capacity and the cap's tightening)
    is touched in ``decide`` alone;
-2. the month's cost curves (a plain sort every month): the capacity-weighted 90th percentile of
-   operating cash cost (reported), China in CNY and the world in USD;
-3. demand and China's net exports from the arbitrage; the price anchors — the cash cost of the
-   plant needed to meet the call on primary metal (net of stocks above their seasonal normal),
-   read off the curve of built capacity; rationing and stocks;
-4. next month's prices: toward the anchor (plus the expected change in alumina cost), against
-   stock days relative to their seasonal normal, tied by the SHFE–LME arbitrage.
+2. the month's operating cost curves (a plain sort every month): the 90th percentile (reported)
+   and the support percentile, China in CNY and the world in USD;
+3. demand (activity path × noise × the 12- over 36-month price response);
+4. China's primary imports (logistic in the import arbitrage) and semis exports (constant
+   elasticity to the export arbitrage), each adjusting toward its target;
+5. stocks (visible + unreported), with rationing;
+6. next month's prices: cost support × (stocks / normal)^elasticity × the price-to-cost ratio,
+   floored at the cost floor, SHFE capped near import parity and LME at the incentive price.
 
 Because it mirrors the kernel formula by formula, it has to follow every change of the kernel's
 model; ``tests/bench/test_mesa_reference.py`` fails when the two drift apart.
@@ -40,6 +41,7 @@ import numpy as np
 from alusim.bench.mesa_agents import CLOSED, CONSTRUCTION, PLANNED, Market, Smelter, weighted_quantile
 from alusim.engine import kernel as K
 from alusim.engine.inputs import EngineInputs
+from alusim.engine.params import stack
 from alusim.engine.simulate import co2_intensity, cost_terms
 from alusim.engine.stochastic import Drivers
 
@@ -58,62 +60,69 @@ class MarketModel(mesa.Model):
         if cost_power is None or cost_fixed is None:
             cost_power, cost_fixed = cost_terms(inputs)
         co2 = co2_intensity(inputs) if co2 is None else co2
-        par = inputs.par
+        par = stack(inputs.parameter_sets())
         p = path
         v = int(drivers.path_variant[p])
+        ps = int(drivers.path_set[p])
         self.path = p
         self.variant = v
         self.months = inputs.months
         self.month = 0
-        # scalar parameters
-        self.vat = float(par[K.P_VAT])
-        self.alpha = float(par[K.P_CURTAIL_ALPHA])
-        self.alumina_q = float(par[K.P_ALUMINA_Q])
-        self.anode_q = float(par[K.P_ANODE_Q])
-        self.anchor_markup = float(par[K.P_ANCHOR_MARKUP])
-        self.anchor_q = float(par[K.P_ANCHOR_Q])
-        self.arb_band = float(par[K.P_ARB_BAND])
-        self.arb_tie = float(par[K.P_ARB_TIE])
-        self.curtail_step = float(par[K.P_CURTAIL_STEP])
-        self.export_elast = float(par[K.P_EXPORT_ELAST])
-        self.export_overhang = float(par[K.P_EXPORT_OVERHANG])
-        self.export_max = float(par[K.P_EXPORT_MAX])
-        self.import_max = float(par[K.P_IMPORT_MAX])
-        self.price_adj = float(par[K.P_PRICE_ADJ])
-        self.ramp_step = float(par[K.P_RAMP_STEP])
-        self.replacement_ratio = float(par[K.P_REPLACEMENT_RATIO])
-        self.semis_premium = float(par[K.P_SEMIS_PREMIUM])
-        self.stock_elast = float(par[K.P_STOCK_ELAST])
-        self.stock_floor = float(par[K.P_STOCK_FLOOR])
-        self.stock_ceiling = float(par[K.P_STOCK_CEILING])
-        self.drawdown_months = float(par[K.P_DRAWDOWN_MONTHS])
-        self.util_max = float(par[K.P_UTIL_MAX])
+        # this path's parameter set, by name
+        self.par = {name: float(getattr(par, name)[ps]) for name in par._fields}
+        q = self.par
+        self.alpha = q["margin_alpha"]
+        self.alumina_q = q["alumina_q"]
+        self.anode_q = q["anode_q"]
+        self.curtail_step = q["curtail_step"]
+        self.curtail_threshold = q["curtail_threshold"]
+        self.curtail_spread = q["curtail_spread"]
+        self.restart_lag_spread = q["restart_lag_spread"]
+        self.recover_margin = q["recover_margin"]
+        self.ramp_step = q["ramp_step"]
+        self.replacement_ratio = q["replacement_ratio"]
+        self.util_max = q["util_max"]
         self.monthly_util = self.util_max / 12.0
-        self.exports0 = float(inputs.exports0)
-        self.arb0 = float(inputs.arb0)
+        start = inputs.start_state
+        self.exports = self.exports0 = float(start[K.S_EXPORTS])
+        self.imports = float(start[K.S_IMPORTS])
+        self.arb0 = float(start[K.S_ARB])
         # the path's exogenous series (variant-dependent ones under this path's variant)
         self.alumina_px = drivers.alumina_px[p].tolist()
         self.alumina_fwd_delta = drivers.alumina_fwd_delta[p].tolist()
         self.anode_px = drivers.anode_px[p].tolist()
         self.coal_idx = drivers.coal_idx[p].tolist()
         self.fx_path = drivers.fx[p].tolist()
-        self.eps_price = drivers.eps_price[p].tolist()
+        self.z_price = drivers.z_price[p].tolist()
         self.demand_noise = drivers.demand_noise[p].tolist()
         self.demand_base = inputs.demand_base[v].tolist()
+        self.season_factor = inputs.season_factor.tolist()
         self.secondary_kt = inputs.secondary_kt.tolist()
         self.season_days = inputs.season_days.tolist()
         self.export_tax = inputs.export_tax[v].tolist()
         self.export_rebate = inputs.export_rebate[v].tolist()
         self.foreign_tariff = inputs.foreign_tariff[v].tolist()
         self.cap_limit_cn = inputs.cap_limit_cn[v].tolist()
-        # markets
-        price0, stock0 = inputs.price0, inputs.stock0
-        self.cn = Market(0, "CN", float(price0[0]), float(stock0[0]), float(price0[0]),
-                         float(par[K.P_STOCK_DAYS_NORMAL_CN]), float(par[K.P_PRICE_ELAST_CN]),
-                         float(par[K.P_RESTART_HURDLE_CN]), float(par[K.P_RESTART_COST_CN]))
-        self.row = Market(1, "ROW", float(price0[1]), float(stock0[1]), float(price0[1]),
-                          float(par[K.P_STOCK_DAYS_NORMAL_ROW]), float(par[K.P_PRICE_ELAST_ROW]),
-                          float(par[K.P_RESTART_HURDLE_ROW]), float(par[K.P_RESTART_COST_ROW]))
+        self.import_cost_add = inputs.import_cost_add[v].tolist()
+        self.export_scale = inputs.export_scale.tolist()
+        self.vat_path = inputs.vat.tolist()
+        self.years_from_ref = inputs.years_from_ref.tolist()
+        # markets: total stocks = visible + the unreported estimate (days of demand without seasonality)
+        level0 = [self.demand_base[0][k] / self.season_factor[0][k] for k in range(2)]
+        self.cn = Market(0, "CN", float(start[K.S_PRICE_CN]),
+                         float(start[K.S_STOCK_CN]) + q["unreported_days_cn"] * level0[0] / K.DAYS,
+                         stock_days_normal=q["stock_days_normal_cn"], unreported_days=q["unreported_days_cn"],
+                         price_elasticity=q["price_elast_cn"], restart_hurdle=q["restart_hurdle_cn"],
+                         restart_cost=q["restart_cost_cn"], restart_lag=q["restart_lag_cn"],
+                         take_or_pay=q["take_or_pay_cn"], new_build_hurdle=q["new_build_hurdle_cn"],
+                         log_price_to_cost=q["log_price_to_cost_cn"])
+        self.row = Market(1, "ROW", float(start[K.S_PRICE_ROW]),
+                          float(start[K.S_STOCK_ROW]) + q["unreported_days_row"] * level0[1] / K.DAYS,
+                          stock_days_normal=q["stock_days_normal_row"], unreported_days=q["unreported_days_row"],
+                          price_elasticity=q["price_elast_row"], restart_hurdle=q["restart_hurdle_row"],
+                          restart_cost=q["restart_cost_row"], restart_lag=q["restart_lag_row"],
+                          take_or_pay=q["take_or_pay_row"], new_build_hurdle=-1e300,
+                          log_price_to_cost=q["log_price_to_cost_row"])
         self.markets = (self.cn, self.row)
         # smelters, created in asset order (AgentSet keeps insertion order, and the order matters:
         # plants are commissioned against China's cap one after another)
@@ -122,8 +131,8 @@ class MarketModel(mesa.Model):
             x[v].T.tolist() for x in (cost_power, cost_fixed, inputs.avail_share, inputs.force_close,
                                       inputs.force_restart, inputs.build_block))
         go = drivers.planned_go[p]
-        lags = drivers.restart_lag[p]
-        thresholds = drivers.curtail_threshold[p]
+        u_lag = drivers.u_lag[p]
+        u_thr = drivers.u_threshold[p]
         for a in range(inputs.n_assets):
             Smelter(self, a, self.markets[int(inputs.market[a])],
                     capacity_kt=float(inputs.capacity_kt[a]), share=float(inputs.init_share[a]),
@@ -131,7 +140,7 @@ class MarketModel(mesa.Model):
                     coal_share=float(inputs.coal_share[a]), co2_t_per_t=float(co2[a]),
                     is_cn=bool(inputs.is_cn[a]), counts_in_cap=bool(inputs.counts_in_cap[a]),
                     quota_transfer=bool(inputs.quota_transfer[a]),
-                    planned_go=bool(go[a]), restart_lag=int(lags[a]), curtail_threshold=float(thresholds[a]),
+                    planned_go=bool(go[a]), u_lag=float(u_lag[a]), u_threshold=float(u_thr[a]),
                     cost_power=cp[a], cost_fixed=cf[a], avail_share=avail[a], force_close=fclose[a],
                     force_restart=frestart[a], build_block=block[a])
         self.smelters = self.agents_by_type[Smelter]
@@ -152,89 +161,75 @@ class MarketModel(mesa.Model):
     def step(self) -> None:
         """One month."""
         m = self.month
+        q = self.par
         cn, row = self.cn, self.row
         self.fx = fx_m = self.fx_path[m]
         self.coal = self.coal_idx[m]
-        self.to_usd = 1.0 / ((1.0 + self.vat) * fx_m)
+        vat = self.vat_path[m]
+        self.to_usd = 1.0 / ((1.0 + vat) * fx_m)
         alumina, anode, fwd = self.alumina_px[m], self.anode_px[m], self.alumina_fwd_delta[m]
         for mk in self.markets:
             mk.begin_month(self.alumina_q * alumina[mk.index] + self.anode_q * anode[mk.index], fwd[mk.index])
-        # 1. plants: cost, state transition on last month's prices, output
+        # 1. plants: cost and expected margin, state transition on last month's prices, output
         self.smelters.do("update_cost")
         self.smelters.do("decide")
         self.smelters.do("produce")
-        # 2. this month's cost curves: plants ranked by cash cost; the operating 90th percentiles
+        # 2. this month's operating cost curves: plants ranked by cash cost
         curve_cn = sorted(self.cn_smelters, key=attrgetter("cost"))
         curve_world = sorted(self.smelters, key=attrgetter("cost_usd"))
-        p90_cn = weighted_quantile(curve_cn, "cost", "opcap", cn.cap_operating, self.anchor_q)
-        p90_world = weighted_quantile(curve_world, "cost_usd", "opcap", cn.cap_operating + row.cap_operating,
-                                      self.anchor_q)
-        # 3. demand and trade (from last month's prices)
+        op_world = cn.cap_operating + row.cap_operating
+        p90_cn = weighted_quantile(curve_cn, "cost", "opcap", cn.cap_operating, 0.9)
+        sup_cn = weighted_quantile(curve_cn, "cost", "opcap", cn.cap_operating, q["support_quantile"])
+        p90_world = weighted_quantile(curve_world, "cost_usd", "opcap", op_world, 0.9)
+        sup_world = weighted_quantile(curve_world, "cost_usd", "opcap", op_world, q["support_quantile"])
+        # 3. demand: the activity path × noise × the short-run response to price
         noise = self.demand_noise[m]
         base = self.demand_base[m]
-        dem_cn = base[0] * noise[0] * (cn.price / cn.price0) ** cn.price_elasticity
-        dem_row = base[1] * noise[1] * (row.price / row.price0) ** row.price_elasticity
+        dem_cn = base[0] * noise[0] * (cn.fast / cn.slow) ** cn.price_elasticity
+        dem_row = base[1] * noise[1] * (row.fast / row.slow) ** row.price_elasticity
         sec_cn, sec_row = self.secondary_kt[m]
-        netback = (row.price * fx_m * (1.0 + self.semis_premium) * (1.0 - self.foreign_tariff[m])
-                   * (1.0 - self.export_tax[m]))
-        basis = cn.price / (1.0 + self.vat) * (1.0 + self.vat - self.export_rebate[m])
-        arb = netback / basis - 1.0
-        # stocks above (or below) normal — normal including the seasonal build — are worked off over
-        # a horizon; part of China's overhang leaves as extra exports
+        level = [base[k] / self.season_factor[m][k] for k in range(2)]
         season = self.season_days[m]
-        normal_cn = cn.stock_days_normal + season[0]
-        normal_row = row.stock_days_normal + season[1]
-        over_cn = (cn.stock - normal_cn * dem_cn / 30.4375) / self.drawdown_months
-        over_row = (row.stock - normal_row * dem_row / 30.4375) / self.drawdown_months
-        exports = self.exports0 * (1.0 + self.export_elast * (arb - self.arb0)) + self.export_overhang * over_cn
-        exports = min(max(exports, -self.import_max), self.export_max)
-        # price anchors: the cash cost of the plant needed to meet this month's call on primary
-        # metal, on the curve of built capacity (idle plants included), net of the stock overhang
-        need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / self.util_max
-        need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / self.util_max
-        q_cn = min(max(need_cn / max(cn.cap_available, 1e-9), 0.0), 1.0)
-        q_world = min(max(need_world / max(cn.cap_available + row.cap_available, 1e-9), 0.0), 1.0)
-        marginal_cn = weighted_quantile(curve_cn, "cost", "bcap", cn.cap_available, q_cn)
-        built_world = cn.cap_available + row.cap_available
-        marginal_world = weighted_quantile(curve_world, "cost_usd", "bcap", built_world, q_world)
-        # China: rationing cuts exports first, then domestic use
-        avail_cn = cn.stock + cn.production + sec_cn
-        if exports > 0.0 and exports > avail_cn:
-            exports = avail_cn
-        if exports < 0.0 and -exports > row.stock + row.production + sec_row:
-            exports = -(row.stock + row.production + sec_row)
-        cons_cn = min(dem_cn, avail_cn - exports)
-        cons_row = min(dem_row, row.stock + row.production + sec_row + exports)
-        cn.stock = cn.stock + cn.production + sec_cn - cons_cn - exports
-        row.stock = row.stock + row.production + sec_row + exports - cons_row
-        if cn.stock < 0.0:
-            cn.stock = 0.0
-        if row.stock < 0.0:
-            row.stock = 0.0
-        days_cn = cn.stock / max(dem_cn, 1e-9) * 30.4375
-        days_row = row.stock / max(dem_row, 1e-9) * 30.4375
-        # 4. next month's prices: toward the cost anchor, against stock days, tied by arbitrage
-        rel_cn = min(max(days_cn / normal_cn, self.stock_floor), self.stock_ceiling)
-        rel_row = min(max(days_row / normal_row, self.stock_floor), self.stock_ceiling)
-        # the anchors use the alumina cost expected over the horizon, as the plants do
-        anchor_cn = ((marginal_cn + cn.alumina_fwd_delta) * (1.0 + self.anchor_markup)
-                     if marginal_cn == marginal_cn else cn.price)
-        anchor_row = ((marginal_world + row.alumina_fwd_delta) * (1.0 + self.anchor_markup)
-                      if marginal_world == marginal_world else row.price)
-        parity = row.price * fx_m * (1.0 + self.vat)
-        dev = math.log(cn.price / parity)
-        tie = 0.0
-        if dev > self.arb_band:
-            tie = dev - self.arb_band
-        elif dev < -self.arb_band:
-            tie = dev + self.arb_band
-        target_cn = math.log(anchor_cn) + self.stock_elast * math.log(rel_cn)
-        target_row = math.log(anchor_row) + self.stock_elast * math.log(rel_row)
-        eps = self.eps_price[m]
-        log_cn = (math.log(cn.price) + self.price_adj * (target_cn - math.log(cn.price))
-                  - self.arb_tie * tie + eps[0])
-        log_row = (math.log(row.price) + self.price_adj * (target_row - math.log(row.price))
-                   + 0.5 * self.arb_tie * tie + eps[1])
+        normal_cn = (cn.stock_days_normal + cn.unreported_days + season[0]) * level[0] / K.DAYS
+        normal_row = (row.stock_days_normal + row.unreported_days + season[1]) * level[1] / K.DAYS
+        # 4. trade: primary imports on the import arbitrage, semis exports on the export arbitrage
+        parity = (row.price + q["import_cost_usd_t"] + self.import_cost_add[m]) * fx_m * (1.0 + q["import_duty"]) * (1.0 + vat)
+        m_target = q["import_max"] / (1.0 + math.exp(-(math.log(cn.price / parity) - q["import_threshold"])
+                                                      / q["import_width"]))
+        netback = (row.price * fx_m * (1.0 + q["semis_premium"]) * (1.0 - self.foreign_tariff[m])
+                   * (1.0 - self.export_tax[m]))
+        basis = cn.price / (1.0 + vat) * (1.0 + vat - self.export_rebate[m])
+        arb = math.log(netback / basis)
+        overhang = q["export_overhang"] * max(cn.stock - normal_cn, 0.0) / 12.0
+        x_target = (self.exports0 * self.export_scale[m] * math.exp(q["export_elasticity"] * (arb - self.arb0))
+                    + overhang)
+        x_target = min(max(x_target, 0.0), q["export_max"])
+        self.imports += q["trade_adjust"] * (m_target - self.imports)
+        self.exports += q["trade_adjust"] * (x_target - self.exports)
+        # 5. stocks; rationing cuts imports to what the rest of the world has, exports to what China
+        # has, then use
+        self.imports = min(self.imports, row.stock + row.production + sec_row)
+        self.exports = min(self.exports, cn.stock + cn.production + sec_cn + self.imports)
+        imports, exports = self.imports, self.exports
+        cons_cn = min(dem_cn, cn.stock + cn.production + sec_cn + imports - exports)
+        cons_row = min(dem_row, row.stock + row.production + sec_row + exports - imports)
+        cn.stock = max(cn.stock + cn.production + sec_cn + imports - exports - cons_cn, 0.0)
+        row.stock = max(row.stock + row.production + sec_row + exports - imports - cons_row, 0.0)
+        visible_cn = max(cn.stock - cn.unreported_days * level[0] / K.DAYS, 0.0)
+        visible_row = max(row.stock - row.unreported_days * level[1] / K.DAYS, 0.0)
+        # 6. next month's prices: cost support × (stocks / normal)^elasticity × the price-to-cost
+        # ratio, never below the cost floor; SHFE capped near import parity; the incentive price caps
+        # LME's normal-stock price (not the premium of scarce stocks)
+        support_cn = sup_cn + cn.alumina_fwd_delta if sup_cn == sup_cn else cn.price
+        support_row = sup_world + row.alumina_fwd_delta if sup_world == sup_world else row.price
+        target_cn = self._target(cn, support_cn, normal_cn)
+        target_cn = min(target_cn, math.log(parity) + q["import_threshold"] + 3.0 * q["import_width"])
+        incentive = q["incentive_usd_t"] * (1.0 + q["incentive_escalation"]) ** self.years_from_ref[m]
+        support_row = min(support_row, incentive / math.exp(row.log_price_to_cost))
+        target_row = self._target(row, support_row, normal_row)
+        z = self.z_price[m]
+        log_cn = math.log(cn.price) + q["price_adjust"] * (target_cn - math.log(cn.price)) + q["vol_shfe"] * z[0]
+        log_row = math.log(row.price) + q["price_adjust"] * (target_row - math.log(row.price)) + q["vol_lme"] * z[1]
         # record the month (prices are the ones the month traded at)
         o = self.out[m]
         for mk in self.markets:
@@ -244,7 +239,7 @@ class MarketModel(mesa.Model):
             r[K.O_CAP_BUILT] = mk.cap_built
             r[K.O_CAP_OPERATING] = mk.cap_operating
             r[K.O_CO2] = mk.co2
-            r[K.O_INVENTORY] = mk.stock
+            r[K.O_INVENTORY_TOTAL] = mk.stock
             r[K.O_RESTART_COST] = mk.restart_spend
             op = mk.cap_operating
             r[K.O_SHARE_LOSS] = mk.loss_cap / op if op > 0 else 0.0
@@ -253,18 +248,32 @@ class MarketModel(mesa.Model):
         o[0, K.O_CONSUMPTION], o[1, K.O_CONSUMPTION] = cons_cn, cons_row
         o[0, K.O_DEMAND], o[1, K.O_DEMAND] = dem_cn, dem_row
         o[0, K.O_UNMET], o[1, K.O_UNMET] = dem_cn - cons_cn, dem_row - cons_row
-        o[0, K.O_STOCK_DAYS], o[1, K.O_STOCK_DAYS] = days_cn, days_row
-        o[0, K.O_NET_EXPORTS], o[1, K.O_NET_EXPORTS] = exports, -exports
+        o[0, K.O_INVENTORY], o[1, K.O_INVENTORY] = visible_cn, visible_row
+        o[0, K.O_STOCK_DAYS] = visible_cn / max(dem_cn, 1e-9) * K.DAYS
+        o[1, K.O_STOCK_DAYS] = visible_row / max(dem_row, 1e-9) * K.DAYS
+        o[0, K.O_EXPORTS], o[1, K.O_EXPORTS] = exports, imports
+        o[0, K.O_IMPORTS], o[1, K.O_IMPORTS] = imports, exports
+        o[0, K.O_NET_EXPORTS], o[1, K.O_NET_EXPORTS] = exports - imports, imports - exports
         o[0, K.O_SECONDARY], o[1, K.O_SECONDARY] = sec_cn, sec_row
         o[0, K.O_COST_P90], o[1, K.O_COST_P90] = p90_cn, p90_world
-        cn.price = math.exp(log_cn)
-        row.price = math.exp(log_row)
+        o[0, K.O_COST_SUPPORT], o[1, K.O_COST_SUPPORT] = support_cn, support_row
+        o[0, K.O_IMPORT_PARITY], o[1, K.O_IMPORT_PARITY] = parity, incentive
+        cn.end_month(math.exp(log_cn))
+        row.end_month(math.exp(log_row))
         if m % 12 == 11 or m == self.months - 1:
             year = m // 12
             for s in self.smelters:
                 self.asset_year_prod[s.index, year] = s.year_prod
                 s.year_prod = 0.0
         self.month += 1
+
+    def _target(self, mk: Market, support: float, normal: float) -> float:
+        """log target price: support × (stocks / normal)^elasticity × the price-to-cost ratio, not
+        below the cost floor, the stock ratio bounded."""
+        q = self.par
+        ratio = min(max(mk.stock / max(normal, 1e-9), q["stock_floor"]), q["stock_ceiling"])
+        return math.log(support) + max(mk.log_price_to_cost + q["stock_elasticity"] * math.log(ratio),
+                                       q["log_cost_floor"])
 
     def run(self) -> MarketModel:
         """Step through every month of the run."""
@@ -281,7 +290,7 @@ def run_reference(inputs: EngineInputs, drivers: Drivers, paths: slice | int | N
     """Run the Mesa reference over a slice of paths (or the first ``paths`` paths); returns
     ``(out, asset_year_prod, asset_state_end)`` shaped like :func:`alusim.engine.simulate.run_kernel`'s."""
     if paths is None:
-        paths = slice(0, drivers.eps_price.shape[0])
+        paths = slice(0, drivers.z_price.shape[0])
     elif isinstance(paths, int):
         paths = slice(0, paths)
     cost_power, cost_fixed = cost_terms(inputs)

@@ -31,30 +31,17 @@ def _raw(raw: Path | None) -> Path | None:
     return raw if raw is not None else default_raw_dir()
 
 
-def _parameters(params: Path | None) -> tuple[dict[str, float], str]:
-    """A parameter set written by ``alusim calibrate`` (or none: the dataset defaults)."""
-    if params is None:
-        return {}, "the dataset defaults (parameters.csv; see its source column for the calibration)"
-    from ruamel.yaml import YAML, YAMLError
+def _parameters(params: str | None, dataset):
+    """The parameter set of ``--params``: a file written by ``alusim calibrate``, ``none`` for the
+    dataset alone, or (absent) the shipped calibration."""
+    from alusim.history.parameter_sets import resolve
 
-    if not params.is_file():
-        raise InputError("file not found", where=f"--params {params}", fix="give a file written by `alusim calibrate`")
-    from alusim.scenario.yaml_budget import check_size, check_yaml_budget
+    return resolve(dataset, params)
 
-    try:
-        check_size(params.stat().st_size, f"--params {params}")
-        text = params.read_text(encoding="utf-8")
-        check_yaml_budget(text, f"--params {params}")
-        document = YAML(typ="safe").load(text)
-    except (YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"not YAML/JSON ({exc.__class__.__name__})", where=f"--params {params}",
-                         fix="give a file written by `alusim calibrate`") from None
-    values = document.get("parameters") if isinstance(document, dict) else None
-    if not isinstance(values, dict) or not all(isinstance(v, int | float) and not isinstance(v, bool)
-                                               for v in values.values()):
-        raise InputError("no 'parameters' mapping of names to numbers", where=f"--params {params}",
-                         fix="give a file written by `alusim calibrate`")
-    return {str(k): float(v) for k, v in values.items()}, f"{params}"
+
+ParamsOption = Annotated[str | None, typer.Option(
+    "--params", help="Parameter set from `alusim calibrate` (default: the shipped calibration and its ensemble; "
+                     "'none': the dataset's values alone).")]
 
 
 def backtest(
@@ -65,12 +52,13 @@ def backtest(
     split: Annotated[int, typer.Option(min=2000, max=2100, help="Last in-sample (calibration) year.")] = 2019,
     paths: Annotated[int, typer.Option(min=10, max=200_000, help="Monte Carlo paths.")] = 300,
     seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed.")] = 7,
-    params: Annotated[Path | None, typer.Option(help="Parameter set from `alusim calibrate` (default: dataset).")] = None,
+    params: ParamsOption = None,
     record: RecordOption = None,
     raw: RawOption = None,
     data: DataOption = None,
 ) -> None:
-    """Replay the 2015–2024 event record and score it against what happened."""
+    """Replay the 2015–2024 event record and score it against what happened; writes metrics.json,
+    fans.csv, report.html and the replay's monthly summary.csv."""
     from alusim.history.backtest import run_backtest
     from alusim.history.replay import load_record
     from alusim.report.backtest import write_backtest_report
@@ -80,23 +68,23 @@ def backtest(
     if not start <= split < end:
         raise InputError(f"--split {split} is not inside {start}…{end - 1}",
                          fix="choose the last in-sample year between --from and --to − 1")
-    from alusim.dataset.bounds import check_overrides
     from alusim.store.locations import check_writable_dir
 
-    check_writable_dir(out, "--out", names=("metrics.json", "fans.csv", "report.html"))
-    parameters, source = _parameters(params)
+    check_writable_dir(out, "--out", names=("metrics.json", "fans.csv", "report.html", "summary.csv"))
     dataset = load_data(data)
-    parameters = check_overrides(dataset, parameters, where=f"--params {params}")
+    parameter_set = _parameters(params, dataset)
     rec = load_record(record)
     raw_dir = _raw(raw)
     with progress_bar("backtest", paths) as update:
         bt = run_backtest(dataset, f"{start}-01", f"{end}-12", split=split, paths=paths, seed=seed, record=rec,
-                          raw_dir=raw_dir, parameters=parameters, progress=update)
-    bt.metrics["parameters_source"] = source
+                          raw_dir=raw_dir, params=parameter_set, progress=update)
+    bt.metrics["parameters_source"] = parameter_set.source
+    bt.metrics["parameters_ensemble_members"] = len(parameter_set.ensemble)
     fans = _fans_csv(bt)
     write_dir_atomically(out, {
         "metrics.json": json.dumps(_finite(bt.metrics), indent=2, allow_nan=False),
         "fans.csv": fans,
+        "summary.csv": lambda p: bt.result.summary("M").to_csv(p, index=False),
         "report.html": lambda p: write_backtest_report(bt, p, split=split, record_name=rec.name)})
     rows = []
     from alusim.history.actuals import SERIES
@@ -110,7 +98,8 @@ def backtest(
     console.print(table(f"Backtest {start}–{end} (in sample ≤ {split})",
                         ["series", "MAPE in", "MAPE out", "naive out", "p05–p95 coverage", "worst year"], rows))
     met = [c["met"] for c in bt.metrics["targets"].values() if c["met"] is not None]
-    console.print(f"targets met: {sum(met)} of {len(met)}; wrote {out}/metrics.json, report.html, fans.csv")
+    console.print(f"targets met: {sum(met)} of {len(met)}; wrote {out}/metrics.json, report.html, fans.csv, "
+                  "summary.csv")
 
 
 def _pct(value) -> str:
@@ -152,16 +141,21 @@ def calibrate(
     out: Annotated[Path, typer.Option(parser=out_path, help="Parameter-set file to write (.yaml).")] = Path(
         "out/calibration.yaml"),
     paths: Annotated[int, typer.Option(min=4, max=2000, help="Paths per candidate (common random numbers).")] = 24,
-    maxiter: Annotated[int, typer.Option(min=1, max=200, help="Differential-evolution generations.")] = 12,
-    popsize: Annotated[int, typer.Option(min=2, max=50, help="Population per parameter.")] = 8,
+    maxiter: Annotated[int, typer.Option(min=1, max=200, help="Differential-evolution generations.")] = 15,
+    popsize: Annotated[int, typer.Option(min=2, max=50, help="Population per parameter.")] = 5,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Random seed (optimiser and paths).")] = 11,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="Local worker processes.")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address (tcp://host:8786).")] = None,
+    checkpoint: Annotated[Path | None, typer.Option(parser=out_path, help="Checkpoint of scored candidates "
+                                                    "(default: beside --out); read back to resume.")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Fit only this parameter (repeatable); the "
+                                                   "others stay at the dataset's values.")] = None,
     record: RecordOption = None,
     raw: RawOption = None,
     data: DataOption = None,
 ) -> None:
-    """Fit the behavioural parameters on the in-sample years of the record (2015–2019 by default)."""
+    """Fit the behavioural parameters on the in-sample years of the record (2015–2019 by default),
+    with an ensemble of good fits; resumes from its checkpoint when run again."""
     from ruamel.yaml import YAML
 
     from alusim.analysis.executors import make_executor
@@ -172,23 +166,33 @@ def calibrate(
 
     _check_window(start, end)
     check_writable_file(out, "--out")
+    checkpoint = checkpoint or out.with_name(out.name + ".checkpoint.jsonl")
+    check_writable_file(checkpoint, "--checkpoint")
     load_data(data)
     load_record(record)
     raw_dir = _raw(raw)
-    with make_executor(workers, dask) as executor:
+    with progress_bar("calibrate", 1, unit="candidates", eta=True) as update, \
+            make_executor(workers, dask) as executor:
         result = fit(executor, start=f"{start}-01", end=f"{end}-12", paths=paths, seed=seed, maxiter=maxiter,
-                     popsize=popsize, data_dir=data, record=record, raw_dir=raw_dir,
-                     progress=lambda text: console.print(text))
+                     popsize=popsize, data_dir=data, record=record, raw_dir=raw_dir, checkpoint=checkpoint,
+                     only=tuple(only) if only else None,
+                     progress=lambda done, total, best: update(done, total))
     document = result.as_document()
     import io
 
     buffer = io.StringIO()
-    buffer.write(f"# written by `alusim calibrate --from {start} --to {end}`; use with `alusim backtest --params`\n")
+    buffer.write(f"# written by `alusim calibrate --from {start} --to {end}`; use with `alusim run --params` or "
+                 "`alusim backtest --params`\n")
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.dump(_finite(document), buffer)
     write_file_atomically(out, buffer.getvalue())
-    console.print(table(f"Calibrated on {start}–{end}: mean in-sample MAPE "
-                        f"{_pct(document['fit']['objective_mape_mean'])}", ["parameter", "value"],
-                        [[k, f"{v:g}"] for k, v in document["parameters"].items()]))
-    console.print(f"{document['fit']['evaluations']} candidates in {document['fit']['seconds']:.0f} s; wrote {out}")
+    spread = document["fit"]["ensemble"]["spread"]
+    rows = [[k, f"{v:g}", (f"{spread[k]['min']:g}…{spread[k]['max']:g}" if k in spread else "fixed at prior")]
+            for k, v in document["parameters"].items()]
+    console.print(table(f"Calibrated on {start}–{end}: in-sample loss (weighted MAPE) "
+                        f"{_pct(document['fit']['objective_mape_mean'])}, "
+                        f"{document['fit']['ensemble']['members']} ensemble members",
+                        ["parameter", "best", "ensemble range"], rows))
+    console.print(f"{document['fit']['evaluations']} candidates in {document['fit']['seconds']:.0f} s; wrote {out} "
+                  f"(checkpoint {checkpoint})")

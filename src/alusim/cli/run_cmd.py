@@ -39,11 +39,11 @@ def default_out(*names: str, prefix: str = "") -> Path:
     return Path("out") / slug(prefix + "-".join(slug(n) for n in names))
 
 
-def simulate_with_progress(scenario, dataset):
+def simulate_with_progress(scenario, dataset, params=None):
     from alusim.engine.simulate import simulate
 
     with progress_bar(f"simulating {scenario.name}", scenario.paths) as update:
-        return simulate(scenario, dataset, progress=update)
+        return simulate(scenario, dataset, progress=update, params=params)
 
 
 #: the files of one run's output folder (DESIGN.md §4)
@@ -72,6 +72,9 @@ def run(
     store: StoreOpt = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record the run in the run store.")] = False,
     data: DataOpt = None,
+    params: Annotated[str | None, typer.Option(
+        "--params", help="Parameter set from `alusim calibrate` (default: the shipped calibration and its "
+                         "ensemble; 'none': the dataset's values alone).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the headline as JSON.")] = False,
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
@@ -87,7 +90,10 @@ def run(
     if run_store is not None:
         check_writable_dir(run_store.root, "--store", run_store_bytes(sc.paths, sc.months))
     dataset = load_data(data)
-    result = simulate_with_progress(sc, dataset)
+    from alusim.history.parameter_sets import resolve
+
+    parameter_set = resolve(dataset, params)
+    result = simulate_with_progress(sc, dataset, parameter_set)
     run_id = None
     # the output folder and the stored run are one transaction: both appear, or neither
     with staged_dir(out_dir, run_files(result, dataset)) as staged:

@@ -20,7 +20,7 @@ CONFIDENCE = ("high", "medium", "low")
 SECTORS = ("construction", "transport", "transport_ev", "packaging", "electrical", "pv_energy", "machinery",
            "consumer", "other")
 INPUTS = ("alumina", "anode", "other", "sustaining")
-TRADE_MEASURES = ("export_tax", "export_rebate", "import_tariff")
+TRADE_MEASURES = ("export_tax", "export_rebate", "import_tariff", "vat")
 PRODUCTS = ("primary", "semis")
 
 

@@ -83,18 +83,46 @@ def row_prior_kt(dataset: Dataset, years: list[int], *, actual_only: bool = Fals
 
 
 def row_recorded_kt(dataset: Dataset) -> pd.Series:
-    """ROW apparent total-metal consumption (kt/yr): world minus China primary output plus China's
-    net exports, put on the total basis with ROW's base-year recycled share (``demand.csv``)."""
-    world = recorded(dataset, "production_kt", "WORLD")
-    china = recorded(dataset, "production_kt", "CN")
+    """ROW apparent total-metal consumption (kt/yr): its primary apparent use — world minus China
+    primary output plus China's net exports — plus the recycled supply the stock model gives on
+    ROW's own inflows (a fixed point: the recycled supply depends on past use). Demand and recycled
+    supply of the rest of the world are so on one basis and add up (:func:`row_primary_kt`)."""
+    from alusim.demand.record import _memo
+
+    return _memo(dataset, ("row_total", dataset.param("recycling.collection_factor.row")),
+                 lambda: _row_total(dataset)).copy()
+
+
+def row_primary_kt(dataset: Dataset) -> pd.Series:
+    """ROW primary apparent use (kt/yr): world minus China primary output plus China's net exports."""
     from alusim.demand.record import net_exports_kt
 
-    primary = (world - china + net_exports_kt(dataset)).dropna()
+    world = recorded(dataset, "production_kt", "WORLD")
+    china = recorded(dataset, "production_kt", "CN")
+    return (world - china + net_exports_kt(dataset)).dropna()
+
+
+def _row_total(dataset: Dataset) -> pd.Series:
+    from alusim.demand.paths import _demand_history, _stock_shares
+    from alusim.recycling.stock_model import scrap_flows
+
+    primary = row_primary_kt(dataset)
     regions = row_regions(dataset)
     weights = np.array([dataset.demand_value(r, "consumption_kt") for r in regions])
     shares = np.array([dataset.demand_value(r, "secondary_share") for r in regions])
-    secondary_share = float((weights * shares).sum() / weights.sum())
-    return primary / (1.0 - secondary_share)
+    total = primary / (1.0 - float((weights * shares).sum() / weights.sum()))     # first guess
+    last = int(primary.index.max())
+    factor = dataset.param("recycling.collection_factor.row")
+    for _ in range(ROW_FIXED_POINT_ITERATIONS):
+        history = _demand_history(dataset, "ROW", last + 1, record=total)
+        flows = scrap_flows(history, _stock_shares(dataset, "ROW", history.index.to_numpy()), dataset.recycling,
+                            "ROW", None, factor)
+        total = primary + flows.recycled.reindex(primary.index)
+    return total
+
+
+#: iterations of the ROW record's fixed point (recycled supply ← past use); converges to < 0.1 % in three
+ROW_FIXED_POINT_ITERATIONS = 4
 
 
 def fit_demand(dataset: Dataset, first: int, last: int) -> DemandModel:

@@ -146,9 +146,12 @@ def _market_paths(dataset: Dataset, start_year: int, last_year: int,
     return MarketPaths(annual=annual, secondary=pd.concat(secondary, ignore_index=True))
 
 
-def _demand_history(dataset: Dataset, market: str, start_year: int) -> pd.Series:
-    """Recorded total-metal demand of a market from 1950 to the year before the run."""
-    if market == "CN":
+def _demand_history(dataset: Dataset, market: str, start_year: int, record: pd.Series | None = None) -> pd.Series:
+    """Recorded total-metal demand of a market from 1950 to the year before the run (``record``
+    replaces the market's recorded series: the ROW record's own fixed point)."""
+    if record is not None:
+        record = record.copy()
+    elif market == "CN":
         record = apparent_consumption_kt(dataset)["consumption"]
     else:
         record = _recorded_row_total(dataset, list(range(2000, start_year)))
@@ -156,8 +159,14 @@ def _demand_history(dataset: Dataset, market: str, start_year: int) -> pd.Series
     first_recorded = int(record.index.min()) if len(record) else start_year
     region = "CN" if market == "CN" else "ROW"
     table = dataset.consumption_history
-    before = inflow_history_kt(_world_minus_china(table) if region == "ROW" else table, region,
-                               STOCK_MODEL_FIRST_YEAR, [first_recorded])
+    published = _world_minus_china(table) if region == "ROW" else table
+    before = inflow_history_kt(published, region, STOCK_MODEL_FIRST_YEAR, [first_recorded + 1])
+    if len(record):
+        # the published points before the record give the shape of the history; its level is the
+        # record's, so that the inflows do not jump where one basis meets the other (China's points
+        # before 2014 are primary use, the rest of the world's are another compiler's total)
+        before = before * float(record.loc[first_recorded]) / float(before.loc[first_recorded])
+    before = before[before.index < first_recorded]
     gaps = pd.Series(index=range(first_recorded, start_year), dtype=float)
     merged = pd.concat([before, gaps.fillna(record)]).sort_index()
     # a year between recorded ones (e.g. recycling not published) is log-linear in between

@@ -44,12 +44,17 @@ class EngineInputs:
     quota_transfer: np.ndarray               # (A,) bool, relocation: the source's closure hands its quota
                                              # to the new plant (no free quota, no cap check for the new plant)
     demand_base: np.ndarray                  # (V, M, 2) kt/month total metal demand before price response
+    season_factor: np.ndarray                # (M, 2) seasonal multiplier of demand (demand / its level)
     secondary_kt: np.ndarray                 # (M, 2) kt/month recycled supply
     season_days: np.ndarray                  # (M, 2) stock days that seasonal demand alone builds or draws
+    export_scale: np.ndarray                 # (M,) rest-of-world demand over its first-year level
+    vat: np.ndarray                          # (M,) China's VAT rate in force
+    years_from_ref: np.ndarray               # (M,) years from the incentive price's reference year
     export_tax: np.ndarray                   # (V, M)
     export_rebate: np.ndarray                # (V, M)
     foreign_tariff: np.ndarray               # (V, M) export-weighted tariff on Chinese metal abroad
     cap_limit_cn: np.ndarray                 # (V, M) kt; +inf without a cap
+    import_cost_add: np.ndarray              # (V, M) USD/t added to China's import cost over LME (events)
     avail_share: np.ndarray                  # (V, M, A) share of capacity allowed to run
     power_mult: np.ndarray                   # (V, M, A)
     power_add: np.ndarray                    # (V, M, A) asset currency per kWh
@@ -59,11 +64,10 @@ class EngineInputs:
     force_restart: np.ndarray                # (V, M, A) bool
     build_block: np.ndarray                  # (V, M, A) bool
     input_mult: np.ndarray                   # (V, M, 4, 2) scenario multipliers on alumina, coal, anode, FX per market
-    par: np.ndarray                          # (N_PAR,)
-    price0: np.ndarray                       # (2,) SHFE CNY/t, LME USD/t
-    stock0: np.ndarray                       # (2,) kt
-    exports0: float                          # kt/month China net exports at start
-    arb0: float = 0.0
+    par: dict[str, float]                    # the kernel's parameters (engine.params.FIELDS), levers may edit
+    start_state: np.ndarray                  # (kernel.N_START,) observed prices, visible stocks, trade flows
+    #: a calibration ensemble: one dict of kernel parameters per member (empty: ``par`` alone)
+    par_sets: list[dict[str, float]] = field(default_factory=list)
     variant_prob: list[float] = field(default_factory=list)   # probability of each probabilistic event
     variant_events: list[int] = field(default_factory=list)   # scenario event index per probabilistic event
     notes: list[str] = field(default_factory=list)
@@ -72,6 +76,22 @@ class EngineInputs:
     @property
     def n_assets(self) -> int:
         return len(self.capacity_kt)
+
+    @property
+    def price0(self) -> np.ndarray:
+        """(2,) SHFE CNY/t and LME USD/t in the first month."""
+        return self.start_state[[K.S_PRICE_CN, K.S_PRICE_ROW]]
+
+    @property
+    def stock0(self) -> np.ndarray:
+        """(2,) visible stocks at the start, kt."""
+        return self.start_state[[K.S_STOCK_CN, K.S_STOCK_ROW]]
+
+    def parameter_sets(self) -> list[dict[str, float]]:
+        """Every parameter set the paths draw from: the ensemble members over ``par`` (lever edits kept)."""
+        if not self.par_sets:
+            return [dict(self.par)]
+        return [{**self.par, **member} for member in self.par_sets]
 
 
 def month_labels(start: str, months: int) -> pd.PeriodIndex:
@@ -143,47 +163,11 @@ def _power_factor(dataset: Dataset, row) -> float:
     return dataset.emission_factor("power.grid_default")
 
 
-def engine_parameters(dataset: Dataset) -> np.ndarray:
-    """The kernel's scalar parameter vector, read from the dataset by dotted name."""
-    p = dataset.param
-    par = np.zeros(K.N_PAR)
-    par[K.P_ALUMINA_Q] = p("cost.alumina_t_per_t")
-    par[K.P_ANODE_Q] = p("cost.anode_net_t_per_t")
-    par[K.P_VAT] = p("cost.vat_cn")
-    par[K.P_CURTAIL_ALPHA] = 1.0 / max(p("supply.curtail_margin_months"), 1.0)
-    # curtail when the expected price falls below this % of cash cost, i.e. margin < −(1 − %/100) × cost
-    par[K.P_CURTAIL_THRESHOLD] = 1.0 - p("supply.curtail_threshold_pct_of_cost") / 100.0
-    par[K.P_CURTAIL_STEP] = p("supply.curtail_step_per_month")
-    par[K.P_RESTART_HURDLE_CN] = p("supply.restart_hurdle_pct_of_cost.cn") / 100.0
-    par[K.P_RESTART_HURDLE_ROW] = p("supply.restart_hurdle_pct_of_cost.row") / 100.0
-    par[K.P_RESTART_LAG] = round(p("supply.restart_lag_months"))
-    par[K.P_RAMP_STEP] = 1.0 / max(p("supply.ramp_up_months"), 1.0)
-    par[K.P_UTIL_MAX] = p("supply.utilisation_max")
-    par[K.P_PRICE_ADJ] = p("market.price_adjust_per_month")
-    par[K.P_STOCK_ELAST] = p("market.price_stock_elasticity")
-    par[K.P_ANCHOR_Q] = p("market.cost_anchor_percentile")
-    par[K.P_ANCHOR_MARKUP] = p("market.cost_anchor_markup")
-    par[K.P_STOCK_DAYS_NORMAL_CN] = p("market.stock_days_normal.cn")
-    par[K.P_STOCK_DAYS_NORMAL_ROW] = p("market.stock_days_normal.row")
-    par[K.P_ARB_TIE] = p("market.arbitrage_tie_per_month")
-    par[K.P_ARB_BAND] = p("price.shfe_lme_arbitrage_band_pct") / 100.0
-    # % change in net exports per percentage point of arbitrage = change per unit of arbitrage
-    par[K.P_EXPORT_ELAST] = p("trade.cn_export_elasticity_per_pct_arb")
-    par[K.P_EXPORT_MAX] = p("trade.cn_net_exports_max_kt_per_year") / 12.0
-    par[K.P_IMPORT_MAX] = p("trade.cn_net_imports_max_kt_per_year") / 12.0
-    par[K.P_REPLACEMENT_RATIO] = 1.0
-    par[K.P_RESTART_COST_CN] = p("cost.restart_cny_per_t_capacity")
-    par[K.P_RESTART_COST_ROW] = p("cost.restart_usd_per_t_capacity")
-    par[K.P_STOCK_FLOOR] = p("market.stock_ratio_floor")
-    par[K.P_STOCK_CEILING] = p("market.stock_ratio_ceiling")
-    par[K.P_DRAWDOWN_MONTHS] = max(p("market.stock_drawdown_months"), 1.0)
-    par[K.P_EXPORT_OVERHANG] = p("trade.cn_export_share_of_stock_overhang")
-    par[K.P_PRICE_ELAST_CN] = dataset.demand_value("CN", "price_elasticity")
-    others = [r for r in dataset.demand["region"] if r != "CN"]
-    par[K.P_PRICE_ELAST_ROW] = float(np.average([dataset.demand_value(r, "price_elasticity") for r in others],
-                                                weights=[dataset.demand_value(r, "consumption_kt") for r in others]))
-    par[K.P_SEMIS_PREMIUM] = p("trade.semis_premium_pct") / 100.0
-    return par
+def engine_parameters(dataset: Dataset) -> dict[str, float]:
+    """The kernel's parameters (:data:`alusim.engine.params.FIELDS`), read from the dataset by dotted name."""
+    from alusim.engine.params import parameter_values
+
+    return parameter_values(dataset)
 
 
 def seasonality(dataset: Dataset, market: str) -> np.ndarray:
@@ -209,9 +193,10 @@ def seasonal_stock_days(dataset: Dataset, scenario: Scenario) -> np.ndarray:
 
 def demand_paths(dataset: Dataset, scenario: Scenario,
                  changes: dict[tuple[str, str], dict[int, float]] | None = None
-                 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """(M, 2) total-metal demand and (M, 2) recycled supply in kt/month, and the annual demand by
-    region and sector: activity drivers → fitted demand → stock model (:mod:`alusim.demand.paths`)."""
+                 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, np.ndarray]:
+    """(M, 2) total-metal demand and (M, 2) recycled supply in kt/month, the annual demand by region
+    and sector, and (M, 2) demand without its seasonality: activity drivers → fitted demand → stock
+    model (:mod:`alusim.demand.paths`)."""
     from alusim.demand.paths import market_paths, monthly
 
     months = scenario.months
@@ -219,14 +204,16 @@ def demand_paths(dataset: Dataset, scenario: Scenario,
     first, last = int(labels[0].year), int(labels[-1].year) + 1
     paths = market_paths(dataset, first, last, changes=changes)
     demand = np.zeros((months, 2))
+    level = np.zeros((months, 2))
     secondary = np.zeros((months, 2))
     for k, mk in enumerate(MARKETS):
         rows = paths.annual[(paths.annual["region"] == "CN") == (mk == "CN")]
         total = rows.groupby("year")["total_kt"].sum()
         demand[:, k] = monthly(total, labels, seasonality(dataset, mk))
+        level[:, k] = monthly(total, labels)
         sec = paths.secondary[paths.secondary["market"] == mk].set_index("year")["recycled"]
         secondary[:, k] = np.minimum(monthly(sec, labels), 0.9 * demand[:, k])
-    return demand, secondary, paths.annual
+    return demand, secondary, paths.annual, level
 
 
 def china_export_rate(dataset: Dataset, measure: str, product: str, start: str) -> float:
@@ -284,31 +271,66 @@ def trade_paths(dataset: Dataset, start: str, months: int) -> dict[str, np.ndarr
                 foreign_tariff=np.full((1, months), tariff))
 
 
+def vat_path(dataset: Dataset, start: str, months: int) -> np.ndarray:
+    """(M,) China's VAT rate in force each month: the ``vat`` rows of ``trade.csv`` by date (17 % to
+    April 2018, 16 % to March 2019, 13 % since), else ``cost.vat_cn`` throughout."""
+    rows = dataset.trade[dataset.trade["measure"] == "vat"].sort_values("start")
+    out = np.full(months, dataset.param("cost.vat_cn"))
+    if rows.empty:
+        return out
+    labels = month_labels(start, months).astype(str)
+    for r in rows.itertuples():
+        out[np.asarray(labels >= str(r.start)[:7])] = r.rate
+    return out
+
+
+def incentive_years(dataset: Dataset, start: str, months: int) -> np.ndarray:
+    """(M,) years from the date of ``market.incentive_price_usd_t`` (its price basis) to each month."""
+    ref = int(str(dataset.parameters.set_index("name").loc["market.incentive_price_usd_t", "date"])[:4])
+    labels = month_labels(start, months)
+    return ((labels.year - ref) + (labels.month - 7) / 12.0).to_numpy(float)
+
+
+def start_state(dataset: Dataset) -> np.ndarray:
+    """The observed market in the first month: prices, visible stocks and China's trade flows."""
+    out = np.zeros(K.N_START)
+    out[K.S_PRICE_CN] = dataset.param("price.shfe.start_cny_t")
+    out[K.S_PRICE_ROW] = dataset.param("price.lme.start_usd_t")
+    out[K.S_STOCK_CN] = dataset.param("inventory.start_kt.cn")
+    out[K.S_STOCK_ROW] = dataset.param("inventory.start_kt.row")
+    out[K.S_EXPORTS] = dataset.param("trade.cn_exports_start_kt_per_year") / 12.0
+    out[K.S_IMPORTS] = dataset.param("trade.cn_imports_start_kt_per_year") / 12.0
+    return out
+
+
 def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
-    """Everything the kernel needs for ``scenario`` on ``dataset``, before any policy event."""
+    """Everything the kernel needs for ``scenario`` on ``dataset``, before any policy event.
+
+    No hidden scaling: demand is what the activity drivers give, stocks and flows start where they
+    were observed, and any imbalance between them shows up as a stock change in the first months.
+    """
     dataset = dataset.with_overrides(scenario.assumptions) if scenario.assumptions else dataset
     months = scenario.months
     arrays = asset_arrays(dataset, scenario.start)
     n_assets = len(arrays["capacity_kt"])
-    demand, secondary, _ = demand_paths(dataset, scenario)
+    demand, secondary, _, level = demand_paths(dataset, scenario)
     trade = trade_paths(dataset, scenario.start, months)
-    par = engine_parameters(dataset)
-    price0 = np.array([dataset.param("price.shfe.start_cny_t"), dataset.param("price.lme.start_usd_t")])
-    stock0 = np.array([dataset.param("inventory.start_kt.cn"), dataset.param("inventory.start_kt.row")])
-    exports0 = dataset.param("trade.cn_net_exports_kt_per_year") / 12.0
+    first_year = level[:12, 1].mean()
     inputs = EngineInputs(
         start=scenario.start, months=months, assets=dataset.smelters.reset_index(drop=True), **arrays,
-        demand_base=demand[None], secondary_kt=secondary, season_days=seasonal_stock_days(dataset, scenario), cap_limit_cn=np.full((1, months), np.inf),
+        demand_base=demand[None], season_factor=demand / np.maximum(level, 1e-12), secondary_kt=secondary,
+        season_days=seasonal_stock_days(dataset, scenario), export_scale=level[:, 1] / max(first_year, 1e-9),
+        vat=vat_path(dataset, scenario.start, months), years_from_ref=incentive_years(dataset, scenario.start, months),
+        cap_limit_cn=np.full((1, months), np.inf), import_cost_add=np.zeros((1, months)),
         avail_share=np.ones((1, months, n_assets)), power_mult=np.ones((1, months, n_assets)),
         power_add=np.zeros((1, months, n_assets)), carbon1=np.zeros((1, months, n_assets)),
         carbon2=np.zeros((1, months, n_assets)), force_close=np.zeros((1, months, n_assets), dtype=np.bool_),
         force_restart=np.zeros((1, months, n_assets), dtype=np.bool_),
         build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 4, 2)),
-        par=par, price0=price0, stock0=stock0, exports0=exports0, **trade)
+        par=engine_parameters(dataset), start_state=start_state(dataset), **trade)
     schedule_closures(inputs, scenario.start)
-    inputs.arb0 = arbitrage(inputs, 0, price0[0], price0[1], dataset.param("fx.cny_per_usd"))
-    if dataset.param_or("market.close_initial_balance", 1.0) > 0:
-        close_initial_balance(inputs)
+    inputs.start_state[K.S_ARB] = arbitrage(inputs, 0, inputs.start_state[K.S_PRICE_CN],
+                                            inputs.start_state[K.S_PRICE_ROW], dataset.param("fx.cny_per_usd"))
     return inputs
 
 
@@ -326,29 +348,9 @@ def schedule_closures(inputs: EngineInputs, start: str) -> None:
 
 
 def arbitrage(inputs: EngineInputs, m: int, shfe: float, lme: float, fx: float) -> float:
-    """Export arbitrage of China's semis: netback abroad over the domestic basis, minus one
-    (same formula as the kernel)."""
-    vat = inputs.par[K.P_VAT]
-    netback = lme * fx * (1 + inputs.par[K.P_SEMIS_PREMIUM]) * (1 - inputs.foreign_tariff[0, m]) * (1 - inputs.export_tax[0, m])
-    basis = shfe / (1 + vat) * (1 + vat - inputs.export_rebate[0, m])
-    return netback / basis - 1.0
+    """log(netback abroad / domestic basis) of China's semis exports in month ``m`` of variant 0 (the
+    kernel's formula, :func:`alusim.engine.market.export_arbitrage`)."""
+    from alusim.engine.market import export_arbitrage
 
-
-def close_initial_balance(inputs: EngineInputs) -> None:
-    """Scale demand so that the first month's balance is zero at starting prices in each market.
-
-    Published consumption, production, recycling and trade figures do not close to the tonne (IAI,
-    SMM and CRU disagree by 1–2 Mt a year, domain-facts.md b3); without this, a run would start with a
-    spurious surplus or deficit. The scale factor is recorded in ``inputs.notes``.
-    """
-    prod = np.zeros(2)
-    for a in range(inputs.n_assets):
-        if inputs.init_state[a] in (K.OPERATING, K.CURTAILED):
-            prod[inputs.market[a]] += inputs.capacity_kt[a] * inputs.init_share[a] / 12.0 * inputs.par[K.P_UTIL_MAX]
-    season = inputs.demand_base[0, 0] / inputs.demand_base[0, :12].mean(axis=0)
-    supply = np.array([prod[0] + inputs.secondary_kt[0, 0] - inputs.exports0,
-                       prod[1] + inputs.secondary_kt[0, 1] + inputs.exports0])
-    target = supply * season
-    scale = target / inputs.demand_base[0, 0]
-    inputs.demand_base *= scale[None, None, :]
-    inputs.notes.append(f"initial balance closed: demand scaled by {scale[0]:.3f} (CN) and {scale[1]:.3f} (ROW)")
+    return float(export_arbitrage(shfe, lme, fx, inputs.vat[m], inputs.par["semis_premium"],
+                                  inputs.foreign_tariff[0, m], inputs.export_tax[0, m], inputs.export_rebate[0, m]))

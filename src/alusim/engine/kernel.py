@@ -1,109 +1,98 @@
-"""The compiled month-step kernel: plain arrays in, plain arrays out, no units, no I/O.
+"""The compiled month-step kernel: named tuples of plain arrays in, plain arrays out; no units, no I/O.
 
 One call simulates every path over every month. Paths run in parallel (``prange``); within a path
-the months run in order because each month's decisions use last month's prices and stocks. The
-mechanisms (DESIGN.md §1):
+the months run in order because each month's decisions use last month's prices and stocks. One
+month, in order (docs/model.md):
 
-* plant states — construction → operating, margin-driven curtailment of potlines, idle, restart
-  after a lag and at a cost, forced closure, forced restart, construction blocked by policy, the
-  national capacity cap with a replacement ratio;
-* cash costs that move with alumina, anode, coal and power-price paths, carbon prices;
-* demand with price elasticity and noise; secondary supply; China's net exports from the SHFE–LME
-  arbitrage after FX, VAT, export tax/rebate and foreign tariffs;
-* inventories per market that never go negative (demand is rationed instead);
-* prices that move toward a target — the cash cost of the marginal plant needed to meet demand on
-  the curve of built capacity (× a markup), scaled by (stock days / normal stock days) ^ elasticity —
-  with correlated noise, and an arbitrage tie that pulls SHFE toward LME × FX × (1 + VAT) when they
-  drift apart by more than a band. (Anchoring on the 90th percentile of *operating* cost instead
-  would spiral down after a demand cut: curtailing the top of the curve lowers that percentile,
-  which lowers the price, which curtails the next tier.) The operating p90 is still reported.
+1. **costs** of every plant (alumina, anode, power that follows coal, the rest, carbon) and its
+   **decision** on its expected margin (:mod:`alusim.engine.plants`), then its **output**;
+2. the month's **cost curves** — China (CNY) and the world (USD), kept sorted;
+3. **demand** (the activity-driven path × noise × the short-run response to price);
+4. **trade**: China's primary imports and its exports of semis, each toward its arbitrage target
+   (:mod:`alusim.engine.market`);
+5. **stocks** absorb each market's balance and never go negative (exports, then use, are rationed);
+6. next month's **prices**: toward cost support × f(stocks / normal), SHFE capped at import
+   parity, the normal-stock LME price capped at the incentive price, with the path's price shocks.
 
-Market index 0 is China (CNY/t tax-inclusive, SHFE), 1 is the rest of the world (USD/t, LME).
+Market index 0 is China (CNY/t tax-inclusive, SHFE), 1 is the rest of the world (USD/t, LME). Each
+path reads its parameter set ``par.<field>[draws.path_set[p]]`` (:mod:`alusim.engine.params`).
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 from numba import njit, prange
 
+from alusim.engine import market as mkt
 from alusim.engine.curves import FAST as _FAST
 from alusim.engine.curves import insertion_sort, two_quantiles
+from alusim.engine.plants import (
+    CLOSED,
+    CONSTRUCTION,
+    CURTAILED,
+    IDLE,
+    OPERATING,
+    PLANNED,
+    RESTARTING,
+    STATE_NAMES,
+    curtail_threshold,
+    decide,
+    restart_lag_months,
+)
 
-# asset states (also used in results)
-PLANNED, CONSTRUCTION, OPERATING, CURTAILED, IDLE, RESTARTING, CLOSED = 0, 1, 2, 3, 4, 5, 6
-STATE_NAMES = ("planned", "construction", "operating", "curtailed", "idle", "restarting", "closed")
+__all__ = ["STATE_NAMES", "PLANNED", "CONSTRUCTION", "OPERATING", "CURTAILED", "IDLE", "RESTARTING", "CLOSED"]
 
-# indices into the scalar parameter vector ``par``
-(P_ALUMINA_Q, P_ANODE_Q, P_VAT, P_CURTAIL_ALPHA, P_CURTAIL_THRESHOLD, P_CURTAIL_STEP, P_RESTART_HURDLE_CN,
- P_RESTART_HURDLE_ROW, P_RESTART_LAG, P_RAMP_STEP, P_UTIL_MAX, P_PRICE_ADJ, P_STOCK_ELAST, P_ANCHOR_Q,
- P_ANCHOR_MARKUP, P_STOCK_DAYS_NORMAL_CN, P_STOCK_DAYS_NORMAL_ROW, P_ARB_TIE, P_ARB_BAND, P_EXPORT_ELAST,
- P_EXPORT_MAX, P_IMPORT_MAX, P_REPLACEMENT_RATIO, P_RESTART_COST_CN, P_RESTART_COST_ROW, P_STOCK_FLOOR,
- P_PRICE_ELAST_CN, P_PRICE_ELAST_ROW, P_SEMIS_PREMIUM, P_STOCK_CEILING, P_DRAWDOWN_MONTHS, P_EXPORT_OVERHANG,
- N_PAR) = range(33)
+#: static per-asset arrays (A,)
+Assets = namedtuple("Assets", ["market", "capacity_kt", "init_share", "init_state", "commission_m", "coal_share",
+                               "co2_t_per_t", "is_cn", "counts_in_cap", "quota_transfer"])
+#: time series: (V, M, 2) demand, (M, 2) its seasonal factor, secondary and seasonal stock days, (V, M) policy,
+#: (M,) the rest
+Series = namedtuple("Series", ["demand_base", "season_factor", "secondary_kt", "season_days", "export_tax",
+                               "export_rebate", "foreign_tariff", "cap_limit_cn", "import_cost_add", "export_scale",
+                               "vat", "years_from_ref"])
+#: event arrays (V, M, A) and the months that carry any forced change (V, M)
+Events = namedtuple("Events", ["cost_power", "cost_fixed", "avail_share", "force_close", "force_restart",
+                               "build_block", "flags_any"])
+#: random draws per path (P, …)
+Draws = namedtuple("Draws", ["path_variant", "path_set", "alumina_px", "anode_px", "alumina_fwd_delta", "coal_idx",
+                             "fx", "z_price", "demand_noise", "planned_go", "u_lag", "u_threshold"])
+#: the observed start: (SHFE, LME, visible stocks CN, ROW, exports, imports kt/month, export arbitrage)
+(S_PRICE_CN, S_PRICE_ROW, S_STOCK_CN, S_STOCK_ROW, S_EXPORTS, S_IMPORTS, S_ARB, N_START) = range(8)
 
 # indices of per-(path, month, market) outputs
-(O_PRICE, O_PRODUCTION, O_CAP_BUILT, O_CAP_OPERATING, O_CONSUMPTION, O_DEMAND, O_INVENTORY, O_STOCK_DAYS,
- O_NET_EXPORTS, O_SECONDARY, O_COST_P90, O_MARGIN, O_SHARE_LOSS, O_CO2, O_UNMET, O_RESTART_COST,
- O_COST_MEAN, N_OUT) = range(18)
+(O_PRICE, O_PRODUCTION, O_CAP_BUILT, O_CAP_OPERATING, O_CONSUMPTION, O_DEMAND, O_INVENTORY, O_INVENTORY_TOTAL,
+ O_STOCK_DAYS, O_NET_EXPORTS, O_EXPORTS, O_IMPORTS, O_SECONDARY, O_COST_P90, O_COST_SUPPORT, O_MARGIN,
+ O_SHARE_LOSS, O_CO2, O_UNMET, O_RESTART_COST, O_COST_MEAN, O_IMPORT_PARITY, N_OUT) = range(23)
+
+DAYS = mkt.DAYS_PER_MONTH
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def demand_level(series, v, m, k):
+    """kt/month of demand without its seasonality (the level normal stocks are measured against)."""
+    return series.demand_base[v, m, k] / series.season_factor[m, k]
 
 
 @njit(cache=True, parallel=True, fastmath=_FAST, error_model="numpy")
-def simulate_kernel(
-    # static asset data (A,)
-    market, capacity_kt, init_share, init_state, commission_m, coal_share, co2_t_per_t, is_cn, counts_in_cap,
-    quota_transfer,
-    # time series (V, M, 2) or (V, M), indexed by the path's event variant
-    demand_base, secondary_kt, season_days, export_tax, export_rebate, foreign_tariff, cap_limit_cn,
-    # event arrays (V, M, A) and per-path variant (P,)
-    # cost terms (V, M, A): power cost that follows coal, and everything else but alumina and anode
-    cost_power, cost_fixed,
-    avail_share, force_close, force_restart, build_block, flags_any, path_variant,
-    # stochastic paths (P, M, ...) and initial conditions
-    alumina_px, anode_px, alumina_fwd_delta, coal_idx, fx, eps_price, demand_noise, planned_go, restart_lag, curtail_threshold,
-    price0, stock0, exports0, arb0, par,
-    # outputs
-    out, asset_year_prod, asset_state_end,
-):
-    n_paths, n_months = eps_price.shape[0], eps_price.shape[1]
-    n_assets = capacity_kt.shape[0]
-    vat = par[P_VAT]
-    alpha = par[P_CURTAIL_ALPHA]
-    k_alumina_q = par[P_ALUMINA_Q]
-    k_anchor_markup = par[P_ANCHOR_MARKUP]
-    k_anchor_q = par[P_ANCHOR_Q]
-    k_anode_q = par[P_ANODE_Q]
-    k_arb_band = par[P_ARB_BAND]
-    k_arb_tie = par[P_ARB_TIE]
-    k_curtail_step = par[P_CURTAIL_STEP]
-    k_export_elast = par[P_EXPORT_ELAST]
-    k_export_max = par[P_EXPORT_MAX]
-    k_import_max = par[P_IMPORT_MAX]
-    k_price_adj = par[P_PRICE_ADJ]
-    k_price_elast_cn = par[P_PRICE_ELAST_CN]
-    k_price_elast_row = par[P_PRICE_ELAST_ROW]
-    k_ramp_step = par[P_RAMP_STEP]
-    k_replacement_ratio = par[P_REPLACEMENT_RATIO]
-    k_restart_cost_cn = par[P_RESTART_COST_CN]
-    k_restart_cost_row = par[P_RESTART_COST_ROW]
-    k_restart_hurdle_cn = par[P_RESTART_HURDLE_CN]
-    k_restart_hurdle_row = par[P_RESTART_HURDLE_ROW]
-    k_semis_premium = par[P_SEMIS_PREMIUM]
-    k_stock_days_normal_cn = par[P_STOCK_DAYS_NORMAL_CN]
-    k_stock_days_normal_row = par[P_STOCK_DAYS_NORMAL_ROW]
-    k_stock_elast = par[P_STOCK_ELAST]
-    k_stock_floor = par[P_STOCK_FLOOR]
-    k_stock_ceiling = par[P_STOCK_CEILING]
-    k_drawdown_months = par[P_DRAWDOWN_MONTHS]
-    k_export_overhang = par[P_EXPORT_OVERHANG]
-    k_util_max = par[P_UTIL_MAX]
+def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_prod, asset_state_end):
+    n_paths, n_months = draws.z_price.shape[0], draws.z_price.shape[1]
+    n_assets = assets.capacity_kt.shape[0]
     for p in prange(n_paths):
-        v = path_variant[p]
-        state = init_state.copy()
-        share = init_share.copy()
+        v = draws.path_variant[p]
+        s = draws.path_set[p]
+        alumina_q = par.alumina_q[s]
+        anode_q = par.anode_q[s]
+        alpha = par.margin_alpha[s]
+        state = assets.init_state.copy()
+        share = assets.init_share.copy()
         exp_margin = np.zeros(n_assets)
         timer = np.zeros(n_assets, dtype=np.int64)
         cost = np.zeros(n_assets)
         opcap = np.zeros(n_assets)
+        threshold = np.empty(n_assets)
+        lag = np.empty(n_assets, dtype=np.int64)
         order_cn = np.empty(n_assets, dtype=np.int64)
         order_row = np.empty(n_assets, dtype=np.int64)
         year_prod = np.zeros(n_assets)
@@ -114,32 +103,39 @@ def simulate_kernel(
         loss_cap = np.zeros(2)
         margin_sum = np.zeros(2)
         cost_sum = np.zeros(2)
-        cap_avail = np.zeros(2)
-        bcap = np.zeros(n_assets)
         n_cn = 0
         n_row = 0
         for a in range(n_assets):
-            if is_cn[a]:
+            if assets.is_cn[a]:
                 order_cn[n_cn] = a
                 n_cn += 1
             else:
                 order_row[n_row] = a
                 n_row += 1
-        price_cn = price0[0]
-        price_row = price0[1]
-        stock_cn = stock0[0]
-        stock_row = stock0[1]
+            threshold[a] = curtail_threshold(par.curtail_threshold[s], par.curtail_spread[s], draws.u_threshold[p, a])
+            mean_lag = par.restart_lag_cn[s] if assets.is_cn[a] else par.restart_lag_row[s]
+            lag[a] = restart_lag_months(mean_lag, par.restart_lag_spread[s], draws.u_lag[p, a])
+        price_cn = start[S_PRICE_CN]
+        price_row = start[S_PRICE_ROW]
+        # smoothed prices for the short-run demand response (12 against 36 months)
+        fast_cn, slow_cn, fast_row, slow_row = price_cn, price_cn, price_row, price_row
+        # total stocks = visible + the unreported estimate (days of demand)
+        stock_cn = start[S_STOCK_CN] + par.unreported_days_cn[s] * demand_level(series, v, 0, 0) / DAYS
+        stock_row = start[S_STOCK_ROW] + par.unreported_days_row[s] * demand_level(series, v, 0, 1) / DAYS
+        exports = start[S_EXPORTS]
+        imports = start[S_IMPORTS]
         built_cn = 0.0
         for a in range(n_assets):
-            if is_cn[a] and counts_in_cap[a] and state[a] != PLANNED and state[a] != CONSTRUCTION and state[a] != CLOSED:
-                built_cn += capacity_kt[a]
+            if (assets.is_cn[a] and assets.counts_in_cap[a] and state[a] != PLANNED and state[a] != CONSTRUCTION
+                    and state[a] != CLOSED):
+                built_cn += assets.capacity_kt[a]
         cap_cut = 0.0
         for m in range(n_months):
-            fx_m = fx[p, m]
-            coal_m = coal_idx[p, m]
+            fx_m = draws.fx[p, m]
+            coal_m = draws.coal_idx[p, m]
+            vat = series.vat[m]
             restart_spend_cn = 0.0
             restart_spend_row = 0.0
-            # 1. per asset: cost, state transition on last month's prices, then this month's output
             year = m // 12
             for k in range(2):
                 prod[k] = 0.0
@@ -149,95 +145,68 @@ def simulate_kernel(
                 loss_cap[k] = 0.0
                 margin_sum[k] = 0.0
                 cost_sum[k] = 0.0
-                cap_avail[k] = 0.0
-            common0 = k_alumina_q * alumina_px[p, m, 0] + k_anode_q * anode_px[p, m, 0]
-            common1 = k_alumina_q * alumina_px[p, m, 1] + k_anode_q * anode_px[p, m, 1]
-            to_usd = 1.0 / ((1.0 + vat) * fx_m)
-            flagged = flags_any[v, m]      # any forced closure, restart or block this month?
-            fwd0 = alumina_fwd_delta[p, m, 0]
-            fwd1 = alumina_fwd_delta[p, m, 1]
+            common0 = alumina_q * draws.alumina_px[p, m, 0] + anode_q * draws.anode_px[p, m, 0]
+            common1 = alumina_q * draws.alumina_px[p, m, 1] + anode_q * draws.anode_px[p, m, 1]
+            fwd0 = draws.alumina_fwd_delta[p, m, 0]
+            fwd1 = draws.alumina_fwd_delta[p, m, 1]
+            flagged = events.flags_any[v, m]      # any forced closure, restart or block this month?
+            # 1. per plant: cost, decision on its expected margin, output
             for a in range(n_assets):
-                mk = market[a]
-                c = ((common0 if mk == 0 else common1) + cost_power[v, m, a] * (1.0 + coal_share[a] * (coal_m - 1.0))
-                     + cost_fixed[v, m, a])
+                mk = assets.market[a]
+                power = events.cost_power[v, m, a] * (1.0 + assets.coal_share[a] * (coal_m - 1.0))
+                c = (common0 if mk == 0 else common1) + power + events.cost_fixed[v, m, a]
                 cost[a] = c
                 px = price_cn if mk == 0 else price_row
-                # decisions use the expected alumina cost over the horizon, not today's spot
-                exp_margin[a] += alpha * ((px - c - (fwd0 if mk == 0 else fwd1)) - exp_margin[a])
-                s = state[a]
-                if s == CLOSED:
+                ce = c + (fwd0 if mk == 0 else fwd1)       # decisions use the alumina cost expected ahead
+                if m == 0:
+                    exp_margin[a] = px - ce              # the observed start: today's margin
+                else:
+                    exp_margin[a] += alpha * ((px - ce) - exp_margin[a])
+                st = state[a]
+                if st == CLOSED:
                     opcap[a] = 0.0
-                    bcap[a] = 0.0
                     continue
-                if flagged and force_close[v, m, a]:
+                if flagged and events.force_close[v, m, a]:
                     # a closure makes room under the cap once; a replacement ratio below one (new
-                    # capacity per t retired) tightens the limit by the rest. A relocated plant stays
-                    # counted: its quota passes to the new plant
-                    if is_cn[a] and counts_in_cap[a] and s != PLANNED and s != CONSTRUCTION and not quota_transfer[a]:
-                        built_cn -= capacity_kt[a]
-                        cap_cut += capacity_kt[a] * (1.0 - k_replacement_ratio)
+                    # capacity per t retired) tightens the limit by the rest; a relocated plant's quota
+                    # passes to its new plant
+                    if (assets.is_cn[a] and assets.counts_in_cap[a] and st != PLANNED and st != CONSTRUCTION
+                            and not assets.quota_transfer[a]):
+                        built_cn -= assets.capacity_kt[a]
+                        cap_cut += assets.capacity_kt[a] * (1.0 - par.replacement_ratio[s])
                     state[a] = CLOSED
                     share[a] = 0.0
                     opcap[a] = 0.0
-                    bcap[a] = 0.0
                     continue
-                if s == PLANNED or s == CONSTRUCTION:
-                    if (commission_m[a] >= 0 and m >= commission_m[a] and not (flagged and build_block[v, m, a])
-                            and (s == CONSTRUCTION or planned_go[p, a])):
-                        allowed = True
-                        if is_cn[a] and counts_in_cap[a] and not quota_transfer[a]:
-                            if built_cn + capacity_kt[a] > cap_limit_cn[v, m] - cap_cut + 1e-9:
-                                allowed = False       # no room under the cap
-                            else:
-                                built_cn += capacity_kt[a]
-                        if allowed:
-                            state[a] = OPERATING
-                            share[a] = k_ramp_step
-                            exp_margin[a] = 0.0
-                elif s == IDLE:
-                    hurdle = k_restart_hurdle_cn if mk == 0 else k_restart_hurdle_row
-                    forced = flagged and force_restart[v, m, a]
-                    if forced or exp_margin[a] > hurdle * c:
-                        state[a] = RESTARTING
-                        timer[a] = restart_lag[p, a]
-                        if mk == 0:
-                            restart_spend_cn += capacity_kt[a] * k_restart_cost_cn
-                        else:
-                            restart_spend_row += capacity_kt[a] * k_restart_cost_row
-                elif s == RESTARTING:
-                    timer[a] -= 1
-                    if timer[a] <= 0:
-                        state[a] = OPERATING
-                        share[a] = k_ramp_step
-                        exp_margin[a] = 0.0
-                elif exp_margin[a] < -curtail_threshold[p, a] * c and not (flagged and force_restart[v, m, a]):
-                    # operating or curtailed: cut potlines on sustained losses …
-                    share[a] -= k_curtail_step
-                    if share[a] <= 1e-9:
-                        share[a] = 0.0
-                        state[a] = IDLE
+                capped = assets.is_cn[a] and assets.counts_in_cap[a] and not assets.quota_transfer[a]
+                room = True
+                if capped and (st == PLANNED or st == CONSTRUCTION):
+                    room = built_cn + assets.capacity_kt[a] <= series.cap_limit_cn[v, m] - cap_cut + 1e-9
+                forced = flagged and events.force_restart[v, m, a]
+                restarted, commissioned = decide(
+                    state, share, timer, a, m, exp_margin[a], ce, power, threshold[a],
+                    par.take_or_pay_cn[s] if mk == 0 else par.take_or_pay_row[s], par.recover_margin[s],
+                    par.restart_hurdle_cn[s] if mk == 0 else par.restart_hurdle_row[s],
+                    par.new_build_hurdle_cn[s] if mk == 0 else -1e300, lag[a], par.ramp_step[s],
+                    par.curtail_step[s], assets.commission_m[a], draws.planned_go[p, a],
+                    flagged and events.build_block[v, m, a], forced, room)
+                if commissioned and capped:
+                    built_cn += assets.capacity_kt[a]
+                if restarted:
+                    if mk == 0:
+                        restart_spend_cn += assets.capacity_kt[a] * par.restart_cost_cn[s]
                     else:
-                        state[a] = CURTAILED
-                elif share[a] < 1.0 and (exp_margin[a] > 0.0 or (flagged and force_restart[v, m, a])):
-                    # … and bring them back when margins recover
-                    share[a] = min(1.0, share[a] + k_ramp_step)
-                    state[a] = OPERATING if share[a] >= 1.0 - 1e-12 else CURTAILED
-                # output of this month
-                s = state[a]
-                if s == OPERATING or s == CURTAILED or s == IDLE or s == RESTARTING:
-                    cap_built[mk] += capacity_kt[a]
-                    avail = capacity_kt[a] * avail_share[v, m, a]
-                    bcap[a] = avail
-                    cap_avail[mk] += avail
-                else:
-                    bcap[a] = 0.0
-                if s == OPERATING or s == CURTAILED:
-                    oc = capacity_kt[a] * share[a] * avail_share[v, m, a]
+                        restart_spend_row += assets.capacity_kt[a] * par.restart_cost_row[s]
+                st = state[a]
+                if st == OPERATING or st == CURTAILED or st == IDLE or st == RESTARTING:
+                    cap_built[mk] += assets.capacity_kt[a]
+                if st == OPERATING or st == CURTAILED:
+                    oc = assets.capacity_kt[a] * share[a] * events.avail_share[v, m, a]
                     opcap[a] = oc
-                    q = oc * (k_util_max / 12.0)
+                    q = oc * (par.util_max[s] / 12.0)
                     prod[mk] += q
                     cap_op[mk] += oc
-                    co2[mk] += q * co2_t_per_t[a]
+                    co2[mk] += q * assets.co2_t_per_t[a]
                     margin_sum[mk] += oc * (px - c)
                     cost_sum[mk] += oc * c
                     if c > px:
@@ -245,107 +214,119 @@ def simulate_kernel(
                     year_prod[a] += q
                 else:
                     opcap[a] = 0.0
-            # 2. the cost curves of this month: China (CNY) and the rest (USD), each kept sorted
-            # (insertion sort: last month's order is nearly right; FX moves all Chinese costs alike)
+            # 2. the month's operating cost curves, China (CNY) and the world (USD), kept sorted
             insertion_sort(order_cn, cost, n_cn)
             insertion_sort(order_row, cost, n_row)
-            # 3. demand and trade (from last month's prices)
-            dem_cn = demand_base[v, m, 0] * demand_noise[p, m, 0] * (price_cn / price0[0]) ** k_price_elast_cn
-            dem_row = demand_base[v, m, 1] * demand_noise[p, m, 1] * (price_row / price0[1]) ** k_price_elast_row
-            sec_cn = secondary_kt[m, 0]
-            sec_row = secondary_kt[m, 1]
-            netback = price_row * fx_m * (1.0 + k_semis_premium) * (1.0 - foreign_tariff[v, m]) * (1.0 - export_tax[v, m])
-            basis = price_cn / (1.0 + vat) * (1.0 + vat - export_rebate[v, m])
-            arb = netback / basis - 1.0
-            # stocks above (or below) normal — normal including the seasonal build — are worked off
-            # over a horizon; part of China's overhang leaves as extra exports of semis
-            normal_cn = k_stock_days_normal_cn + season_days[m, 0]
-            normal_row = k_stock_days_normal_row + season_days[m, 1]
-            over_cn = (stock_cn - normal_cn * dem_cn / 30.4375) / k_drawdown_months
-            over_row = (stock_row - normal_row * dem_row / 30.4375) / k_drawdown_months
-            exports = exports0 * (1.0 + k_export_elast * (arb - arb0)) + k_export_overhang * over_cn
-            exports = min(max(exports, -k_import_max), k_export_max)
-            # marginal-cost anchors: the cash cost of the plant needed to meet this month's call on
-            # primary metal, read off the curve of built capacity (idle plants included)
-            # the call on primary metal nets out the stock overhang
-            need_cn = (dem_cn - sec_cn + exports - over_cn) * 12.0 / k_util_max
-            need_world = (dem_cn + dem_row - sec_cn - sec_row - over_cn - over_row) * 12.0 / k_util_max
-            q_cn = min(max(need_cn / max(cap_avail[0], 1e-9), 0.0), 1.0)
-            q_world = min(max(need_world / max(cap_avail[0] + cap_avail[1], 1e-9), 0.0), 1.0)
-            p90_cn, marginal_cn = two_quantiles(order_cn, n_cn, cost, 1.0, order_row, 0, cost,
-                                                 opcap, cap_op[0], k_anchor_q, bcap, cap_avail[0], q_cn)
-            p90_world, marginal_world = two_quantiles(order_cn, n_cn, cost, to_usd, order_row, n_row, cost,
-                                                       opcap, cap_op[0] + cap_op[1], k_anchor_q,
-                                                       bcap, cap_avail[0] + cap_avail[1], q_world)
-            # China: rationing cuts exports first, then domestic use
-            avail_cn = stock_cn + prod[0] + sec_cn
-            if exports > 0.0 and exports > avail_cn:
-                exports = avail_cn
-            if exports < 0.0 and -exports > stock_row + prod[1] + sec_row:
-                exports = -(stock_row + prod[1] + sec_row)
-            cons_cn = min(dem_cn, avail_cn - exports)
-            cons_row = min(dem_row, stock_row + prod[1] + sec_row + exports)
-            stock_cn = stock_cn + prod[0] + sec_cn - cons_cn - exports
-            stock_row = stock_row + prod[1] + sec_row + exports - cons_row
-            if stock_cn < 0.0:
-                stock_cn = 0.0
-            if stock_row < 0.0:
-                stock_row = 0.0
-            days_cn = stock_cn / max(dem_cn, 1e-9) * 30.4375
-            days_row = stock_row / max(dem_row, 1e-9) * 30.4375
-            # 4. prices for next month: toward the cost anchor, against stock days, tied by arbitrage
-            # seasonal stock builds (after Chinese New Year) are normal and do not move prices
-            rel_cn = min(max(days_cn / normal_cn, k_stock_floor), k_stock_ceiling)
-            rel_row = min(max(days_row / normal_row, k_stock_floor), k_stock_ceiling)
-            # the price anchor uses the alumina cost expected over the horizon, like the plants do
-            anchor_cn = (marginal_cn + fwd0) * (1.0 + k_anchor_markup) if marginal_cn == marginal_cn else price_cn
-            anchor_row = ((marginal_world + fwd1) * (1.0 + k_anchor_markup) if marginal_world == marginal_world
-                          else price_row)
-            parity = price_row * fx_m * (1.0 + vat)
-            dev = np.log(price_cn / parity)
-            tie = 0.0
-            if dev > k_arb_band:
-                tie = dev - k_arb_band
-            elif dev < -k_arb_band:
-                tie = dev + k_arb_band
-            # target = anchor × (stock days / normal)^elasticity (elasticity < 0: thin stocks lift price)
-            target_cn = np.log(anchor_cn) + k_stock_elast * np.log(rel_cn)
-            target_row = np.log(anchor_row) + k_stock_elast * np.log(rel_row)
-            log_cn = (np.log(price_cn) + k_price_adj * (target_cn - np.log(price_cn))
-                      - k_arb_tie * tie + eps_price[p, m, 0])
-            log_row = (np.log(price_row) + k_price_adj * (target_row - np.log(price_row))
-                       + 0.5 * k_arb_tie * tie + eps_price[p, m, 1])
-            # record this month (prices are the ones the month traded at)
-            for mk in range(2):
-                out[p, m, mk, O_PRODUCTION] = prod[mk]
-                out[p, m, mk, O_CAP_BUILT] = cap_built[mk]
-                out[p, m, mk, O_CAP_OPERATING] = cap_op[mk]
-                out[p, m, mk, O_CO2] = co2[mk]
-                out[p, m, mk, O_SHARE_LOSS] = loss_cap[mk] / cap_op[mk] if cap_op[mk] > 0 else 0.0
-                out[p, m, mk, O_MARGIN] = margin_sum[mk] / cap_op[mk] if cap_op[mk] > 0 else 0.0
-                out[p, m, mk, O_COST_MEAN] = cost_sum[mk] / cap_op[mk] if cap_op[mk] > 0 else 0.0
-            out[p, m, 0, O_PRICE] = price_cn
-            out[p, m, 1, O_PRICE] = price_row
-            out[p, m, 0, O_CONSUMPTION] = cons_cn
-            out[p, m, 1, O_CONSUMPTION] = cons_row
-            out[p, m, 0, O_DEMAND] = dem_cn
-            out[p, m, 1, O_DEMAND] = dem_row
-            out[p, m, 0, O_UNMET] = dem_cn - cons_cn
-            out[p, m, 1, O_UNMET] = dem_row - cons_row
-            out[p, m, 0, O_INVENTORY] = stock_cn
-            out[p, m, 1, O_INVENTORY] = stock_row
-            out[p, m, 0, O_STOCK_DAYS] = days_cn
-            out[p, m, 1, O_STOCK_DAYS] = days_row
-            out[p, m, 0, O_NET_EXPORTS] = exports
-            out[p, m, 1, O_NET_EXPORTS] = -exports
-            out[p, m, 0, O_SECONDARY] = sec_cn
-            out[p, m, 1, O_SECONDARY] = sec_row
-            out[p, m, 0, O_COST_P90] = p90_cn
-            out[p, m, 1, O_COST_P90] = p90_world
-            out[p, m, 0, O_RESTART_COST] = restart_spend_cn
-            out[p, m, 1, O_RESTART_COST] = restart_spend_row
+            to_usd = 1.0 / ((1.0 + vat) * fx_m)
+            q_sup = par.support_quantile[s]
+            p90_cn, sup_cn = two_quantiles(order_cn, n_cn, cost, 1.0, order_row, 0, cost,
+                                           opcap, cap_op[0], 0.9, opcap, cap_op[0], q_sup)
+            p90_world, sup_world = two_quantiles(order_cn, n_cn, cost, to_usd, order_row, n_row, cost,
+                                                 opcap, cap_op[0] + cap_op[1], 0.9, opcap, cap_op[0] + cap_op[1],
+                                                 q_sup)
+            # 3. demand: the activity path × noise × the short-run response to price
+            dem_cn = (series.demand_base[v, m, 0] * draws.demand_noise[p, m, 0]
+                      * (fast_cn / slow_cn) ** par.price_elast_cn[s])
+            dem_row = (series.demand_base[v, m, 1] * draws.demand_noise[p, m, 1]
+                       * (fast_row / slow_row) ** par.price_elast_row[s])
+            sec_cn = series.secondary_kt[m, 0]
+            sec_row = series.secondary_kt[m, 1]
+            level_cn = demand_level(series, v, m, 0)
+            level_row = demand_level(series, v, m, 1)
+            normal_cn = ((par.stock_days_normal_cn[s] + par.unreported_days_cn[s] + series.season_days[m, 0])
+                         * level_cn / DAYS)
+            normal_row = ((par.stock_days_normal_row[s] + par.unreported_days_row[s] + series.season_days[m, 1])
+                          * level_row / DAYS)
+            # 4. trade, toward the arbitrage targets of last month's prices
+            parity = mkt.import_parity_cny_t(price_row, fx_m, vat, par.import_cost_usd_t[s] + series.import_cost_add[v, m],
+                                             par.import_duty[s])
+            m_target = mkt.imports_target(price_cn, parity, par.import_max[s], par.import_threshold[s],
+                                          par.import_width[s])
+            arb = mkt.export_arbitrage(price_cn, price_row, fx_m, vat, par.semis_premium[s],
+                                       series.foreign_tariff[v, m], series.export_tax[v, m],
+                                       series.export_rebate[v, m])
+            overhang = par.export_overhang[s] * max(stock_cn - normal_cn, 0.0) / 12.0
+            x_target = mkt.exports_target(start[S_EXPORTS], arb, start[S_ARB], par.export_elasticity[s],
+                                          series.export_scale[m], overhang, par.export_max[s])
+            imports += par.trade_adjust[s] * (m_target - imports)
+            exports += par.trade_adjust[s] * (x_target - exports)
+            # 5. stocks absorb the balance; nothing goes below zero (exports, then use, are rationed)
+            imports = min(imports, stock_row + prod[1] + sec_row)
+            exports = min(exports, stock_cn + prod[0] + sec_cn + imports)
+            cons_cn = min(dem_cn, stock_cn + prod[0] + sec_cn + imports - exports)
+            cons_row = min(dem_row, stock_row + prod[1] + sec_row + exports - imports)
+            stock_cn = max(stock_cn + prod[0] + sec_cn + imports - exports - cons_cn, 0.0)
+            stock_row = max(stock_row + prod[1] + sec_row + exports - imports - cons_row, 0.0)
+            visible_cn = max(stock_cn - par.unreported_days_cn[s] * level_cn / DAYS, 0.0)
+            visible_row = max(stock_row - par.unreported_days_row[s] * level_row / DAYS, 0.0)
+            # 6. next month's prices: cost support × f(stocks / normal), SHFE capped at import parity,
+            # LME at the incentive price of new capacity (never below the cost floor)
+            support_cn = sup_cn + fwd0 if sup_cn == sup_cn else price_cn
+            support_row = sup_world + fwd1 if sup_world == sup_world else price_row
+            target_cn = mkt.price_target_log(support_cn, par.log_price_to_cost_cn[s], par.stock_elasticity[s],
+                                             stock_cn, normal_cn, par.stock_floor[s], par.stock_ceiling[s],
+                                             par.log_cost_floor[s])
+            # metal flows in above import parity: the target stops where imports run near their maximum
+            target_cn = min(target_cn, np.log(parity) + par.import_threshold[s] + 3.0 * par.import_width[s])
+            # the incentive price caps the normal-stock price (new capacity comes in at it), not the
+            # scarcity premium of stocks run down
+            incentive = par.incentive_usd_t[s] * (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[m]
+            support_row = min(support_row, incentive / np.exp(par.log_price_to_cost_row[s]))
+            target_row = mkt.price_target_log(support_row, par.log_price_to_cost_row[s], par.stock_elasticity[s],
+                                              stock_row, normal_row, par.stock_floor[s], par.stock_ceiling[s],
+                                              par.log_cost_floor[s])
+            log_cn = (np.log(price_cn) + par.price_adjust[s] * (target_cn - np.log(price_cn))
+                      + par.vol_shfe[s] * draws.z_price[p, m, 0])
+            log_row = (np.log(price_row) + par.price_adjust[s] * (target_row - np.log(price_row))
+                       + par.vol_lme[s] * draws.z_price[p, m, 1])
+            # record the month (prices are the ones it traded at)
+            for k in range(2):
+                o = out[p, m, k]
+                o[O_PRODUCTION] = prod[k]
+                o[O_CAP_BUILT] = cap_built[k]
+                o[O_CAP_OPERATING] = cap_op[k]
+                o[O_CO2] = co2[k]
+                o[O_SHARE_LOSS] = loss_cap[k] / cap_op[k] if cap_op[k] > 0 else 0.0
+                o[O_MARGIN] = margin_sum[k] / cap_op[k] if cap_op[k] > 0 else 0.0
+                o[O_COST_MEAN] = cost_sum[k] / cap_op[k] if cap_op[k] > 0 else 0.0
+            o0 = out[p, m, 0]
+            o1 = out[p, m, 1]
+            o0[O_PRICE] = price_cn
+            o1[O_PRICE] = price_row
+            o0[O_CONSUMPTION] = cons_cn
+            o1[O_CONSUMPTION] = cons_row
+            o0[O_DEMAND] = dem_cn
+            o1[O_DEMAND] = dem_row
+            o0[O_UNMET] = dem_cn - cons_cn
+            o1[O_UNMET] = dem_row - cons_row
+            o0[O_INVENTORY] = visible_cn
+            o1[O_INVENTORY] = visible_row
+            o0[O_INVENTORY_TOTAL] = stock_cn
+            o1[O_INVENTORY_TOTAL] = stock_row
+            o0[O_STOCK_DAYS] = visible_cn / max(dem_cn, 1e-9) * DAYS
+            o1[O_STOCK_DAYS] = visible_row / max(dem_row, 1e-9) * DAYS
+            o0[O_EXPORTS] = exports
+            o1[O_EXPORTS] = imports
+            o0[O_IMPORTS] = imports
+            o1[O_IMPORTS] = exports
+            o0[O_NET_EXPORTS] = exports - imports
+            o1[O_NET_EXPORTS] = imports - exports
+            o0[O_SECONDARY] = sec_cn
+            o1[O_SECONDARY] = sec_row
+            o0[O_COST_P90] = p90_cn
+            o1[O_COST_P90] = p90_world
+            o0[O_COST_SUPPORT] = support_cn
+            o1[O_COST_SUPPORT] = support_row
+            o0[O_RESTART_COST] = restart_spend_cn
+            o1[O_RESTART_COST] = restart_spend_row
+            o0[O_IMPORT_PARITY] = parity
+            o1[O_IMPORT_PARITY] = incentive
             price_cn = np.exp(log_cn)
             price_row = np.exp(log_row)
+            fast_cn += (price_cn - fast_cn) / 12.0
+            slow_cn += (price_cn - slow_cn) / 36.0
+            fast_row += (price_row - fast_row) / 12.0
+            slow_row += (price_row - slow_row) / 36.0
             if m % 12 == 11 or m == n_months - 1:
                 for a in range(n_assets):
                     asset_year_prod[p, a, year] = year_prod[a]

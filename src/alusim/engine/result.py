@@ -31,11 +31,21 @@ def _alumina_co2(dataset: Dataset, production: np.ndarray, alumina_t_per_t: floa
     out[..., 2] = out[..., 0] + out[..., 1]
     return out
 QUANTILES = (0.05, 0.5, 0.95)
+
+
+def start_stocks(inputs: EngineInputs, drivers: Drivers) -> np.ndarray:
+    """(P, 2) total stocks (visible + the unreported estimate) each path starts from, kt — the kernel's
+    opening balance, so that the mass balance can be checked from the first month."""
+    sets = inputs.parameter_sets()
+    unreported = np.array([[s["unreported_days_cn"], s["unreported_days_row"]] for s in sets])[drivers.path_set]
+    level0 = inputs.demand_base[drivers.path_variant, 0, :] / inputs.season_factor[0][None, :]
+    return inputs.stock0[None, :] + unreported * level0 / K.DAYS
 #: flows summed over a year in annual summaries (the rest are averaged, stocks taken at year end)
 FLOW_VARIABLES = ("production_kt", "consumption_kt", "demand_kt", "unmet_demand_kt", "net_exports_kt",
-                  "secondary_production_kt", "co2_mt", "co2_alumina_mt", "restart_cost_musd")
+                  "imports_primary_kt", "exports_semis_kt", "secondary_production_kt", "co2_mt", "co2_alumina_mt",
+                  "restart_cost_musd")
 #: stocks and stock days are year-end values in annual summaries (as in balance tables)
-STOCK_VARIABLES = ("inventory_kt", "capacity_built_kt", "stock_days")
+STOCK_VARIABLES = ("inventory_kt", "inventory_total_kt", "capacity_built_kt", "stock_days")
 
 
 @dataclass
@@ -58,7 +68,7 @@ class SimulationResult:
                     timings: dict[str, float]) -> SimulationResult:
         months = month_labels(scenario.start, scenario.months).to_timestamp()
         n_paths = out.shape[0]
-        vat = inputs.par[K.P_VAT]
+        vat = inputs.vat[None, :]
         fx = drivers.fx
         shape = (n_paths, scenario.months, 3)
 
@@ -95,6 +105,16 @@ class SimulationResult:
         lme[..., 1] = out[..., 1, K.O_PRICE]
         lme[..., 2] = out[..., 1, K.O_PRICE]
         inventory = regional(K.O_INVENTORY)
+        inventory_total = regional(K.O_INVENTORY_TOTAL)
+
+        def china_only(index: int) -> np.ndarray:
+            arr = np.full(shape, np.nan)
+            arr[..., 0] = out[..., 0, index]
+            return arr
+
+        support_cny = china_only(K.O_COST_SUPPORT)
+        support_usd = np.full(shape, np.nan)
+        support_usd[..., 2] = out[..., 1, K.O_COST_SUPPORT]
         consumption = regional(K.O_CONSUMPTION)
         demand = regional(K.O_DEMAND)
         stock_days = regional(K.O_STOCK_DAYS, world="none")
@@ -110,18 +130,22 @@ class SimulationResult:
             "production_kt": production, "capacity_built_kt": cap_built, "capacity_operating_kt": cap_op,
             "operating_rate": production * 12.0 / np.maximum(cap_built, 1e-9),
             "consumption_kt": consumption, "demand_kt": demand, "unmet_demand_kt": regional(K.O_UNMET),
-            "inventory_kt": inventory, "stock_days": stock_days, "net_exports_kt": net_exports,
+            "inventory_kt": inventory, "inventory_total_kt": inventory_total, "stock_days": stock_days,
+            "net_exports_kt": net_exports, "imports_primary_kt": china_only(K.O_IMPORTS),
+            "exports_semis_kt": china_only(K.O_EXPORTS), "import_parity_cny_t": china_only(K.O_IMPORT_PARITY),
+            "cash_cost_support_cny_t": support_cny, "cash_cost_support_usd_t": support_usd,
             "secondary_production_kt": regional(K.O_SECONDARY), "cash_cost_p90_cny_t": p90_cny,
             "cash_cost_p90_usd_t": p90_usd, "margin_cny_t": margin_cny, "margin_usd_t": margin_usd,
             "share_loss_making": share_loss, "co2_mt": co2 * 1e-3,
             "co2_t_per_t": co2 / np.maximum(production, 1e-9), "restart_cost_musd": restart,
-            "co2_alumina_mt": _alumina_co2(dataset, production, inputs.par[K.P_ALUMINA_Q]),
+            "co2_alumina_mt": _alumina_co2(dataset, production, inputs.par["alumina_q"]),
         }
         data = xr.Dataset(
             {name: (("path", "month", "region"), values) for name, values in variables.items()},
             coords={"path": np.arange(n_paths), "month": months, "region": list(REGIONS)},
             attrs={"scenario": scenario.name, "seed": scenario.seed, "start": scenario.start, "end": scenario.end,
                    "stock0": [float(inputs.stock0[0]), float(inputs.stock0[1])]})
+        data["inventory_start_kt"] = (("path", "market"), start_stocks(inputs, drivers))
         data["fx_cny_per_usd"] = (("path", "month"), fx)
         return cls(scenario=scenario, data=data, assets=inputs.assets, asset_production_kt=asset_year,
                    asset_state_end=state_end, notes=list(inputs.notes), timings=timings)
@@ -209,16 +233,13 @@ class SimulationResult:
     def balance_error_kt(self) -> float:
         """Largest |stock change − (production + secondary + imports − consumption − exports)| over
         paths, months and markets, in kt (DESIGN.md §5)."""
-        inv = self.data["inventory_kt"].sel(region=["CN", "ROW"]).values
-        prev = np.concatenate([np.broadcast_to(self._stock0()[None, None, :], inv[:, :1].shape), inv[:, :-1]], axis=1)
+        inv = self.data["inventory_total_kt"].sel(region=["CN", "ROW"]).values
+        prev = np.concatenate([self.data["inventory_start_kt"].values[:, None, :], inv[:, :-1]], axis=1)
         flow = (self.data["production_kt"].sel(region=["CN", "ROW"]).values
                 + self.data["secondary_production_kt"].sel(region=["CN", "ROW"]).values
                 - self.data["consumption_kt"].sel(region=["CN", "ROW"]).values
                 - self.data["net_exports_kt"].sel(region=["CN", "ROW"]).values)
         return float(np.abs(inv - prev - flow).max())
-
-    def _stock0(self) -> np.ndarray:
-        return np.asarray(self.data.attrs.get("stock0", [np.nan, np.nan]), dtype=float)
 
     def report(self, path, dataset: Dataset | None = None):
         """Write this run's report to ``path`` and return the path: self-contained HTML, or an Excel

@@ -17,21 +17,59 @@ from alusim.engine.stochastic import Drivers, draw_drivers
 from alusim.scenario.model import Scenario
 
 
-def prepare(scenario: Scenario, dataset: Dataset | None = None) -> tuple[Dataset, EngineInputs]:
-    """Dataset with the scenario's assumptions, and engine inputs with every event applied."""
+def prepare(scenario: Scenario, dataset: Dataset | None = None, params=None) -> tuple[Dataset, EngineInputs]:
+    """Dataset with the parameter set and the scenario's assumptions, and engine inputs with every
+    event applied.
+
+    ``params`` (:class:`~alusim.history.parameter_sets.ParameterSet`) defaults to the shipped
+    calibration: its best fit is applied under the scenario's assumptions (they win), and its
+    ensemble gives each path one member unless ``calibration.use_ensemble`` is 0
+    (docs/history.md)."""
     from alusim.errors import InputError
     from alusim.levers import apply_events, extend_assets
 
     dataset = dataset if dataset is not None else load_dataset()
     try:
+        params = _parameter_set(dataset, params)
+        own = set(scenario.assumptions)
+        if params.parameters:
+            dataset = dataset.with_overrides({k: v for k, v in params.parameters.items() if k not in own})
         if scenario.assumptions:
             dataset = dataset.with_overrides(scenario.assumptions)
         dataset = extend_assets(dataset, scenario)
         inputs = build_inputs(dataset, scenario)
+        if params.ensemble and dataset.param_or("calibration.use_ensemble", 1.0) > 0:
+            inputs.par_sets = ensemble_fields(dataset, params.ensemble, exclude=own)
+            inputs.notes.append(f"parameters: {len(inputs.par_sets)} members of {params.source}, one per path")
         inputs.lever_log = apply_events(inputs, scenario, dataset).log
     except InputError as exc:
         raise scenario.locate(exc) from None   # errors found after parsing still name file and line
     return dataset, inputs
+
+
+def _parameter_set(dataset: Dataset, params):
+    from alusim.history.parameter_sets import resolve
+
+    return resolve(dataset, None) if params is None else params
+
+
+def ensemble_fields(dataset: Dataset, members, exclude: set[str] = frozenset()) -> list[dict[str, float]]:
+    """Each ensemble member as the kernel fields it sets (:data:`alusim.engine.params.FIELDS`), in the
+    kernel's units; names the scenario sets itself (``exclude``) keep the scenario's value."""
+    from alusim.engine.params import FIELDS, parameter_values
+    from alusim.errors import InputError
+
+    out = []
+    for i, member in enumerate(members):
+        member = {k: v for k, v in member.items() if k not in exclude}
+        fields = {f for f, (source, _) in FIELDS.items() if source in member}
+        unknown = set(member) - {source for source, _ in FIELDS.values()}
+        if unknown:
+            raise InputError(f"ensemble.{i}: {sorted(unknown)[0]} cannot differ from path to path (the kernel does "
+                             "not read it)", fix="put it under 'parameters' instead")
+        values = parameter_values(dataset.with_overrides(member))
+        out.append({f: values[f] for f in fields})
+    return out
 
 
 def co2_intensity(inputs: EngineInputs) -> np.ndarray:
@@ -50,50 +88,77 @@ def cost_terms(inputs: EngineInputs) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(power), np.ascontiguousarray(fixed)
 
 
-def run_kernel(inputs: EngineInputs, drivers: Drivers, paths: slice | None = None):
-    """Step the kernel over a slice of paths; returns (out, asset_year_prod, asset_state_end)."""
-    sl = paths or slice(0, drivers.eps_price.shape[0])
+def kernel_arguments(inputs: EngineInputs, drivers: Drivers, paths: slice | None = None) -> tuple:
+    """The kernel's named inputs (assets, series, events, draws, parameters, start) for a slice of paths."""
+    from alusim.engine.params import stack
+
+    sl = paths or slice(0, drivers.z_price.shape[0])
+    assets = K.Assets(market=inputs.market, capacity_kt=inputs.capacity_kt, init_share=inputs.init_share,
+                      init_state=inputs.init_state, commission_m=inputs.commission_m, coal_share=inputs.coal_share,
+                      co2_t_per_t=co2_intensity(inputs), is_cn=inputs.is_cn, counts_in_cap=inputs.counts_in_cap,
+                      quota_transfer=inputs.quota_transfer)
+    series = K.Series(demand_base=inputs.demand_base, season_factor=inputs.season_factor,
+                      secondary_kt=inputs.secondary_kt, season_days=inputs.season_days, export_tax=inputs.export_tax,
+                      export_rebate=inputs.export_rebate, foreign_tariff=inputs.foreign_tariff,
+                      cap_limit_cn=inputs.cap_limit_cn, import_cost_add=inputs.import_cost_add,
+                      export_scale=inputs.export_scale, vat=inputs.vat,
+                      years_from_ref=inputs.years_from_ref)
+    power, fixed = cost_terms(inputs)
+    events = K.Events(cost_power=power, cost_fixed=fixed, avail_share=inputs.avail_share,
+                      force_close=inputs.force_close, force_restart=inputs.force_restart,
+                      build_block=inputs.build_block,
+                      flags_any=(inputs.force_close | inputs.force_restart | inputs.build_block).any(axis=2))
+    draws = K.Draws(path_variant=drivers.path_variant[sl], path_set=drivers.path_set[sl],
+                    alumina_px=drivers.alumina_px[sl], anode_px=drivers.anode_px[sl],
+                    alumina_fwd_delta=drivers.alumina_fwd_delta[sl], coal_idx=drivers.coal_idx[sl],
+                    fx=drivers.fx[sl], z_price=drivers.z_price[sl], demand_noise=drivers.demand_noise[sl],
+                    planned_go=drivers.planned_go[sl], u_lag=drivers.u_lag[sl], u_threshold=drivers.u_threshold[sl])
+    return assets, series, events, draws, stack(inputs.parameter_sets()), inputs.start_state
+
+
+def run_kernel(inputs: EngineInputs, drivers: Drivers, paths: slice | None = None, arguments: tuple | None = None):
+    """Step the kernel over a slice of paths; returns (out, asset_year_prod, asset_state_end).
+    ``arguments`` reuses :func:`kernel_arguments` of all paths (its draws are sliced here)."""
+    sl = paths or slice(0, drivers.z_price.shape[0])
     n = sl.stop - sl.start
     years = (inputs.months + 11) // 12
     out = np.zeros((n, inputs.months, 2, K.N_OUT))
     asset_year = np.zeros((n, inputs.n_assets, years))
     state_end = np.zeros((n, inputs.n_assets), dtype=np.int64)
-    K.simulate_kernel(
-        inputs.market, inputs.capacity_kt, inputs.init_share, inputs.init_state, inputs.commission_m,
-        inputs.coal_share, co2_intensity(inputs), inputs.is_cn, inputs.counts_in_cap, inputs.quota_transfer,
-        inputs.demand_base, inputs.secondary_kt, inputs.season_days, inputs.export_tax, inputs.export_rebate, inputs.foreign_tariff,
-        inputs.cap_limit_cn, *cost_terms(inputs),
-        inputs.avail_share, inputs.force_close, inputs.force_restart, inputs.build_block,
-        (inputs.force_close | inputs.force_restart | inputs.build_block).any(axis=2), drivers.path_variant[sl],
-        drivers.alumina_px[sl], drivers.anode_px[sl], drivers.alumina_fwd_delta[sl], drivers.coal_idx[sl], drivers.fx[sl], drivers.eps_price[sl],
-        drivers.demand_noise[sl], drivers.planned_go[sl], drivers.restart_lag[sl],
-        drivers.curtail_threshold[sl],
-        inputs.price0, inputs.stock0, inputs.exports0, inputs.arb0, inputs.par,
-        out, asset_year, state_end)
+    if arguments is None:
+        arguments = kernel_arguments(inputs, drivers, sl)
+    else:
+        assets, series, events, draws, par, start = arguments
+        draws = K.Draws(*(np.ascontiguousarray(x[sl]) for x in draws))
+        arguments = (assets, series, events, draws, par, start)
+    K.simulate_kernel(*arguments, out, asset_year, state_end)
     return out, asset_year, state_end
 
 
 def simulate(scenario: Scenario, dataset: Dataset | None = None, *, paths: int | None = None,
              seed: int | None = None, progress: Callable[[int, int], None] | None = None,
-             chunks: int = 8) -> SimulationResult:
+             chunks: int = 8, params=None) -> SimulationResult:
     """Simulate ``scenario`` over its Monte Carlo paths and return the result.
 
     ``paths`` and ``seed`` override the scenario's; ``progress(done, total)`` is called after each
-    chunk of paths (the CLI draws a progress bar with it). Results depend only on the scenario, the
-    dataset and the seed — never on ``chunks`` or the number of threads.
+    chunk of paths (the CLI draws a progress bar with it); ``params`` is a parameter set of
+    ``alusim calibrate`` (default: the shipped calibration, :func:`prepare`). Results depend only on
+    the scenario, the dataset, the parameter set and the seed — never on ``chunks`` or the number of
+    threads.
     """
     if paths is not None or seed is not None:
         scenario = scenario.model_copy(update={k: v for k, v in (("paths", paths), ("seed", seed)) if v is not None})
     t0 = time.perf_counter()
-    dataset, inputs = prepare(scenario, dataset)
+    dataset, inputs = prepare(scenario, dataset, params)
     check_run_memory(scenario.paths, inputs.months, inputs.n_assets)
     drivers = draw_drivers(inputs, dataset, scenario.paths, scenario.seed)
     t1 = time.perf_counter()
     n = scenario.paths
     edges = np.linspace(0, n, min(chunks, n) + 1).astype(int)
     parts = []
+    arguments = kernel_arguments(inputs, drivers)
     for i in range(len(edges) - 1):
-        parts.append(run_kernel(inputs, drivers, slice(int(edges[i]), int(edges[i + 1]))))
+        parts.append(run_kernel(inputs, drivers, slice(int(edges[i]), int(edges[i + 1])), arguments))
         if progress is not None:
             progress(int(edges[i + 1]), n)
     out = np.concatenate([p[0] for p in parts])

@@ -23,13 +23,15 @@ class Drivers:
     anode_px: np.ndarray       # (P, M, 2) market currency per t anode
     coal_idx: np.ndarray       # (P, M) multiplier on the coal-linked part of power tariffs
     fx: np.ndarray             # (P, M) CNY per USD
-    eps_price: np.ndarray      # (P, M, 2) log-price shocks (SHFE, LME)
+    z_price: np.ndarray        # (P, M, 2) correlated standard-normal price shocks (SHFE, LME); the kernel
+                               # scales them by each parameter set's monthly volatility
     demand_noise: np.ndarray   # (P, M, 2) multiplicative, mean one
     planned_go: np.ndarray     # (P, A) bool: a planned project goes ahead on this path
     alumina_fwd_delta: np.ndarray  # (P, M, 2) expected minus spot alumina cost per t Al over the decision horizon
-    restart_lag: np.ndarray    # (P, A) months from a restart decision to first metal, per plant and path
-    curtail_threshold: np.ndarray  # (P, A) loss, as a fraction of cash cost, a plant bears before cutting
+    u_lag: np.ndarray          # (P, A) uniform draw placing each plant's restart lag within its spread
+    u_threshold: np.ndarray    # (P, A) uniform draw placing each plant's curtailment threshold within its spread
     path_variant: np.ndarray   # (P,) which event variant a path follows
+    path_set: np.ndarray       # (P,) which parameter set (calibration ensemble member) a path follows
 
 
 def _ou_log(rng: np.random.Generator, n: int, months: int, start: np.ndarray, long_run: np.ndarray,
@@ -53,13 +55,11 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     # event (keyed by its position), so that two scenarios that differ by a plant or an event still
     # share every other draw — paired comparisons stay paired
     rng = _stream(seed, 0)
-    # prices: correlated monthly shocks
-    vol_lme = p("price.lme.vol_pct_per_month") / 100.0
-    vol_shfe = p("price.shfe.vol_pct_per_month") / 100.0
+    # prices: correlated monthly shocks (scaled by each parameter set's volatility in the kernel)
     rho = p("price.lme_shfe_correlation")
     z1 = rng.standard_normal((paths, months))
     z2 = rho * z1 + np.sqrt(max(1 - rho**2, 0.0)) * rng.standard_normal((paths, months))
-    eps = np.stack([vol_shfe * z2, vol_lme * z1], axis=-1)
+    z_price = np.stack([z2, z1], axis=-1)
     # demand noise: AR(1) in logs, corrected to mean one
     sigma = p("demand.noise_pct_per_month") / 100.0
     phi = p("demand.noise_ar1")
@@ -92,6 +92,10 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     fx_vol = p("fx.cny_per_usd_vol_pct_per_year") / 100.0 / np.sqrt(12.0)
     fx = p("fx.cny_per_usd") * np.exp(np.cumsum(
         np.concatenate([np.zeros((paths, 1)), fx_vol * rng.standard_normal((paths, months - 1))], axis=1), axis=1))
+    if p("inputs.follow_record") > 0:
+        from alusim.engine.record_inputs import follow_record
+
+        follow_record(dataset, inputs.start, months, alumina, anode, coal, fx, inputs.notes)
     per_asset = np.stack([_stream(seed, 1, zlib.crc32(str(a).encode())).random((3, paths))
                           for a in inputs.assets["asset_id"]], axis=-1)          # (3, P, A)
     planned_go = per_asset[0] < p("supply.planned_realisation_prob")
@@ -104,24 +108,18 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     fx *= mult[:, :, 3, 0]
     # what smelters expect alumina to cost over their decision horizon: the process's own forecast
     # (mean reversion toward the long-run level), as a futures curve in backwardation would show
-    horizon = p("supply.curtail_margin_months")
+    horizon = p("supply.margin_horizon_months")
     weight = (1.0 - speed) ** horizon
     long_run = np.array([p("price.alumina.cn_long_run_cny_t"), p("price.alumina.row_long_run_usd_t")])
     expected = np.exp(np.log(long_run)[None, None, :] + weight * (np.log(alumina) - np.log(long_run)[None, None, :]))
     fwd_delta = p("cost.alumina_t_per_t") * (expected - alumina)
-    # restart lags differ from plant to plant (6-9 months from decision to full rate in the West, ~3
-    # months of assured power in Yunnan, domain-facts b4): uniform within ±50% of the mean
-    lag = p("supply.restart_lag_months")
-    spread = p("supply.restart_lag_spread")
-    restart_lag = np.maximum(1, np.rint(lag * (1 - spread + 2 * spread * per_asset[1])))
-    restart_lag = restart_lag.astype(np.int64)
-    # plants bear different losses before they cut (power contracts, local support, restart costs):
-    # thresholds uniform within ±spread of the dataset's mean, so industry supply responds smoothly
-    mean_threshold = 1.0 - p("supply.curtail_threshold_pct_of_cost") / 100.0
-    t_spread = p("supply.curtail_threshold_spread")
-    curtail_threshold = mean_threshold * (1 - t_spread + 2 * t_spread * per_asset[2])
-    return Drivers(restart_lag=restart_lag, curtail_threshold=curtail_threshold, alumina_px=alumina, anode_px=anode, coal_idx=coal, fx=fx, eps_price=eps, demand_noise=noise,
-                   planned_go=planned_go, alumina_fwd_delta=fwd_delta, path_variant=variant)
+    # each path follows one member of a calibration ensemble (its own stream: nothing else moves)
+    n_sets = max(len(inputs.par_sets), 1)
+    path_set = (_stream(seed, 4).integers(0, n_sets, paths) if n_sets > 1
+                else np.zeros(paths, dtype=np.int64)).astype(np.int64)
+    return Drivers(u_lag=per_asset[1], u_threshold=per_asset[2], alumina_px=alumina, anode_px=anode, coal_idx=coal,
+                   fx=fx, z_price=z_price, demand_noise=noise, planned_go=planned_go, alumina_fwd_delta=fwd_delta,
+                   path_variant=variant, path_set=path_set)
 
 
 def driver_uncertainty(dataset: Dataset, paths: int, months: int, seed: int) -> np.ndarray:

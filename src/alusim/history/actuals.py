@@ -23,18 +23,31 @@ SERIES = {
     "lme_annual": ("price_lme_usd_t", "WORLD", "lme_price_usd_t", "WORLD", "LME annual average", "USD/t"),
     "shfe_annual": ("price_shfe_cny_t", "CN", "shfe_price_cny_t", "CN", "SHFE annual average", "CNY/t"),
     "china_net_exports": ("net_exports_kt", "CN", None, "CN", "China net exports (primary + semis)", "kt"),
+    "china_exports": ("exports_semis_kt", "CN", "exports_semis_kt", "CN",
+                      "China exports of unwrought aluminium and products", "kt"),
+    "china_imports": ("imports_primary_kt", "CN", "imports_primary_kt", "CN", "China primary imports", "kt"),
     "china_demand": ("demand_kt", "CN", None, "CN", "China demand (total metal)", "kt"),
     "china_secondary": ("secondary_production_kt", "CN", "secondary_production_kt", "CN",
                         "China recycled output", "kt"),
 }
 
 
+#: monthly series scored against the monthly record: key → (simulated variable, region, record
+#: variable, record region, label, unit)
+MONTHLY = {
+    "shfe_monthly": ("price_shfe_cny_t", "CN", "price_shfe_cny_t", "CN", "SHFE monthly average", "CNY/t"),
+    "china_output_monthly": ("production_kt", "CN", "production_kt", "CN", "China output, monthly (NBS)", "kt"),
+    "china_stocks_monthly": ("inventory_kt", "CN", "inventory_kt", "CN", "China social inventory, month-end", "kt"),
+}
+
+
 @dataclass
 class Actuals:
     annual: dict[str, pd.Series]           # key → value by year
-    lme_monthly: pd.Series | None          # USD/t by month (Period), or None without raw data
+    lme_monthly: pd.Series | None          # USD/t by month (Period): World Bank via the raw reader, else the record
     lme_monthly_source: str
     history: object = None                 # the monthly record cube (Dataset.history), for monthly charts
+    monthly: dict[str, pd.Series] | None = None    # key of MONTHLY → recorded values by month (Period)
 
 
 def default_raw_dir() -> Path | None:
@@ -51,10 +64,10 @@ def default_raw_dir() -> Path | None:
 
 
 def net_exports(dataset: Dataset) -> pd.Series:
-    """China's net exports of primary metal plus semis (kt), in years where both are recorded."""
-    semis = dataset.annual_series("net_exports_semis_kt", "CN")
-    primary = dataset.annual_series("net_exports_primary_kt", "CN")
-    return (semis + primary).dropna()
+    """China's net exports of primary metal plus semis (kt) by year (:func:`alusim.demand.record.net_exports_kt`)."""
+    from alusim.demand.record import net_exports_kt
+
+    return net_exports_kt(dataset)
 
 
 def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
@@ -67,7 +80,8 @@ def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
         # the monthly record where it has the year (twelve months or a published annual figure), the
         # annual table for the rest; IAI output first (one basis over the whole record)
         annual[key] = computed[key]() if variable is None else recorded(dataset, simulated, region)
-    monthly, source = None, "none: no raw folder (annual averages from history_annual.csv)"
+    monthly, source = _record_monthly(dataset, "price_lme_usd_t", "WORLD"), \
+        "history_monthly.csv (LME monthly averages as compiled; no raw folder)"
     if raw_dir is not None and (Path(raw_dir) / "worldbank_pinksheet").is_dir():
         from alusim.raw.worldbank import lme_aluminium_monthly
 
@@ -75,4 +89,17 @@ def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
         monthly = pd.Series(frame["price_usd_t"].to_numpy(float),
                             index=pd.PeriodIndex(frame["month"], freq="M"), name="lme_usd_t")
         source = f"World Bank Pink Sheet, monthly ({Path(raw_dir) / 'worldbank_pinksheet'})"
-    return Actuals(annual=annual, lme_monthly=monthly, lme_monthly_source=source, history=dataset.history)
+    others = {key: _record_monthly(dataset, variable, region)
+              for key, (_, _, variable, region, _, _) in MONTHLY.items()}
+    return Actuals(annual=annual, lme_monthly=monthly if len(monthly) else None, lme_monthly_source=source,
+                   history=dataset.history, monthly=others)
+
+
+def _record_monthly(dataset: Dataset, variable: str, region: str) -> pd.Series:
+    """Recorded monthly values (Period index), NaN months dropped; empty when the record has none."""
+    cube = dataset.history
+    if variable not in cube["variable"].values or region not in cube["region"].values:
+        return pd.Series(dtype=float)
+    values = cube.sel(variable=variable, region=region).to_series().dropna()
+    values.index = pd.PeriodIndex(values.index, freq="M")
+    return values.astype(float)

@@ -57,22 +57,79 @@ def cut_events(record: Scenario, start: str, end: str) -> list[dict]:
 
 
 def input_events(dataset: Dataset, start: str, months: int, notes: list[str] | None = None) -> list[dict]:
-    """The recorded input prices as ``input_price`` path events (one point per July and the start)."""
+    """The recorded input prices as ``input_price`` path events (one change a month)."""
     paths = input_paths(dataset, start, months, notes)
     labels = pd.period_range(start, periods=months, freq="M")
-    keep = np.flatnonzero((labels.month == 7) | (np.arange(months) == 0) | (np.arange(months) == months - 1))
     events = []
-    for variable, region, item, market in INPUT_SERIES:
-        rows = dataset.history_annual
-        sources = rows[(rows["variable"] == variable) & (rows["region"] == region)]["source"].unique()
+    for monthly, annual, region, item, market in INPUT_SERIES:
         change = paths[(item, market)] - 1.0
         if not np.any(np.abs(change) > 1e-12):
             continue
         events.append(dict(type="input_price", input=item, region=market, start=start,
-                           path={str(labels[i]): float(change[i]) for i in keep},
-                           source=f"history_annual.csv {variable} ({region}): " + "; ".join(sources[:2])
-                           + (f"; +{len(sources) - 2} more" if len(sources) > 2 else "")))
+                           path={str(labels[i]): float(change[i]) for i in range(months)},
+                           source=_sources(dataset, monthly, annual, region)))
+    return events + power_events(dataset, start, months, notes)
+
+
+def _sources(dataset: Dataset, monthly: str, annual: str, region: str) -> str:
+    rows = dataset.history_monthly
+    monthly_sources = rows[(rows["variable"] == monthly) & (rows["region"] == region)
+                           & (rows["basis"] != "missing")]["source"].unique()
+    table = dataset.history_annual
+    annual_sources = table[(table["variable"] == annual) & (table["region"] == region)]["source"].unique()
+    named = list(monthly_sources[:1]) + list(annual_sources[:1])
+    more = len(monthly_sources) + len(annual_sources) - len(named)
+    return (f"history_monthly.csv {monthly} / history_annual.csv {annual} ({region}): " + "; ".join(named)
+            + (f"; +{more} more" if more > 0 else ""))
+
+
+#: European smelters buying power on the market: their countries (grid-powered plants there)
+EU_MARKET_POWER_COUNTRIES = ("DE", "FR", "ES", "NL", "GB", "IT", "GR", "SE", "BE", "RO", "SK", "SI", "BA", "ME")
+
+
+def power_events(dataset: Dataset, start: str, months: int, notes: list[str] | None = None) -> list[dict]:
+    """The European energy crisis as it reached smelter costs: for each year of the window, the
+    grid-powered smelters of :data:`EU_MARKET_POWER_COUNTRIES` pay their tariff moved by the share of
+    power bought at market prices (``cost.eu_power_market_share``) times the change of the German
+    day-ahead price from its level in the tariffs' year (``price_power_eu_usd_mwh``, WCE)."""
+    from alusim.history.start import recorded_path
+
+    found = recorded_path(dataset, "price_power_eu_usd_mwh", "power_price_eu_usd_mwh", "WCE", start, months)
+    smelters = dataset.smelters
+    hit = smelters["country"].isin(EU_MARKET_POWER_COUNTRIES) & (smelters["power_source"] == "grid")
+    if found is None or not hit.any():
+        return []
+    path = found[0]
+    tariff_year = _tariff_year(dataset, sorted(set(smelters.loc[hit, "country"])))
+    reference = recorded_path(dataset, "price_power_eu_usd_mwh", "power_price_eu_usd_mwh", "WCE",
+                              f"{tariff_year}-01", 12)
+    if reference is None:
+        return []
+    level = float(reference[0].mean())
+    share = dataset.param("cost.eu_power_market_share")
+    labels = pd.period_range(start, periods=months, freq="M")
+    events = []
+    for year in sorted(set(labels.year)):
+        inside = labels.year == year
+        change = share * (float(path[inside].mean()) / level - 1.0)
+        if abs(change) < 1e-6:
+            continue
+        first, last = labels[inside][0], labels[inside][-1]
+        events.append(dict(type="power_price", target={"country": sorted(set(smelters.loc[hit, "country"])),
+                                                        "power_source": "grid"},
+                           change=f"{100 * change:+.2f}%", start=str(first), end=str(last),
+                           source=f"history_monthly.csv price_power_eu_usd_mwh (WCE, German day-ahead), {year} "
+                                  f"against {tariff_year}, × market-exposed share {share:.0%}"))
+    if notes is not None:
+        notes.append(f"European power: grid smelters in {', '.join(sorted(set(smelters.loc[hit, 'country'])))} pay "
+                     f"{share:.0%} of their power at the German day-ahead price, against its {tariff_year} level")
     return events
+
+
+def _tariff_year(dataset: Dataset, countries: list[str]) -> int:
+    tariffs = dataset.power_tariffs
+    rows = tariffs[tariffs["country"].isin(countries)]
+    return int(rows["year"].max()) if len(rows) else 2024
 
 
 def in_sample_fits(dataset: Dataset, fit_last: int, notes: list[str] | None = None) -> tuple[Dataset, dict]:
@@ -83,7 +140,7 @@ def in_sample_fits(dataset: Dataset, fit_last: int, notes: list[str] | None = No
 
     first = DEMAND_FIT_FIRST_YEAR
     model = fit_demand(dataset, first, fit_last)
-    factor, se, years = fit_cn(dataset, first, fit_last)
+    factor, se, years = fit_cn(dataset, RECYCLING_FIT_FIRST_YEAR, fit_last)
     if notes is not None:
         notes.append(f"demand refitted on {first}-{fit_last}; China collection factor {factor:.3f} ± {se:.3f} "
                      f"on recycled output {years[0]}-{years[-1]}")
@@ -92,6 +149,10 @@ def in_sample_fits(dataset: Dataset, fit_last: int, notes: list[str] | None = No
 
 #: first year of the demand fits (the monthly record starts in 2010)
 DEMAND_FIT_FIRST_YEAR = 2010
+#: first year of China's collection-factor fit: before 2014 imported scrap was three quarters of the
+#: recycled output CNIA records (2010: 2.8 Mt imported against 3.8 Mt made), so the domestic share the
+#: factor scales is not identified there
+RECYCLING_FIT_FIRST_YEAR = 2014
 #: the calibration's in-sample years end here (docs/history.md): China's trade record, and so its
 #: apparent consumption, starts in 2014, and the fits need at least five recorded years
 CALIBRATION_SPLIT_YEAR = 2019

@@ -1,10 +1,11 @@
 """The market as it stood at the start of a replay, and the recorded input prices that drive it.
 
-A backtest is *conditional on the recorded exogenous inputs*: alumina, anode and thermal-coal prices,
-the CNY/USD rate and China's recycled output follow their published annual averages
-(``history_annual.csv``); everything else — plant decisions, output, stocks, trade and the metal
-prices — is the engine's. The start state uses only what was known before the first month: the
-previous year's prices, consumption, recycling and trade.
+A backtest is *conditional on the recorded exogenous inputs*: alumina, anode and thermal-coal prices
+and the CNY/USD rate follow the record — the monthly record where it has the month, the annual
+averages (placed at July) where it does not, linear in between, and without random noise (the
+inputs are known); European wholesale power moves the power bill of the market-exposed smelters
+there. Everything else — plant decisions, output, stocks, trade and the metal prices — is the
+engine's. The start state uses only what was known before the first month.
 """
 
 from __future__ import annotations
@@ -13,22 +14,13 @@ import numpy as np
 import pandas as pd
 
 from alusim.dataset import Dataset
+from alusim.engine.record_inputs import INPUT_SERIES, TARIFF_COAL_YEARS, recorded_path
 from alusim.errors import InputError
 
-#: recorded inputs that drive a replay: (history variable, region, input_price input, market region)
-INPUT_SERIES = (
-    ("alumina_price_cny_t", "CN", "alumina", "CN"),
-    ("alumina_price_usd_t", "WORLD", "alumina", "ROW"),
-    ("anode_price_cny_t", "CN", "anode", "CN"),
-    ("anode_price_usd_t", "WORLD", "anode", "ROW"),
-    ("coal_price_cny_t", "CN", "coal", "WORLD"),
-    ("fx_cny_per_usd", "CN", "fx", "WORLD"),
-)
-
-#: the years whose power tariffs ``power_tariffs.csv`` mostly records (2021–2023): coal at their
-#: average is the level at which the tariffs hold (coal index 1)
-TARIFF_COAL_YEARS = (2021, 2022, 2023)
-
+#: a series with fewer recorded anchors in the window follows the relative path of its proxy (the
+#: anode traded outside China is largely Chinese: its price moves with China's)
+MIN_ANCHORS = 4
+PROXY = {("anode", "ROW"): ("anode", "CN")}
 
 def history_value(dataset: Dataset, variable: str, region: str, year: int, notes: list[str] | None = None, *,
                   trend: bool = False) -> float:
@@ -86,33 +78,67 @@ def input_paths(dataset: Dataset, start: str, months: int,
                 notes: list[str] | None = None) -> dict[tuple[str, str], np.ndarray]:
     """Recorded inputs as multipliers on the replay's start levels, keyed by (input, market region).
 
-    Alumina, anode and FX start at the previous year's average (see :func:`start_assumptions`), so
-    their multiplier is the recorded path over that level; coal multiplies the power tariffs, so it is
-    the recorded path over :func:`coal_reference_cny_t`."""
-    out = {}
-    for variable, region, item, market in INPUT_SERIES:
-        if dataset.annual_series(variable, region).empty:
-            if notes is not None:
-                notes.append(f"{variable} ({region}): no record — {item} held at its start level")
+    Alumina, anode and FX start where the record has them in the first month (see
+    :func:`start_assumptions`), so their multiplier is the recorded path over that level; coal
+    multiplies the power tariffs, so it is the recorded path over :func:`coal_reference_cny_t`."""
+    out: dict[tuple[str, str], np.ndarray] = {}
+    counts = {}
+    for monthly, annual, region, item, market in INPUT_SERIES:
+        found = recorded_path(dataset, monthly, annual, region, start, months)
+        if found is None:
+            counts[(item, market)] = 0
             out[(item, market)] = np.ones(months)
             continue
-        path = annual_path(dataset, variable, region, start, months, notes)
+        path, n_monthly, n_annual = found
+        counts[(item, market)] = n_monthly + n_annual
         level = coal_reference_cny_t(dataset) if item == "coal" else path[0]
         out[(item, market)] = path / level
+        if notes is not None:
+            notes.append(f"{item} ({market}): {n_monthly} recorded months and {n_annual} annual averages "
+                         f"(at July), linear in between")
+    for key, proxy in PROXY.items():
+        if counts.get(key, 0) < MIN_ANCHORS and counts.get(proxy, 0) >= MIN_ANCHORS:
+            out[key] = out[proxy].copy()
+            if notes is not None:
+                notes.append(f"{key[0]} ({key[1]}): {counts.get(key, 0)} recorded points — follows the relative "
+                             f"path of {proxy[0]} ({proxy[1]})")
+        elif counts.get(key, 0) == 0 and notes is not None:
+            notes.append(f"{key[0]} ({key[1]}): no record — held at its start level")
     return out
+
+
+def start_input_level(dataset: Dataset, item: str, market: str, start: str) -> float | None:
+    """The recorded level of an input in the first month of a replay (None when unrecorded)."""
+    for monthly, annual, region, it, mk in INPUT_SERIES:
+        if (it, mk) == (item, market):
+            found = recorded_path(dataset, monthly, annual, region, start, 1)
+            return None if found is None else float(found[0][0])
+    return None
+
+
+def monthly_value(dataset: Dataset, variable: str, region: str, month: str) -> float | None:
+    """The monthly record's value of ``variable`` in ``month`` (``YYYY-MM``), or None when unpublished."""
+    cube = dataset.history
+    try:
+        value = float(cube.sel(variable=variable, region=region, month=pd.Period(month, freq="M").to_timestamp()))
+    except (KeyError, ValueError):
+        return None
+    return value if np.isfinite(value) else None
 
 
 def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = None) -> dict[str, float]:
     """Parameter and demand overrides that put the market where it stood at ``start``.
 
-    Prices, FX and input prices: the previous year's averages (alumina and anode revert to them; the
-    recorded path moves them). Stocks: each market's normal stock days — the 3–4 Mt in LME sheds in
-    2014–15 were largely tied up in financing deals and did not weigh on the price the way free metal
-    does (domain-facts b3). Demand: the previous year's primary consumption and recycled output by
-    market; rest-of-world regions keep today's shares of the rest of the world. Trade: China's net
-    exports of primary metal and semis in the previous year.
+    Prices: the month before the start where the monthly record has it (LME always, SHFE where
+    compiled), else the previous year's average. FX and input prices: the previous year's averages
+    (alumina and anode revert to them; the recorded path moves them). Visible stocks: China's social
+    inventory at the end of the month before, where recorded; else — and always outside China, where
+    the 3–4 Mt in LME sheds in 2014–15 were largely tied up in financing deals and did not weigh on the
+    price as free metal does (domain-facts b3) — each market's normal stock days. Trade: China's
+    exports of semis and products and its primary imports in the previous year.
     """
     year = int(start[:4]) - 1
+    before = str(pd.Period(start, freq="M") - 1)
 
     def value(variable: str, region: str, fallback: str | None = None, trend: bool = False) -> float:
         if fallback is not None and dataset.annual_series(variable, region).empty:
@@ -121,39 +147,75 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
             return dataset.param(fallback)
         return history_value(dataset, variable, region, year, notes, trend=trend)
 
-    # alumina reverts to the previous year's level; the recorded path moves it from there
-    alumina_cn = value("alumina_price_cny_t", "CN", "price.alumina.cn_long_run_cny_t")
-    alumina_row = value("alumina_price_usd_t", "WORLD", "price.alumina.row_long_run_usd_t")
+    # inputs start at their recorded level in the first month (the recorded path moves them from
+    # there, without noise: a conditional backtest knows them)
+    def level(item: str, market: str, fallback: str) -> float:
+        found = start_input_level(dataset, item, market, start)
+        return found if found is not None else dataset.param(fallback)
+
+    alumina_cn = level("alumina", "CN", "price.alumina.cn_long_run_cny_t")
+    alumina_row = level("alumina", "ROW", "price.alumina.row_long_run_usd_t")
     cn_primary = value("consumption_primary_kt", "CN", trend=True)
     world_primary = value("consumption_primary_kt", "WORLD", trend=True)
     cn_secondary = value("secondary_production_kt", "CN", trend=True)
+    lme = monthly_value(dataset, "price_lme_usd_t", "WORLD", before) or value("lme_price_usd_t", "WORLD")
+    shfe = monthly_value(dataset, "price_shfe_cny_t", "CN", before) or shfe_start_cny_t(dataset, year, notes)
+    net_primary = value("net_exports_primary_kt", "CN")
     out = {
-        "price.lme.start_usd_t": value("lme_price_usd_t", "WORLD"),
-        "price.shfe.start_cny_t": shfe_start_cny_t(dataset, year, notes),
-        "fx.cny_per_usd": value("fx_cny_per_usd", "CN"),
+        "price.lme.start_usd_t": lme,
+        "price.shfe.start_cny_t": shfe,
+        "fx.cny_per_usd": level("fx", "WORLD", "fx.cny_per_usd"),
         "price.alumina.cn_start_cny_t": alumina_cn,
         "price.alumina.cn_long_run_cny_t": alumina_cn,
         "price.alumina.row_start_usd_t": alumina_row,
         "price.alumina.row_long_run_usd_t": alumina_row,
-        "price.anode.cn_start_cny_t": value("anode_price_cny_t", "CN", "price.anode.cn_start_cny_t"),
-        "price.anode.row_start_usd_t": value("anode_price_usd_t", "WORLD", "price.anode.row_start_usd_t"),
-        "trade.cn_net_exports_kt_per_year": value("net_exports_semis_kt", "CN") + value("net_exports_primary_kt", "CN"),
-        "market.close_initial_balance": 1.0,
+        "price.anode.cn_start_cny_t": level("anode", "CN", "price.anode.cn_start_cny_t"),
+        "price.anode.row_start_usd_t": (dataset.param("price.anode.row_start_usd_t")
+                                        * level("anode", "CN", "price.anode.cn_start_cny_t")
+                                        / dataset.param("price.anode.cn_start_cny_t")
+                                        if start_input_level(dataset, "anode", "ROW", start) is None
+                                        else level("anode", "ROW", "price.anode.row_start_usd_t")),
+        "price.alumina.vol_pct_per_month": 0.0,
+        "price.anode.vol_pct_per_month": 0.0,
+        "price.coal.vol_pct_per_month": 0.0,
+        "fx.cny_per_usd_vol_pct_per_year": 0.0,
+        "inputs.follow_record": 0.0,          # the replay's input_price events carry the record
+        "trade.cn_exports_start_kt_per_year": _customs(dataset, "exports_semis_kt", year,
+                                                       value("net_exports_semis_kt", "CN") + max(net_primary, 0.0),
+                                                       notes),
+        "trade.cn_imports_start_kt_per_year": _customs(dataset, "imports_primary_kt", year, max(-net_primary, 0.0),
+                                                       notes),
         # the drivers are recorded: no uncertainty about where the economy went
         "demand.driver_growth_sd_pct_per_year.cn": 0.0,
         "demand.driver_growth_sd_pct_per_year.row": 0.0,
     }
-    # stocks at normal days of each market's total metal demand in the year before the start
-    # (demand itself comes from the drivers: alusim.demand)
+    # visible stocks at the start: recorded social inventory, else normal days of each market's
+    # total-metal demand in the year before the start (demand itself comes from the drivers)
     cn_total = cn_primary + cn_secondary
     demand = dataset.demand.set_index("region")
     others = [r for r in demand.index if r != "CN"]
     weights = demand.loc[others, "consumption_kt"].astype(float)
     secondary_share = float((weights * demand.loc[others, "secondary_share"].astype(float)).sum() / weights.sum())
     row_total = (world_primary - cn_primary) / max(1.0 - secondary_share, 1e-9)
-    out["inventory.start_kt.cn"] = dataset.param("market.stock_days_normal.cn") / 365.25 * cn_total
+    social = monthly_value(dataset, "inventory_kt", "CN", before)
+    out["inventory.start_kt.cn"] = (social if social is not None
+                                    else dataset.param("market.stock_days_normal.cn") / 365.25 * cn_total)
+    if social is None and notes is not None:
+        notes.append(f"inventory_kt (CN) {before}: not recorded, visible stocks start at normal days")
     out["inventory.start_kt.row"] = dataset.param("market.stock_days_normal.row") / 365.25 * row_total
     return out
+
+
+def _customs(dataset: Dataset, variable: str, year: int, fallback: float, notes: list[str] | None) -> float:
+    """China Customs' annual total of ``variable`` in ``year``; else ``fallback`` (WBMS net trade), said in notes."""
+    from alusim.demand.record import recorded
+
+    series = recorded(dataset, variable, "CN")
+    if year in series.index:
+        return float(series.loc[year])
+    if notes is not None:
+        notes.append(f"{variable} (CN) {year}: no customs total, started from WBMS net trade: {fallback:,.0f}")
+    return fallback
 
 
 def shfe_start_cny_t(dataset: Dataset, year: int, notes: list[str] | None = None) -> float:
@@ -162,7 +224,9 @@ def shfe_start_cny_t(dataset: Dataset, year: int, notes: list[str] | None = None
         return history_value(dataset, "shfe_price_cny_t", "CN", year)
     lme = history_value(dataset, "lme_price_usd_t", "WORLD", year, notes)
     fx = history_value(dataset, "fx_cny_per_usd", "CN", year, notes)
-    value = lme * fx * (1.0 + dataset.param("cost.vat_cn"))
+    from alusim.engine.inputs import vat_path
+
+    value = lme * fx * (1.0 + float(vat_path(dataset, f"{year}-07", 1)[0]))
     if notes is not None:
         notes.append(f"shfe_price_cny_t (CN) {year}: not recorded, LME at import parity: {value:,.0f}")
     return value

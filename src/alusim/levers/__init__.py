@@ -46,6 +46,7 @@ LEVERS = {
     "export_tax": trade_policy.apply_export_tax,
     "export_rebate": trade_policy.apply_export_rebate,
     "import_tariff": trade_policy.apply_import_tariff,
+    "import_cost": trade_policy.apply_import_cost,
     "demand_shock": demand_shock.apply,
     "input_price": input_price.apply,
     "driver_path": driver_path.apply,
@@ -54,7 +55,7 @@ LEVERS = {
 #: (V, M, …) arrays that get one slice per event variant
 VARIANT_ARRAYS = ("avail_share", "power_mult", "power_add", "carbon1", "carbon2", "force_close", "force_restart",
                   "build_block", "demand_base", "export_tax", "export_rebate", "foreign_tariff", "cap_limit_cn",
-                  "input_mult")
+                  "import_cost_add", "input_mult")
 
 
 def extend_assets(dataset: Dataset, scenario: Scenario) -> Dataset:

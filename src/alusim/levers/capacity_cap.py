@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from alusim.engine import kernel as K
 from alusim.errors import InputError
 from alusim.levers.base import LeverContext
 
@@ -23,7 +22,7 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     window = ctx.window(event)
     for v in ctx.variants(index):
         ctx.inputs.cap_limit_cn[v, window] = np.minimum(ctx.inputs.cap_limit_cn[v, window], event.limit_kt)
-    ctx.inputs.par[K.P_REPLACEMENT_RATIO] = event.replacement_ratio
+    ctx.inputs.par["replacement_ratio"] = event.replacement_ratio
     built = ctx.inputs.capacity_kt[ctx.inputs.is_cn & np.isin(ctx.inputs.init_state, (2, 3, 4, 5))].sum()
     ctx.note(index, f"China cap {event.limit_kt:,.0f} kt from month {window.start}; built at start "
                     f"{built:,.0f} kt; replacement ratio {event.replacement_ratio}")

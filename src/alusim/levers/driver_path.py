@@ -53,8 +53,8 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     scenario = ctx.scenario
     end_year = int(scenario.end[:4]) + 1
     changes = {(event.driver, event.region): _as_levels(driver_changes(event, end_year))}
-    base, _, _ = demand_paths(dataset, scenario)
-    moved, _, _ = demand_paths(dataset, scenario, changes=changes)
+    base, _, _, _ = demand_paths(dataset, scenario)
+    moved, _, _, _ = demand_paths(dataset, scenario, changes=changes)
     ratio = np.where(base > 0, moved / np.maximum(base, 1e-12), 1.0)
     for v in ctx.variants(index):
         ctx.inputs.demand_base[v] *= ratio

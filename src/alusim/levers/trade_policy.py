@@ -10,6 +10,9 @@
   Section 301) are kept apart and add up. A destination with tariff t returns 1/(1+t) of the duty-free
   netback, so a 145% tariff all but closes that market while the others stay open.
 
+* ``import_cost``: the delivered cost of China's primary imports over LME (freight, premium, the
+  discount on metal that sanctions divert to China) changes by a number of USD/t.
+
 Only China's side of trade is modelled (two markets, CN and ROW); tariffs between other countries
 change no flow in alusim and are refused with a clear message.
 """
@@ -69,6 +72,16 @@ def apply_import_tariff(ctx: LeverContext, index: int, event) -> None:
     scope = "Chinese" if who == "CN" else "all"
     ctx.note(index, f"{importer} tariff on {scope} aluminium {event.rate:.0%} from month {window.start} "
                     f"({shares[importer]:.0%} of China's exports go there; China-specific and general tariffs add up)")
+
+
+def apply_import_cost(ctx: LeverContext, index: int, event) -> None:
+    """Add ``change_usd_t`` to the delivered cost of China's primary imports over LME in the event's
+    months (the import parity SHFE is measured against; events add up)."""
+    window = ctx.window(event)
+    for v in ctx.variants(index):
+        ctx.inputs.import_cost_add[v, window] += event.change_usd_t
+    ctx.note(index, f"China's import cost over LME {event.change_usd_t:+,.0f} USD/t in months "
+                    f"{window.start}-{window.stop - 1}")
 
 
 def finalise(ctx: LeverContext) -> None:

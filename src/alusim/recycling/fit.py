@@ -37,3 +37,4 @@ def recycled_vs_record(dataset: Dataset, secondary: pd.Series) -> pd.DataFrame:
     both = pd.DataFrame({"simulated_kt": secondary, "recorded_kt": record}).dropna()
     both["error"] = both["simulated_kt"] / both["recorded_kt"] - 1.0
     return both
+

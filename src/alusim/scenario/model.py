@@ -248,6 +248,16 @@ class ImportTariff(_Event):
     rate: Rate
 
 
+class ImportCost(_Event):
+    """The delivered cost of China's primary imports over LME — freight, premium, and the discount on
+    metal that sanctions push toward China (Russian aluminium sold at $100–150/t under LME in 2022)
+    — changes by ``change_usd_t`` from ``start`` to ``end`` (negative: cheaper imports)."""
+
+    type: Literal["import_cost"]
+    importer: Literal["CN"] = "CN"
+    change_usd_t: Annotated[float, Field(ge=-2000.0, le=2000.0)]
+
+
 class DemandShock(_Event):
     type: Literal["demand_shock"]
     region: str
@@ -288,14 +298,14 @@ class InputPrice(_PctOrPath):
 Event = Annotated[
     CapacityCap | BanNewCapacity | SuspendConstruction | CloseNoncompliant | ProductionCut | Restart
     | Commission | Relocate | PowerCurtailment | PowerPrice | CarbonPrice | ExportTax | ExportRebate
-    | ImportTariff | DemandShock | InputPrice | DriverPath,
+    | ImportTariff | ImportCost | DemandShock | InputPrice | DriverPath,
     Field(discriminator="type"),
 ]
 
 EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "close_noncompliant",
                "production_cut", "restart", "commission", "relocate", "power_curtailment", "power_price",
-               "carbon_price", "export_tax", "export_rebate", "import_tariff", "demand_shock", "input_price",
-               "driver_path")
+               "carbon_price", "export_tax", "export_rebate", "import_tariff", "import_cost", "demand_shock",
+               "input_price", "driver_path")
 
 
 class Scenario(_Strict):

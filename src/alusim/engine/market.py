@@ -1,0 +1,68 @@
+"""One month of the two markets: demand, trade, stocks and next month's prices (compiled).
+
+Plain numbers in, plain numbers out; inlined into the kernel's month loop. The rules (docs/model.md,
+"Price formation" and "Two-way trade"):
+
+* **price** = cost support × f(stocks): the log price moves ``price_adjust`` of the way each month
+  toward log(support) + max(log(price/cost at normal stocks) + elasticity × log(stocks / normal),
+  log(cost floor ratio)), where support is the ``cost_support_percentile`` of operating cash cost
+  (China's curve for SHFE, the world's in USD for LME) and stocks are visible plus unreported, against
+  their normal level with the seasonal build. In surplus the price falls toward the cost floor, not
+  through it — the floor itself falls as the dearest plants curtail, since it is a percentile of
+  *operating* cost; SHFE cannot rise above import parity (LME × FX × (1 + duty) × (1 + VAT) plus freight and
+  premium: metal flows in instead — the scarcity rent of a capped market stops there); the incentive
+  price of new capacity caps LME's normal-stock price, the long-run ceiling (thin stocks still lift
+  the price above it for a while);
+* **China's primary imports** follow the import arbitrage (SHFE over import parity) on a logistic
+  curve bounded by ``import_max``; **exports of semis and products** follow the export arbitrage
+  (netback abroad after foreign tariffs and export tax, over the domestic basis after the VAT rebate)
+  with a constant elasticity, grow with the rest of the world's demand and take part of China's stock
+  overhang; both flows adjust ``trade_adjust`` of the way each month (orders take time). SHFE and LME
+  are tied only through these flows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from alusim.engine.curves import FAST as _FAST
+
+DAYS_PER_MONTH = 30.4375
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def import_parity_cny_t(lme_usd_t, fx, vat, import_cost_usd_t, import_duty):
+    """Landed cost of imported primary metal in China, CNY/t tax-inclusive (SMM's import P/L basis)."""
+    return (lme_usd_t + import_cost_usd_t) * fx * (1.0 + import_duty) * (1.0 + vat)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def export_arbitrage(shfe, lme, fx, vat, semis_premium, foreign_tariff, export_tax, rebate):
+    """log(netback abroad / domestic basis) of China's semis exports."""
+    netback = lme * fx * (1.0 + semis_premium) * (1.0 - foreign_tariff) * (1.0 - export_tax)
+    basis = shfe / (1.0 + vat) * (1.0 + vat - rebate)
+    return np.log(netback / basis)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def imports_target(shfe, parity, import_max, threshold, width):
+    """kt/month of primary metal China imports at this import arbitrage (logistic in log(SHFE/parity))."""
+    return import_max / (1.0 + np.exp(-(np.log(shfe / parity) - threshold) / width))
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def exports_target(exports0, arb, arb0, elasticity, scale, overhang, export_max):
+    """kt/month of semis and products China exports: the start level grown with foreign demand, moved by
+    the arbitrage, plus a share of the stock overhang; between 0 and ``export_max``."""
+    x = exports0 * scale * np.exp(elasticity * (arb - arb0)) + overhang
+    return min(max(x, 0.0), export_max)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def price_target_log(support, log_price_to_cost, elasticity, stock, normal, ratio_floor, ratio_ceiling, log_floor):
+    """log of the price the market moves toward: cost support × (stocks / normal)^elasticity × the
+    price-to-cost ratio at normal stocks, never below the cost floor; the stock ratio is bounded (a
+    market with no stocks rations demand rather than bidding without limit)."""
+    ratio = min(max(stock / max(normal, 1e-9), ratio_floor), ratio_ceiling)
+    return np.log(support) + max(log_price_to_cost + elasticity * np.log(ratio), log_floor)
