@@ -123,6 +123,31 @@ def import_tariff(claim: Claim):
                        magnitude=rate, unit="fraction", basis="rate", previous=previous, notes=notes)
 
 
+_DISCOUNT = re.compile(r"\bdiscount\w*\b", re.I)
+
+
+def import_cost(claim: Claim):
+    """A discount (or premium) on the metal China imports, per tonne over LME: Russian metal under
+    sanctions is China's marginal import, so its discount moves China's import parity."""
+    q = nearest(claim.quantities, ("price_t",), claim.trigger.end)
+    if q is None or not q.unit.startswith("USD"):
+        return claim.observe("import cost", "no discount or premium in USD per tonne given")
+    value = q.value
+    lower = [x for x in claim.quantities if x.kind == "money" and x.unit == "USD" and 0 <= q.start - x.end <= 3]
+    notes = []
+    if q.relation == "-" and lower:
+        value = (lower[-1].value + q.value) / 2.0
+        notes.append(f"a range {lower[-1].value:g}-{q.value:g} USD/t: its midpoint")
+    discount = bool(_DISCOUNT.search(claim.window))
+    sign = -1.0 if discount else (direction(claim.window) or 1)
+    change = round(sign * value, 2)
+    notes.append("China's import cost over LME (trade.cn_import_cost_usd_t) moves by the article's "
+                 + ("discount" if discount else "change") + "; it applies where that metal is China's marginal import")
+    target = {"importer": "CN"}
+    return claim.event("import_cost", target, {"importer": "CN", "change_usd_t": change}, q, magnitude=change,
+                       unit="USD/t", basis="change", named=True, notes=notes)
+
+
 def demand_shock(claim: Claim):
     if STATISTIC.search(claim.sentence.text):
         return claim.observe("demand statistic", "a growth rate or year-on-year figure, not a shock to demand")

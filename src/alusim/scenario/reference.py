@@ -38,6 +38,8 @@ SUMMARY: dict[str, str] = {
     "export_tax": "An export tax on a product from a country.",
     "export_rebate": "An export VAT rebate on a product from a country.",
     "import_tariff": "A tariff on imports into a country, from one exporter or from all ('*').",
+    "import_cost": "The delivered cost of China's primary imports over LME (freight, premium, the discount "
+                   "on metal sanctions push toward China) moves by USD/t; it moves China's import parity.",
     "demand_shock": "Demand of a region (optionally one end-use sector) moves by a percentage.",
     "input_price": "The price of alumina, coal, anodes or the CNY/USD rate moves by a percentage or "
                    "along a monthly path.",
@@ -78,6 +80,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "product": ("traded product", "primary or semis"),
     "rate": ("tax, rebate or tariff rate", "fraction 0–5 or '25%'"),
     "importer": ("importing country", "ISO2 code"),
+    "change_usd_t": ("change of the import cost over LME (negative: a discount)", "USD/t, −2,000…2,000"),
     "exporter": ("exporting country, or '*' for all", "ISO2 code"),
     "sector": ("end-use sector (all sectors when absent)", "construction, transport, transport_ev, packaging, "
                "electrical, pv_energy, machinery, consumer or other"),
@@ -228,7 +231,7 @@ def markdown(event_types: typing.Iterable[str] | None = None, *, heading: bool =
 _MINIMAL = {"target": {"province": "Shandong"}, "from": {"province": "Shandong"}, "kt": 100.0,
             "limit_kt": 45000.0, "share": 0.1, "rate": 0.1, "pct": 0.05, "region": "CN", "importer": "US",
             "change": "+0.05 CNY/kWh", "price": "100 CNY/t_CO2", "input": "alumina", "asset": "cn_example",
-            "to_province": "Yunnan", "driver": "pv_installations_gw"}
+            "to_province": "Yunnan", "driver": "pv_installations_gw", "change_usd_t": -100.0}
 
 
 def minimal_example(event_type: str) -> dict:
