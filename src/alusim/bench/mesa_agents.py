@@ -36,6 +36,7 @@ class Market:
         self.stock = stock
         self.stock_days_normal = stock_days_normal
         self.unreported_days = unreported_days
+        self.visible_share = 1.0             # visible share of the total stock (set at the start)
         self.price_elasticity = price_elasticity
         self.restart_hurdle = restart_hurdle
         self.restart_cost = restart_cost

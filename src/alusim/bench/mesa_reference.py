@@ -84,6 +84,7 @@ class MarketModel(mesa.Model):
         self.util_max = q["util_max"]
         self.monthly_util = self.util_max / 12.0
         start = inputs.start_state
+        self.visible0 = (float(start[K.S_STOCK_CN]), float(start[K.S_STOCK_ROW]))
         self.exports = self.exports0 = float(start[K.S_EXPORTS])
         self.imports = float(start[K.S_IMPORTS])
         self.arb0 = float(start[K.S_ARB])
@@ -124,6 +125,8 @@ class MarketModel(mesa.Model):
                           take_or_pay=q["take_or_pay_row"], new_build_hurdle=-1e300,
                           log_price_to_cost=q["log_price_to_cost_row"])
         self.markets = (self.cn, self.row)
+        for mk, visible0 in zip(self.markets, self.visible0, strict=True):
+            mk.visible_share = visible0 / max(mk.stock, 1e-9)
         # smelters, created in asset order (AgentSet keeps insertion order, and the order matters:
         # plants are commissioned against China's cap one after another)
         # per-asset monthly series: (M, A) → A lists of M values
@@ -151,6 +154,9 @@ class MarketModel(mesa.Model):
             if s.in_cn_cap and s.state not in (PLANNED, CONSTRUCTION, CLOSED):
                 self.built_cn += s.capacity_kt
         self.cap_cut = 0.0
+        self.green_queue = [0.0] * self.months
+        self.green_committed = 0.0
+        self.green_online = 0.0
         self.fx = 0.0
         self.coal = 0.0
         self.to_usd = 0.0
@@ -174,6 +180,28 @@ class MarketModel(mesa.Model):
         self.smelters.do("update_cost")
         self.smelters.do("decide")
         self.smelters.do("produce")
+        # 1b. greenfield capacity outside China, committed while the 36-month LME average is above the
+        # incentive price, on line after the build lag, running when the price covers its cash cost
+        escalation = (1.0 + q["incentive_escalation"]) ** self.years_from_ref[m]
+        if q["greenfield_rate"] > 0.0:
+            excess = row.slow / (q["incentive_usd_t"] * escalation) - 1.0
+            if excess > 0.0 and self.green_committed < q["greenfield_max"]:
+                add = min(q["greenfield_rate"] * excess / 0.1 / 12.0, q["greenfield_max"] - self.green_committed)
+                self.green_committed += add
+                on = m + int(q["greenfield_build_months"])
+                if on < self.months:
+                    self.green_queue[on] += add
+            self.green_online += self.green_queue[m]
+            if self.green_online > 0.0:
+                row.cap_built += self.green_online
+                green_cost = q["greenfield_cost_usd_t"] * escalation
+                if row.price > green_cost:
+                    out_q = self.green_online * self.monthly_util
+                    row.production += out_q
+                    row.cap_operating += self.green_online
+                    row.co2 += out_q * q["greenfield_co2"]
+                    row.margin_sum += self.green_online * (row.price - green_cost)
+                    row.cost_sum += self.green_online * green_cost
         # 2. this month's operating cost curves: plants ranked by cash cost
         curve_cn = sorted(self.cn_smelters, key=attrgetter("cost"))
         curve_world = sorted(self.smelters, key=attrgetter("cost_usd"))
@@ -194,6 +222,17 @@ class MarketModel(mesa.Model):
         normal_row = (row.stock_days_normal + row.unreported_days + season[1]) * level[1] / K.DAYS
         # 4. trade: primary imports on the import arbitrage, semis exports on the export arbitrage
         parity = (row.price + q["import_cost_usd_t"] + self.import_cost_add[m]) * fx_m * (1.0 + q["import_duty"]) * (1.0 + vat)
+        if m == 0 and q["start_equilibrium"] > 0:
+            # the observed start: visible stocks as recorded, unreported ones as the prices reveal
+            incentive0 = q["incentive_usd_t"] * (1.0 + q["incentive_escalation"]) ** self.years_from_ref[0]
+            sup0_cn = sup_cn + cn.alumina_fwd_delta if sup_cn == sup_cn else cn.price
+            sup0_row = min(sup_world + row.alumina_fwd_delta if sup_world == sup_world else row.price,
+                           incentive0 / math.exp(row.log_price_to_cost))
+            for mk, sup0, normal, visible0, k in ((cn, sup0_cn, normal_cn, self.visible0[0], 0),
+                                                  (row, sup0_row, normal_row, self.visible0[1], 1)):
+                mk.stock = max(self._implied_ratio(mk, sup0) * normal, visible0)
+                mk.visible_share = visible0 / max(mk.stock, 1e-9)
+        open_cn, open_row = cn.stock, row.stock
         m_target = q["import_max"] / (1.0 + math.exp(-(math.log(cn.price / parity) - q["import_threshold"])
                                                       / q["import_width"]))
         netback = (row.price * fx_m * (1.0 + q["semis_premium"]) * (1.0 - self.foreign_tariff[m])
@@ -215,8 +254,8 @@ class MarketModel(mesa.Model):
         cons_row = min(dem_row, row.stock + row.production + sec_row + exports - imports)
         cn.stock = max(cn.stock + cn.production + sec_cn + imports - exports - cons_cn, 0.0)
         row.stock = max(row.stock + row.production + sec_row + exports - imports - cons_row, 0.0)
-        visible_cn = max(cn.stock - cn.unreported_days * level[0] / K.DAYS, 0.0)
-        visible_row = max(row.stock - row.unreported_days * level[1] / K.DAYS, 0.0)
+        visible_cn = cn.stock * cn.visible_share
+        visible_row = row.stock * row.visible_share
         # 6. next month's prices: cost support × (stocks / normal)^elasticity × the price-to-cost
         # ratio, never below the cost floor; SHFE capped near import parity; the incentive price caps
         # LME's normal-stock price (not the premium of scarce stocks)
@@ -240,6 +279,7 @@ class MarketModel(mesa.Model):
             r[K.O_CAP_OPERATING] = mk.cap_operating
             r[K.O_CO2] = mk.co2
             r[K.O_INVENTORY_TOTAL] = mk.stock
+            r[K.O_INVENTORY_OPEN] = open_cn if mk.index == 0 else open_row
             r[K.O_RESTART_COST] = mk.restart_spend
             op = mk.cap_operating
             r[K.O_SHARE_LOSS] = mk.loss_cap / op if op > 0 else 0.0
@@ -258,6 +298,7 @@ class MarketModel(mesa.Model):
         o[0, K.O_COST_P90], o[1, K.O_COST_P90] = p90_cn, p90_world
         o[0, K.O_COST_SUPPORT], o[1, K.O_COST_SUPPORT] = support_cn, support_row
         o[0, K.O_IMPORT_PARITY], o[1, K.O_IMPORT_PARITY] = parity, incentive
+        o[1, K.O_GREENFIELD] = self.green_online
         cn.end_month(math.exp(log_cn))
         row.end_month(math.exp(log_row))
         if m % 12 == 11 or m == self.months - 1:
@@ -266,6 +307,15 @@ class MarketModel(mesa.Model):
                 self.asset_year_prod[s.index, year] = s.year_prod
                 s.year_prod = 0.0
         self.month += 1
+
+    def _implied_ratio(self, mk: Market, support: float) -> float:
+        """The stock ratio at which the price rule gives the market's current price."""
+        q = self.par
+        gap = math.log(mk.price / support)
+        if gap <= q["log_cost_floor"] + 1e-12 or q["stock_elasticity"] == 0.0:
+            return q["stock_ceiling"] if gap <= q["log_cost_floor"] + 1e-12 else 1.0
+        return min(max(math.exp((gap - mk.log_price_to_cost) / q["stock_elasticity"]), q["stock_floor"]),
+                   q["stock_ceiling"])
 
     def _target(self, mk: Market, support: float, normal: float) -> float:
         """log target price: support × (stocks / normal)^elasticity × the price-to-cost ratio, not

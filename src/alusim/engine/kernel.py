@@ -64,7 +64,8 @@ Draws = namedtuple("Draws", ["path_variant", "path_set", "alumina_px", "anode_px
 # indices of per-(path, month, market) outputs
 (O_PRICE, O_PRODUCTION, O_CAP_BUILT, O_CAP_OPERATING, O_CONSUMPTION, O_DEMAND, O_INVENTORY, O_INVENTORY_TOTAL,
  O_STOCK_DAYS, O_NET_EXPORTS, O_EXPORTS, O_IMPORTS, O_SECONDARY, O_COST_P90, O_COST_SUPPORT, O_MARGIN,
- O_SHARE_LOSS, O_CO2, O_UNMET, O_RESTART_COST, O_COST_MEAN, O_IMPORT_PARITY, N_OUT) = range(23)
+ O_SHARE_LOSS, O_CO2, O_UNMET, O_RESTART_COST, O_COST_MEAN, O_IMPORT_PARITY, O_INVENTORY_OPEN, O_GREENFIELD,
+ N_OUT) = range(25)
 
 DAYS = mkt.DAYS_PER_MONTH
 
@@ -122,6 +123,10 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
         # total stocks = visible + the unreported estimate (days of demand)
         stock_cn = start[S_STOCK_CN] + par.unreported_days_cn[s] * demand_level(series, v, 0, 0) / DAYS
         stock_row = start[S_STOCK_ROW] + par.unreported_days_row[s] * demand_level(series, v, 0, 1) / DAYS
+        # the visible share of total stocks (the split of any change between visible and unreported
+        # stocks follows the split at the start)
+        visible_share_cn = start[S_STOCK_CN] / max(stock_cn, 1e-9)
+        visible_share_row = start[S_STOCK_ROW] / max(stock_row, 1e-9)
         exports = start[S_EXPORTS]
         imports = start[S_IMPORTS]
         built_cn = 0.0
@@ -130,6 +135,9 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
                     and state[a] != CLOSED):
                 built_cn += assets.capacity_kt[a]
         cap_cut = 0.0
+        green_queue = np.zeros(n_months)            # greenfield capacity (ROW) coming on line by month
+        green_committed = 0.0
+        green_online = 0.0
         for m in range(n_months):
             fx_m = draws.fx[p, m]
             coal_m = draws.coal_idx[p, m]
@@ -214,6 +222,29 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
                     year_prod[a] += q
                 else:
                     opcap[a] = 0.0
+            # 1b. greenfield capacity outside China: committed while the 36-month LME average stays
+            # above the incentive price of new capacity, running after the build lag whenever the price
+            # covers its cash cost (the supply side of the incentive price's long-run ceiling)
+            escalation = (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[m]
+            if par.greenfield_rate[s] > 0.0:
+                excess = slow_row / (par.incentive_usd_t[s] * escalation) - 1.0
+                if excess > 0.0 and green_committed < par.greenfield_max[s]:
+                    add = min(par.greenfield_rate[s] * excess / 0.1 / 12.0, par.greenfield_max[s] - green_committed)
+                    green_committed += add
+                    on = m + int(par.greenfield_build_months[s])
+                    if on < n_months:
+                        green_queue[on] += add
+                green_online += green_queue[m]
+                if green_online > 0.0:
+                    cap_built[1] += green_online
+                    green_cost = par.greenfield_cost_usd_t[s] * escalation
+                    if price_row > green_cost:
+                        q = green_online * (par.util_max[s] / 12.0)
+                        prod[1] += q
+                        cap_op[1] += green_online
+                        co2[1] += q * par.greenfield_co2[s]
+                        margin_sum[1] += green_online * (price_row - green_cost)
+                        cost_sum[1] += green_online * green_cost
             # 2. the month's operating cost curves, China (CNY) and the world (USD), kept sorted
             insertion_sort(order_cn, cost, n_cn)
             insertion_sort(order_row, cost, n_row)
@@ -240,6 +271,25 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             # 4. trade, toward the arbitrage targets of last month's prices
             parity = mkt.import_parity_cny_t(price_row, fx_m, vat, par.import_cost_usd_t[s] + series.import_cost_add[v, m],
                                              par.import_duty[s])
+            if m == 0 and par.start_equilibrium[s] > 0.0:
+                # the observed start: visible stocks as recorded, the unreported ones such that the
+                # observed prices are what the price rule gives (no jump in the first month)
+                incentive0 = par.incentive_usd_t[s] * (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[0]
+                sup0_cn = sup_cn + fwd0 if sup_cn == sup_cn else price_cn
+                sup0_row = min(sup_world + fwd1 if sup_world == sup_world else price_row,
+                               incentive0 / np.exp(par.log_price_to_cost_row[s]))
+                stock_cn = max(mkt.implied_stock_ratio(price_cn, sup0_cn, par.log_price_to_cost_cn[s],
+                                                       par.stock_elasticity[s], par.stock_floor[s],
+                                                       par.stock_ceiling[s], par.log_cost_floor[s]) * normal_cn,
+                               start[S_STOCK_CN])
+                stock_row = max(mkt.implied_stock_ratio(price_row, sup0_row, par.log_price_to_cost_row[s],
+                                                        par.stock_elasticity[s], par.stock_floor[s],
+                                                        par.stock_ceiling[s], par.log_cost_floor[s]) * normal_row,
+                                start[S_STOCK_ROW])
+                visible_share_cn = start[S_STOCK_CN] / max(stock_cn, 1e-9)
+                visible_share_row = start[S_STOCK_ROW] / max(stock_row, 1e-9)
+            open_cn = stock_cn
+            open_row = stock_row
             m_target = mkt.imports_target(price_cn, parity, par.import_max[s], par.import_threshold[s],
                                           par.import_width[s])
             arb = mkt.export_arbitrage(price_cn, price_row, fx_m, vat, par.semis_premium[s],
@@ -257,8 +307,8 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             cons_row = min(dem_row, stock_row + prod[1] + sec_row + exports - imports)
             stock_cn = max(stock_cn + prod[0] + sec_cn + imports - exports - cons_cn, 0.0)
             stock_row = max(stock_row + prod[1] + sec_row + exports - imports - cons_row, 0.0)
-            visible_cn = max(stock_cn - par.unreported_days_cn[s] * level_cn / DAYS, 0.0)
-            visible_row = max(stock_row - par.unreported_days_row[s] * level_row / DAYS, 0.0)
+            visible_cn = stock_cn * visible_share_cn
+            visible_row = stock_row * visible_share_row
             # 6. next month's prices: cost support × f(stocks / normal), SHFE capped at import parity,
             # LME at the incentive price of new capacity (never below the cost floor)
             support_cn = sup_cn + fwd0 if sup_cn == sup_cn else price_cn
@@ -303,6 +353,9 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             o1[O_INVENTORY] = visible_row
             o0[O_INVENTORY_TOTAL] = stock_cn
             o1[O_INVENTORY_TOTAL] = stock_row
+            o0[O_INVENTORY_OPEN] = open_cn
+            o1[O_INVENTORY_OPEN] = open_row
+            o1[O_GREENFIELD] = green_online
             o0[O_STOCK_DAYS] = visible_cn / max(dem_cn, 1e-9) * DAYS
             o1[O_STOCK_DAYS] = visible_row / max(dem_row, 1e-9) * DAYS
             o0[O_EXPORTS] = exports

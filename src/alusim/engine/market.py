@@ -66,3 +66,13 @@ def price_target_log(support, log_price_to_cost, elasticity, stock, normal, rati
     market with no stocks rations demand rather than bidding without limit)."""
     ratio = min(max(stock / max(normal, 1e-9), ratio_floor), ratio_ceiling)
     return np.log(support) + max(log_price_to_cost + elasticity * np.log(ratio), log_floor)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def implied_stock_ratio(price, support, log_price_to_cost, elasticity, ratio_floor, ratio_ceiling, log_floor):
+    """The stock ratio (stocks / normal) at which :func:`price_target_log` gives ``price``: the market's
+    tightness the observed price reveals (at the cost floor or below: the ceiling, a glut)."""
+    gap = np.log(price / support)
+    if gap <= log_floor + 1e-12 or elasticity == 0.0:
+        return ratio_ceiling if gap <= log_floor + 1e-12 else 1.0
+    return min(max(np.exp((gap - log_price_to_cost) / elasticity), ratio_floor), ratio_ceiling)

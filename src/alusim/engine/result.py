@@ -30,22 +30,23 @@ def _alumina_co2(dataset: Dataset, production: np.ndarray, alumina_t_per_t: floa
     out[..., 1] = production[..., 1] * alumina_t_per_t * factors[1] * 1e-3
     out[..., 2] = out[..., 0] + out[..., 1]
     return out
+
+
 QUANTILES = (0.05, 0.5, 0.95)
 
 
-def start_stocks(inputs: EngineInputs, drivers: Drivers) -> np.ndarray:
-    """(P, 2) total stocks (visible + the unreported estimate) each path starts from, kt — the kernel's
-    opening balance, so that the mass balance can be checked from the first month."""
-    sets = inputs.parameter_sets()
-    unreported = np.array([[s["unreported_days_cn"], s["unreported_days_row"]] for s in sets])[drivers.path_set]
-    level0 = inputs.demand_base[drivers.path_variant, 0, :] / inputs.season_factor[0][None, :]
-    return inputs.stock0[None, :] + unreported * level0 / K.DAYS
+def start_stocks(out: np.ndarray) -> np.ndarray:
+    """(P, 2) total stocks (visible + unreported) each path opened with, kt — the kernel's opening
+    balance, so that the mass balance can be checked from the first month."""
+    return out[:, 0, :, K.O_INVENTORY_OPEN].copy()
+
+
 #: flows summed over a year in annual summaries (the rest are averaged, stocks taken at year end)
 FLOW_VARIABLES = ("production_kt", "consumption_kt", "demand_kt", "unmet_demand_kt", "net_exports_kt",
                   "imports_primary_kt", "exports_semis_kt", "secondary_production_kt", "co2_mt", "co2_alumina_mt",
                   "restart_cost_musd")
 #: stocks and stock days are year-end values in annual summaries (as in balance tables)
-STOCK_VARIABLES = ("inventory_kt", "inventory_total_kt", "capacity_built_kt", "stock_days")
+STOCK_VARIABLES = ("inventory_kt", "inventory_total_kt", "capacity_built_kt", "capacity_greenfield_kt", "stock_days")
 
 
 @dataclass
@@ -115,6 +116,9 @@ class SimulationResult:
         support_cny = china_only(K.O_COST_SUPPORT)
         support_usd = np.full(shape, np.nan)
         support_usd[..., 2] = out[..., 1, K.O_COST_SUPPORT]
+        greenfield = np.zeros(shape)
+        greenfield[..., 1] = out[..., 1, K.O_GREENFIELD]
+        greenfield[..., 2] = out[..., 1, K.O_GREENFIELD]
         consumption = regional(K.O_CONSUMPTION)
         demand = regional(K.O_DEMAND)
         stock_days = regional(K.O_STOCK_DAYS, world="none")
@@ -134,6 +138,7 @@ class SimulationResult:
             "net_exports_kt": net_exports, "imports_primary_kt": china_only(K.O_IMPORTS),
             "exports_semis_kt": china_only(K.O_EXPORTS), "import_parity_cny_t": china_only(K.O_IMPORT_PARITY),
             "cash_cost_support_cny_t": support_cny, "cash_cost_support_usd_t": support_usd,
+            "capacity_greenfield_kt": greenfield,
             "secondary_production_kt": regional(K.O_SECONDARY), "cash_cost_p90_cny_t": p90_cny,
             "cash_cost_p90_usd_t": p90_usd, "margin_cny_t": margin_cny, "margin_usd_t": margin_usd,
             "share_loss_making": share_loss, "co2_mt": co2 * 1e-3,
@@ -145,7 +150,7 @@ class SimulationResult:
             coords={"path": np.arange(n_paths), "month": months, "region": list(REGIONS)},
             attrs={"scenario": scenario.name, "seed": scenario.seed, "start": scenario.start, "end": scenario.end,
                    "stock0": [float(inputs.stock0[0]), float(inputs.stock0[1])]})
-        data["inventory_start_kt"] = (("path", "market"), start_stocks(inputs, drivers))
+        data["inventory_start_kt"] = (("path", "market"), start_stocks(out))
         data["fx_cny_per_usd"] = (("path", "month"), fx)
         return cls(scenario=scenario, data=data, assets=inputs.assets, asset_production_kt=asset_year,
                    asset_state_end=state_end, notes=list(inputs.notes), timings=timings)
