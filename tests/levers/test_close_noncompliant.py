@@ -20,15 +20,17 @@ def test_default_target_is_the_non_compliant_capacity(dataset):
 
 
 def test_kt_closes_whole_assets_largest_first(dataset):
-    # seed 004's Shandong target: the 2.6 Mt asked closes all of Hongqiao Binzhou (4,430 kt), the
-    # largest asset - a closure acts on whole assets (docs/scenarios.md, seed 004)
+    # seed 004's Shandong target: the 2.6 Mt asked closes all of Hongqiao Binzhou (4,430 kt: the
+    # 2,500 kt staying in Shandong, the largest asset, then the 1,930 kt whose quota is held for the
+    # Honghe relocation) - a closure acts on whole assets (docs/scenarios.md, seed 004)
     event = {**CLOSE, "target": {"owner": ["Weiqiao", "Xinfa"], "province": "Shandong"}, "kt": 2600}
     inputs = inputs_of(dataset, [event])
     closed = inputs.assets["asset_id"][inputs.force_close[0, 2]].tolist()
-    assert closed == ["cn_shandong_hongqiao_binzhou"]
+    assert closed == ["cn_shandong_hongqiao_binzhou", "cn_shandong_hongqiao_honghe_quota"]
     assert "4,430 kt/yr" in inputs.lever_log[0][0]
     both = inputs_of(dataset, [{**event, "kt": 5000}])
     assert set(both.assets["asset_id"][both.force_close[0, 2]]) == {"cn_shandong_hongqiao_binzhou",
+                                                                      "cn_shandong_hongqiao_honghe_quota",
                                                                       "cn_shandong_xinfa_chiping"}
 
 
