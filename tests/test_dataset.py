@@ -104,3 +104,46 @@ def test_bad_boolean(data_copy):
     path.write_text(text.replace(",true,", ",maybe,", 1))
     with pytest.raises(InputError, match="not true/false"):
         load_dataset(data_copy)
+
+
+def test_relocations_replace_a_built_plant_of_the_same_size(dataset):
+    # Hongqiao's Honghe project takes over 1,930 kt of Shandong quota (Reuters, 27 Dec 2021): a
+    # relocation, held as its own Shandong row that closes when the project starts
+    table = dataset.smelters.set_index("asset_id")
+    assert table.loc["cn_yunnan_hongqiao_honghe", "replaces"] == "cn_shandong_hongqiao_honghe_quota"
+    quota = table.loc["cn_shandong_hongqiao_honghe_quota"]
+    assert quota["status"] == "operating" and quota["capacity_kt"] == table.loc["cn_yunnan_hongqiao_honghe", "capacity_kt"]
+    hongqiao = table[(table["owner"] == "China Hongqiao") & table["status"].isin(("operating", "curtailed"))]
+    assert hongqiao["capacity_kt"].sum() == pytest.approx(6460)        # the group's licence
+
+
+def test_a_cost_curve_after_a_relocation_counts_the_capacity_once(dataset):
+    from alusim.costs.buildup import available_in_year
+
+    ids = dataset.smelters["asset_id"]
+    before, after = available_in_year(dataset, 2026), available_in_year(dataset, 2027)
+    quota, project = (ids == "cn_shandong_hongqiao_honghe_quota").to_numpy(), (ids == "cn_yunnan_hongqiao_honghe").to_numpy()
+    assert before[quota].sum() == 1930 and before[project].sum() == 0
+    assert after[quota].sum() == 0 and after[project].sum() == 1930
+
+
+@pytest.mark.parametrize("value, message", [("cn_no_such_plant", "in no smelter table"),
+                                            ("cn_yunnan_wenshan_phase2", "not a built plant")])
+def test_a_bad_relocation_is_one_clear_error(data_copy, value, message):
+    path = data_copy / "smelters_cn.csv"
+    text = path.read_text()
+    assert text.count(",cn_shandong_hongqiao_honghe_quota\n") == 1
+    path.write_text(text.replace(",cn_shandong_hongqiao_honghe_quota\n", f",{value}\n"))
+    with pytest.raises(InputError, match=message):
+        load_dataset(data_copy)
+
+
+def test_no_power_tariff_row_is_shadowed(dataset):
+    # the lookup tries (country, province, source), then (country, *, source), then (country, *, *): a
+    # (country, province, *) row is reached only for a source without a country row of its own
+    tariffs = dataset.power_tariffs
+    country_rows = set(zip(tariffs["country"], tariffs["province"], tariffs["power_source"], strict=True))
+    sources = ("captive_coal", "grid", "hydro", "gas", "mixed")
+    for row in tariffs[(tariffs["province"] != "*") & (tariffs["power_source"] == "*")].itertuples():
+        assert any((row.country, "*", s) not in country_rows for s in sources), \
+            f"({row.country}, {row.province}, *) is never used: give (province, source) rows instead"

@@ -27,7 +27,7 @@ OWNED: dict[str, set[str]] = {
     "close_noncompliant": {"force_close"},
     "production_cut": {"avail_share"},
     "restart": {"force_restart"},
-    "commission": {"init_state", "commission_m"},
+    "commission": {"init_state", "commission_m", "force_close"},   # a relocation project closes its plant
     "relocate": {"force_close", "commission_m", "tariff0"},
     "power_curtailment": {"avail_share"},
     "power_price": {"power_mult", "power_add"},

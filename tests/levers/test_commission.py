@@ -60,15 +60,35 @@ def test_commission_errors_name_the_event(dataset, event, field, message):
         prepare(scenario(end="2026-12", assumptions=QUIET, events=events), dataset)
 
 
+#: a planned project that adds capacity (Honghe, the largest, is a relocation: see below)
+ADDING = {**EXISTING, "asset": "cn_guangxi_chalco_fangchenggang"}
+
+
 def test_commissioned_plants_run_without_a_cap_and_wait_under_it(dataset):
     base = run(dataset)
-    both = run(dataset, [EXISTING, NEW])
+    both = run(dataset, [ADDING, NEW])
     diff = monthly(both, "capacity_built_kt", "CN") - monthly(base, "capacity_built_kt", "CN")
-    assert np.all(diff[:5] == 0) and np.allclose(diff[5:8], 1930) and np.allclose(diff[8:], 2530)
+    assert np.all(diff[:5] == 0) and np.allclose(diff[5:8], 800) and np.allclose(diff[8:], 1400)
     output = monthly(both, "production_kt", "CN") - monthly(base, "production_kt", "CN")
     assert np.all(output[:5] == 0) and output[5] > 0
     # net of the curtailments that the lower price causes: older plants give way, output still rises
-    assert output[-1] > 0.15 * 2530 * 0.97 / 12
+    assert output[-1] > 0.15 * 1400 * 0.97 / 12
     cap = {"type": "capacity_cap", "limit_kt": 45_000, "start": "2025-01"}
-    capped = run(dataset, [cap, EXISTING, NEW])
+    capped = run(dataset, [cap, ADDING, NEW])
     assert monthly(capped, "capacity_built_kt", "CN").max() <= 45_000      # no replacement quota: both wait
+
+
+def test_a_commissioned_relocation_moves_capacity_and_adds_none(dataset):
+    """Honghe takes over 1,930 kt of Hongqiao's Shandong quota (``replaces`` in smelters_cn.csv): when
+    it starts, the Shandong lines close in the same month, so China's built capacity does not move and
+    the project needs no room under the cap."""
+    _, inputs = build(dataset, [EXISTING])
+    a, src = index(inputs, "cn_yunnan_hongqiao_honghe"), index(inputs, "cn_shandong_hongqiao_honghe_quota")
+    assert inputs.quota_transfer[a] and inputs.quota_transfer[src]
+    assert np.flatnonzero(inputs.force_close[0, :, src]).tolist() == [5]         # the project's month
+    base, moved = run(dataset), run(dataset, [EXISTING])
+    built = monthly(moved, "capacity_built_kt", "CN") - monthly(base, "capacity_built_kt", "CN")
+    assert np.allclose(built, 0)
+    cap = {"type": "capacity_cap", "limit_kt": 44_000, "start": "2025-01"}        # below today's built
+    capped = run(dataset, [cap, EXISTING])
+    assert np.allclose(monthly(capped, "capacity_built_kt", "CN"), monthly(base, "capacity_built_kt", "CN"))

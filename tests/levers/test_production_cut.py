@@ -13,12 +13,14 @@ CUT = {"type": "production_cut", "target": {"owner": "Weiqiao", "province": "Sha
 
 
 def test_kt_cut_is_spread_over_operating_capacity_in_the_window(dataset):
+    # Weiqiao's Shandong capacity is two rows: Binzhou (2,500 kt) and the 1,930 kt held for Honghe
     inputs = inputs_of(dataset, [CUT])
-    a = index(inputs, "cn_shandong_hongqiao_binzhou")
-    assert inputs.avail_share[0, 5:12, a] == pytest.approx(1 - 250 / 4430)
-    assert (inputs.avail_share[0, :5, a] == 1).all() and (inputs.avail_share[0, 12:, a] == 1).all()
     others = np.ones(inputs.n_assets, dtype=bool)
-    others[a] = False
+    for asset in ("cn_shandong_hongqiao_binzhou", "cn_shandong_hongqiao_honghe_quota"):
+        a = index(inputs, asset)
+        assert inputs.avail_share[0, 5:12, a] == pytest.approx(1 - 250 / 4430)
+        assert (inputs.avail_share[0, :5, a] == 1).all() and (inputs.avail_share[0, 12:, a] == 1).all()
+        others[a] = False
     assert (inputs.avail_share[:, :, others] == 1).all()
 
 

@@ -228,7 +228,7 @@ class MarketModel(mesa.Model):
             sup0_cn = sup_cn + cn.alumina_fwd_delta if sup_cn == sup_cn else cn.price
             sup0_row = min(sup_world + row.alumina_fwd_delta if sup_world == sup_world else row.price,
                            incentive0 / math.exp(row.log_price_to_cost))
-            for mk, sup0, normal, visible0, k in ((cn, sup0_cn, normal_cn, self.visible0[0], 0),
+            for mk, sup0, normal, visible0, _k in ((cn, sup0_cn, normal_cn, self.visible0[0], 0),
                                                   (row, sup0_row, normal_row, self.visible0[1], 1)):
                 mk.stock = max(self._implied_ratio(mk, sup0) * normal, visible0)
                 mk.visible_share = visible0 / max(mk.stock, 1e-9)

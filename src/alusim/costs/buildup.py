@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from alusim.dataset import BUILT_STATUSES, Dataset
+from alusim.dataset.dataset import relocations
 from alusim.errors import InputError
 from alusim.units import convert
 
@@ -156,7 +157,8 @@ def direct_co2_t_per_t(dataset: Dataset) -> np.ndarray:
 
 def available_in_year(dataset: Dataset, year: int, basis: str = "operating") -> np.ndarray:
     """Capacity (kt/yr) counted on a cost curve in ``year``: January-2025 operating (or built)
-    capacity, plus construction and planned projects whose start year has come."""
+    capacity, plus construction and planned projects whose start year has come, less the plants
+    those projects replace (relocations, ``replaces``)."""
     table = dataset.smelters
     built = table["status"].isin(BUILT_STATUSES).to_numpy()
     coming = table["status"].isin(("construction", "planned")).to_numpy() & (table["start_year"].to_numpy() <= year)
@@ -166,7 +168,11 @@ def available_in_year(dataset: Dataset, year: int, basis: str = "operating") -> 
         base = np.where(built, table["capacity_kt"].to_numpy(float), 0.0)
     else:
         raise InputError(f"unknown capacity basis {basis!r}", fix="use operating or built")
-    return base + np.where(coming, table["capacity_kt"].to_numpy(float), 0.0)
+    out = base + np.where(coming, table["capacity_kt"].to_numpy(float), 0.0)
+    for project, plants in relocations(table):
+        if coming[project]:
+            out[plants] = 0.0
+    return out
 
 
 def costs_in_currency(table: pd.DataFrame, currency: str, *, cny_per_usd: float, vat_cn: float) -> pd.DataFrame:

@@ -34,6 +34,25 @@ DEMAND_BOUNDS = {"consumption_kt": (0.0, 1e6), "population_m": (1e-3, 1e4), "sat
 BUILT_STATUSES = ("operating", "curtailed", "idle", "restarting")
 
 
+
+def relocations(smelters: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
+    """Relocations recorded in the asset table: for every project with a ``replaces`` entry, its row
+    position and the positions of the rows of the plant it replaces (China's capacity replacement:
+    the project takes over that plant's quota and the plant closes when the project starts).
+
+    The replaced plant is matched on ``plant_id`` where the table has one (a history replay splits a
+    plant into layers), else on ``asset_id``."""
+    if "replaces" not in smelters.columns:
+        return []
+    replaces = smelters["replaces"]
+    key = (smelters["plant_id"] if "plant_id" in smelters.columns else smelters["asset_id"]).astype(str).to_numpy()
+    built = smelters["status"].isin(BUILT_STATUSES).to_numpy()
+    out = []
+    for i in np.flatnonzero(replaces.notna().to_numpy() & (replaces.astype(str).str.strip() != "").to_numpy()):
+        target = str(replaces.iloc[i]).strip()
+        out.append((int(i), np.flatnonzero((key == target) & built)))
+    return out
+
 #: names read through :meth:`Dataset.param` while :func:`tracking_reads` is active, per thread (sweeps
 #: and sensitivity run scenarios on threads side by side)
 _TRACKING = threading.local()

@@ -125,11 +125,43 @@ def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     if len(duplicated):
         raise InputError(f"asset_id {duplicated.iloc[0]!r} appears in both smelter tables", where=str(folder),
                          fix="give every asset a unique asset_id")
+    check_replacements(smelters, folder)
     check_drivers(tables["drivers.csv"], str(folder / "drivers.csv"))
     out = {"smelters": smelters}
     out.update({Path(name).stem: frame for name, frame in tables.items()})
     out.update(read_history_tables(folder, set(smelters["asset_id"])))
     return out
+
+
+def check_replacements(smelters: pd.DataFrame, folder: Path) -> None:
+    """A ``replaces`` entry (a relocation) belongs to a planned or under-construction project and names
+    one built plant of the same country, replaced by no other project."""
+    from alusim.dataset.dataset import BUILT_STATUSES
+
+    if "replaces" not in smelters.columns:
+        return
+    where = str(folder / "smelters_cn.csv")
+    ids = smelters["asset_id"].astype(str)
+    seen: set[str] = set()
+    for i, value in smelters["replaces"].items():
+        if pd.isna(value) or not str(value).strip():
+            continue
+        target, row = str(value).strip(), smelters.loc[i]
+        fix = "give replaces only to a planned or construction project, naming a built plant's asset_id"
+        if row["status"] not in ("planned", "construction"):
+            raise InputError(f"asset {row['asset_id']!r} is {row['status']} but has replaces={target!r}",
+                             where=where, fix=fix)
+        hit = smelters[ids == target]
+        if not len(hit):
+            raise InputError(f"asset {row['asset_id']!r} replaces {target!r}, which is in no smelter table",
+                             where=where, fix=fix)
+        if hit["status"].iloc[0] not in BUILT_STATUSES or hit["country"].iloc[0] != row["country"]:
+            raise InputError(f"asset {row['asset_id']!r} replaces {target!r}, which is not a built plant of "
+                             f"{row['country']}", where=where, fix=fix)
+        if target in seen:
+            raise InputError(f"{target!r} is replaced by two projects", where=where,
+                             fix="let one project take over a plant's quota; split the plant if two do")
+        seen.add(target)
 
 
 def read_history_tables(folder: Path, asset_ids: set[str]) -> dict[str, pd.DataFrame]:

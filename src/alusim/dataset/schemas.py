@@ -6,6 +6,8 @@ that names the file, the row and the column.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -49,6 +51,9 @@ class Smelters(_Sourced):
     compliant: Series[bool]
     source_date: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2})?$")
     notes: Series[str] = pa.Field(nullable=True)
+    #: optional: the asset_id of the built plant whose capacity quota this planned project takes over
+    #: (China's capacity replacement: a relocation); the plant closes when the project starts
+    replaces: Optional[Series[str]] = pa.Field(nullable=True)  # noqa: UP045 (pandera reads the annotation)
 
     @pa.dataframe_check(error="operating_kt must not exceed capacity_kt")
     def operating_within_capacity(cls, df):

@@ -14,6 +14,7 @@ import pandas as pd
 
 from alusim.costs.buildup import cost_table, direct_co2_t_per_t
 from alusim.dataset import Dataset
+from alusim.dataset.dataset import relocations
 from alusim.engine import kernel as K
 from alusim.scenario.model import Scenario
 
@@ -72,6 +73,9 @@ class EngineInputs:
     variant_events: list[int] = field(default_factory=list)   # scenario event index per probabilistic event
     notes: list[str] = field(default_factory=list)
     lever_log: dict[int, list[str]] = field(default_factory=dict)
+    #: (variant, month, plant rows, variants then) closed by :func:`schedule_relocations`, undone when it
+    #: runs again
+    relocation_marks: list[tuple[int, int, np.ndarray, int]] = field(default_factory=list)
 
     @property
     def n_assets(self) -> int:
@@ -142,9 +146,49 @@ def asset_arrays(dataset: Dataset, start: str) -> dict[str, np.ndarray]:
         power_ac_kwh_t=costs["power_ac_kwh_t"].to_numpy(float), tariff0=costs["tariff_per_kwh"].to_numpy(float),
         coal_share=coal_share.astype(float), other_cost=costs["other_cost"].to_numpy(float),
         direct_co2=direct_co2_t_per_t(dataset), power_co2_t_mwh=power_ef, is_cn=is_cn,
-        counts_in_cap=is_cn.copy(), quota_transfer=np.zeros(len(table), dtype=np.bool_))
+        counts_in_cap=is_cn.copy(), quota_transfer=relocation_mask(table))
     # own, writable, contiguous copies: levers edit them, and pandas may hand out read-only views
     return {name: np.array(value, copy=True, order="C") for name, value in arrays.items()}
+
+
+def relocation_mask(table: pd.DataFrame) -> np.ndarray:
+    """Projects that take over a plant's quota (``replaces``, a relocation) and the plants they replace:
+    the quota passes from one to the other, so neither the project's start nor the plant's closure
+    moves China's built capacity under the cap (as with a ``relocate`` event)."""
+    mask = np.zeros(len(table), dtype=np.bool_)
+    for project, plants in relocations(table):
+        mask[project] = True
+        mask[plants] = True
+    return mask
+
+
+def schedule_relocations(inputs: EngineInputs) -> None:
+    """Close each replaced plant in the month its relocation project starts: the project's commission
+    month, or the first month after it that no scenario event blocks the build. Runs when the inputs
+    are built and again once every event is applied (an event may commission the project earlier or
+    suspend it); the closures of an earlier call are undone first."""
+    n_variants = inputs.force_close.shape[0]
+    for v, m, plants, then in inputs.relocation_marks:
+        # a mark made before the events expanded the variants was copied into every variant
+        inputs.force_close[v if then == n_variants else slice(None), m, plants] = False
+    inputs.relocation_marks = []
+    for project, plants in relocations(inputs.assets):
+        first = int(inputs.commission_m[project])
+        if first < 0 or not len(plants):
+            continue
+        for v in range(n_variants):
+            free = np.flatnonzero(~inputs.build_block[v, first:, project])
+            if not len(free):
+                continue
+            m = first + int(free[0])
+            fresh = plants[~inputs.force_close[v, m, plants]]     # leave closures other events set
+            inputs.force_close[v, m, fresh] = True
+            inputs.relocation_marks.append((v, m, fresh, n_variants))
+
+
+def relocation_projects(assets: pd.DataFrame) -> np.ndarray:
+    """Row positions of the relocation projects of an asset table."""
+    return np.array([project for project, _ in relocations(assets)], dtype=np.int64)
 
 
 def _power_factor(dataset: Dataset, row) -> float:
@@ -329,6 +373,7 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
         build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 4, 2)),
         par=engine_parameters(dataset), start_state=start_state(dataset), **trade)
     schedule_closures(inputs, scenario.start)
+    schedule_relocations(inputs)
     inputs.start_state[K.S_ARB] = arbitrage(inputs, 0, inputs.start_state[K.S_PRICE_CN],
                                             inputs.start_state[K.S_PRICE_ROW], dataset.param("fx.cny_per_usd"))
     return inputs

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alusim.dataset import Dataset
-from alusim.engine.inputs import EngineInputs
+from alusim.engine.inputs import EngineInputs, relocation_projects
 
 
 @dataclass
@@ -99,6 +99,9 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     per_asset = np.stack([_stream(seed, 1, zlib.crc32(str(a).encode())).random((3, paths))
                           for a in inputs.assets["asset_id"]], axis=-1)          # (3, P, A)
     planned_go = per_asset[0] < p("supply.planned_realisation_prob")
+    # a relocation (a project that takes over a built plant's quota, ``replaces``) goes ahead on every
+    # path: its plant closes when it starts, so a path without the project would lose the capacity
+    planned_go[:, relocation_projects(inputs.assets)] = True
     variant = _path_variants(seed, paths, inputs.variant_prob, inputs.variant_events)
     # scenario multipliers (input_price events), per the path's variant: alumina 0, coal 1, anode 2, FX 3
     mult = inputs.input_mult[variant]

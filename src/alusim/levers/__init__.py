@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from alusim.dataset import Dataset
-from alusim.engine.inputs import EngineInputs
+from alusim.engine.inputs import EngineInputs, schedule_relocations
 from alusim.errors import InputError
 from alusim.levers import (
     ban_new_capacity,
@@ -87,6 +87,9 @@ def apply_events(inputs: EngineInputs, scenario: Scenario, dataset: Dataset) -> 
     for index, event in enumerate(scenario.events):
         LEVERS[event.type](ctx, index, event)
     trade_policy.finalise(ctx)
+    # relocations recorded in the data (``replaces``): their plants close when the projects start,
+    # which an event may have moved
+    schedule_relocations(inputs)
     return ctx
 
 

@@ -95,7 +95,8 @@ def extend_assets(dataset: Dataset, scenario: Scenario) -> Dataset:
         return dataset
     from dataclasses import replace
 
-    extra = pd.DataFrame(rows).astype({c: t for c, t in dataset.smelters.dtypes.items()}, errors="ignore")
+    extra = pd.DataFrame(rows)
+    extra = extra.astype({c: t for c, t in dataset.smelters.dtypes.items() if c in extra.columns}, errors="ignore")
     return replace(dataset, smelters=pd.concat([dataset.smelters, extra], ignore_index=True))
 
 
