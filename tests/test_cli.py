@@ -167,9 +167,10 @@ def test_scenario_validate_and_show(capsys):
     assert "Yunnan" in yunnan["effect"] or "kt/yr" in yunnan["effect"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: ROW curtails half its output within a year of a -15% demand "
-                   "shock and the LME overshoots above the baseline in the second year (no supply inertia yet)")
 def test_a_demand_shock_does_not_lift_the_lme_above_the_baseline_a_year_later():
+    """With supply inertia (expected margins, take-or-pay power, restart hurdles and lags) a -15% demand
+    shock lowers LME and keeps it below the baseline: the rest of the world does not cut half its
+    output in a year and then overshoot."""
     from alusim.engine.simulate import simulate
     from tests.conftest import scenario
 

@@ -93,7 +93,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(data_copy):
     path = data_copy / "parameters.csv"
     stat = path.stat()
     text = path.read_text(encoding="utf-8")
-    edited = text.replace("supply.utilisation_max,0.97,", "supply.utilisation_max,1.97,")
+    edited = text.replace("supply.utilisation_max,1.0,", "supply.utilisation_max,1.9,")
     assert len(edited) == len(text) and edited != text
     path.write_text(edited, encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))

@@ -1,41 +1,57 @@
-"""The baseline's behavioural parameters are the shipped 2015–2019 calibration, and say so."""
+"""The baseline's behavioural parameters are the shipped 2015–2019 calibration, and say so; its
+ensemble is what runs draw from by default."""
 
 from __future__ import annotations
-
-from importlib import resources
-from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from alusim.history.calibrate import BOUNDS, HISTORY_ONLY, loss
+from alusim.history.calibrate import BOUNDS, WEIGHTS, loss
+from alusim.history.parameter_sets import read_parameter_set, resolve, shipped_path
 
 
 def _shipped() -> dict:
-    path = Path(str(resources.files("alusim") / "data" / "calibration" / "history_2015_2019.yaml"))
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return YAML(typ="safe").load(shipped_path().read_text(encoding="utf-8"))
 
 
 def test_defaults_are_the_shipped_calibration(dataset):
     document = _shipped()
     assert document["fit"]["window"] == {"from": "2015-01", "to": "2019-12"}
+    dropped = document["fit"]["screening"]["dropped_at_prior"]
     for name, value in document["parameters"].items():
-        if name in HISTORY_ONLY:
-            continue
         assert dataset.param(name) == pytest.approx(value, rel=1e-5), name
-        row = dataset.parameters[dataset.parameters["name"] == name].iloc[0]
-        assert "alusim calibrate 2015–2019" in row["source"]
+        if name not in dropped:
+            row = dataset.parameters[dataset.parameters["name"] == name].iloc[0]
+            assert "alusim calibrate 2015–2019" in row["source"]
 
 
-def test_calibrated_values_lie_within_their_bounds():
-    for name, value in _shipped()["parameters"].items():
-        if name in BOUNDS:
-            low, high = BOUNDS[name]
-            assert low - 1e-9 <= value <= high + 1e-9, name
+def test_calibrated_values_and_ensemble_lie_within_their_bounds():
+    document = _shipped()
+    for member in [document["parameters"], *document["ensemble"]]:
+        for name, value in member.items():
+            if name in BOUNDS:
+                low, high = BOUNDS[name]
+                assert low - 1e-9 <= value <= high + 1e-9, name
 
 
-def test_loss_is_the_mean_of_the_in_sample_errors():
-    metrics = {"china_production": {"mape_in_sample": 0.02}, "lme_annual": {"mape_in_sample": 0.10},
-               "shfe_annual": {"mape_in_sample": float("nan")}}
-    assert loss(metrics) == pytest.approx(0.06)
+def test_runs_draw_from_the_shipped_ensemble_by_default(dataset):
+    shipped = resolve(dataset, None)
+    assert shipped.source == str(shipped_path()) and len(shipped.ensemble) >= 2
+    assert shipped == read_parameter_set(shipped_path(), "shipped calibration")
+    assert resolve(dataset, "none").empty
+
+
+def test_loss_is_the_weighted_mean_of_the_in_sample_errors():
+    metrics = {"china_production": {"mape_in_sample": 0.02}, "lme_monthly": {"mape_in_sample": 0.10},
+               "shfe_monthly": {"mape_in_sample": float("nan")}}
+    w = WEIGHTS
+    expected = (w["china_production"] * 0.02 + w["lme_monthly"] * 0.10) / (w["china_production"] + w["lme_monthly"])
+    assert loss(metrics) == pytest.approx(expected)
     assert loss({}) == float("inf")
+
+
+def test_every_fitted_parameter_moved_the_loss_in_the_screening():
+    screening = _shipped()["fit"]["screening"]
+    for name in screening["kept"]:
+        assert screening["effect_on_loss"][name] >= screening["tolerance"], name
+    assert set(screening["kept"]) | set(screening["dropped_at_prior"]) >= set(BOUNDS)

@@ -51,7 +51,7 @@ def test_closure_removes_built_capacity_and_output_in_a_run(dataset):
     diff = monthly(closed, "capacity_built_kt", "CN") - monthly(base, "capacity_built_kt", "CN")
     assert np.all(diff[:2] == 0) and np.allclose(diff[2:], -1300)
     assert monthly(closed, "production_kt", "CN")[2] == pytest.approx(
-        monthly(base, "production_kt", "CN")[2] - 1300 * 0.97 / 12)
+        monthly(base, "production_kt", "CN")[2] - 1300 * dataset.param("supply.utilisation_max") / 12)
     assert closed.asset_state_end[0, index(inputs_of(dataset), "cn_shandong_xinfa_chiping")] == 6  # closed
 
 

@@ -72,7 +72,7 @@ def test_commissioned_plants_run_without_a_cap_and_wait_under_it(dataset):
     output = monthly(both, "production_kt", "CN") - monthly(base, "production_kt", "CN")
     assert np.all(output[:5] == 0) and output[5] > 0
     # net of the curtailments that the lower price causes: older plants give way, output still rises
-    assert output[-1] > 0.15 * 1400 * 0.97 / 12
+    assert output[-1] > 0.15 * 1400 * dataset.param("supply.utilisation_max") / 12
     cap = {"type": "capacity_cap", "limit_kt": 45_000, "start": "2025-01"}
     capped = run(dataset, [cap, ADDING, NEW])
     assert monthly(capped, "capacity_built_kt", "CN").max() <= 45_000      # no replacement quota: both wait

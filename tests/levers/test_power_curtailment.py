@@ -59,7 +59,7 @@ def test_curtailment_cuts_output_on_the_paths_where_it_happens(dataset):
     dry = run(dataset, [{**DRY, "probability": 0.35}], paths=40)
     diff = (dry.data["production_kt"].sel(region="CN").values
             - base.data["production_kt"].sel(region="CN").values)          # (paths, months)
-    yunnan_kt = 6_230 * 0.15 * 0.97 / 12                                    # operating Yunnan capacity x share
+    yunnan_kt = 6_230 * 0.15 * dataset.param("supply.utilisation_max") / 12   # operating Yunnan capacity x share
     hit = diff[:, 0] < -1.0
     assert 0.1 < hit.mean() < 0.6                                            # ~35% of the paths
     assert diff[hit, 0] == pytest.approx(-yunnan_kt, rel=0.02)

@@ -51,5 +51,5 @@ def test_cut_lowers_chinese_output_by_its_tonnage_in_a_run(dataset):
     base, cut = run(dataset), run(dataset, [CUT])
     diff = monthly(cut, "production_kt", "CN") - monthly(base, "production_kt", "CN")
     assert np.all(diff[:5] == 0)
-    assert diff[5] == pytest.approx(-250 * 0.97 / 12)          # the first month of the cut, before prices move
+    assert diff[5] == pytest.approx(-250 * dataset.param("supply.utilisation_max") / 12)          # the first month of the cut, before prices move
     assert np.all(diff[5:12] < 0)

@@ -226,8 +226,8 @@ class MarketModel(mesa.Model):
             # the observed start: visible stocks as recorded, unreported ones as the prices reveal
             incentive0 = q["incentive_usd_t"] * (1.0 + q["incentive_escalation"]) ** self.years_from_ref[0]
             sup0_cn = sup_cn + cn.alumina_fwd_delta if sup_cn == sup_cn else cn.price
-            sup0_row = min(sup_world + row.alumina_fwd_delta if sup_world == sup_world else row.price,
-                           incentive0 / math.exp(row.log_price_to_cost))
+            sup0_row = self._incentive_capped(sup_world + row.alumina_fwd_delta if sup_world == sup_world
+                                              else row.price, incentive0)
             for mk, sup0, normal, visible0, _k in ((cn, sup0_cn, normal_cn, self.visible0[0], 0),
                                                   (row, sup0_row, normal_row, self.visible0[1], 1)):
                 mk.stock = max(self._implied_ratio(mk, sup0) * normal, visible0)
@@ -264,7 +264,7 @@ class MarketModel(mesa.Model):
         target_cn = self._target(cn, support_cn, normal_cn)
         target_cn = min(target_cn, math.log(parity) + q["import_threshold"] + 3.0 * q["import_width"])
         incentive = q["incentive_usd_t"] * (1.0 + q["incentive_escalation"]) ** self.years_from_ref[m]
-        support_row = min(support_row, incentive / math.exp(row.log_price_to_cost))
+        support_row = self._incentive_capped(support_row, incentive)
         target_row = self._target(row, support_row, normal_row)
         z = self.z_price[m]
         log_cn = math.log(cn.price) + q["price_adjust"] * (target_cn - math.log(cn.price)) + q["vol_shfe"] * z[0]
@@ -307,6 +307,10 @@ class MarketModel(mesa.Model):
                 self.asset_year_prod[s.index, year] = s.year_prod
                 s.year_prod = 0.0
         self.month += 1
+
+    def _incentive_capped(self, support: float, incentive: float) -> float:
+        """The rent above cost at normal stocks stops at the incentive price; cost push passes."""
+        return min(support, max(incentive, support) / math.exp(self.row.log_price_to_cost))
 
     def _implied_ratio(self, mk: Market, support: float) -> float:
         """The stock ratio at which the price rule gives the market's current price."""

@@ -97,6 +97,16 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
         order_cn = np.empty(n_assets, dtype=np.int64)
         order_row = np.empty(n_assets, dtype=np.int64)
         year_prod = np.zeros(n_assets)
+        # this path's parameters that the plant loop reads, by market (0 CN, 1 ROW)
+        take_or_pay = np.array([par.take_or_pay_cn[s], par.take_or_pay_row[s]])
+        hurdle = np.array([par.restart_hurdle_cn[s], par.restart_hurdle_row[s]])
+        new_build = np.array([par.new_build_hurdle_cn[s], -1e300])
+        restart_cost = np.array([par.restart_cost_cn[s], par.restart_cost_row[s]])
+        recover = par.recover_margin[s]
+        ramp_step = par.ramp_step[s]
+        curtail_step = par.curtail_step[s]
+        monthly_util = par.util_max[s] / 12.0
+        replacement = par.replacement_ratio[s]
         prod = np.zeros(2)
         cap_built = np.zeros(2)
         cap_op = np.zeros(2)
@@ -181,7 +191,7 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
                     if (assets.is_cn[a] and assets.counts_in_cap[a] and st != PLANNED and st != CONSTRUCTION
                             and not assets.quota_transfer[a]):
                         built_cn -= assets.capacity_kt[a]
-                        cap_cut += assets.capacity_kt[a] * (1.0 - par.replacement_ratio[s])
+                        cap_cut += assets.capacity_kt[a] * (1.0 - replacement)
                     state[a] = CLOSED
                     share[a] = 0.0
                     opcap[a] = 0.0
@@ -192,26 +202,23 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
                     room = built_cn + assets.capacity_kt[a] <= series.cap_limit_cn[v, m] - cap_cut + 1e-9
                 forced = flagged and events.force_restart[v, m, a]
                 restarted, commissioned = decide(
-                    state, share, timer, a, m, exp_margin[a], ce, power, threshold[a],
-                    par.take_or_pay_cn[s] if mk == 0 else par.take_or_pay_row[s], par.recover_margin[s],
-                    par.restart_hurdle_cn[s] if mk == 0 else par.restart_hurdle_row[s],
-                    par.new_build_hurdle_cn[s] if mk == 0 else -1e300, lag[a], par.ramp_step[s],
-                    par.curtail_step[s], assets.commission_m[a], draws.planned_go[p, a],
-                    flagged and events.build_block[v, m, a], forced, room)
+                    state, share, timer, a, m, exp_margin[a], ce, power, threshold[a], take_or_pay[mk], recover,
+                    hurdle[mk], new_build[mk], lag[a], ramp_step, curtail_step, assets.commission_m[a],
+                    draws.planned_go[p, a], flagged and events.build_block[v, m, a], forced, room)
                 if commissioned and capped:
                     built_cn += assets.capacity_kt[a]
                 if restarted:
                     if mk == 0:
-                        restart_spend_cn += assets.capacity_kt[a] * par.restart_cost_cn[s]
+                        restart_spend_cn += assets.capacity_kt[a] * restart_cost[0]
                     else:
-                        restart_spend_row += assets.capacity_kt[a] * par.restart_cost_row[s]
+                        restart_spend_row += assets.capacity_kt[a] * restart_cost[1]
                 st = state[a]
                 if st == OPERATING or st == CURTAILED or st == IDLE or st == RESTARTING:
                     cap_built[mk] += assets.capacity_kt[a]
                 if st == OPERATING or st == CURTAILED:
                     oc = assets.capacity_kt[a] * share[a] * events.avail_share[v, m, a]
                     opcap[a] = oc
-                    q = oc * (par.util_max[s] / 12.0)
+                    q = oc * monthly_util
                     prod[mk] += q
                     cap_op[mk] += oc
                     co2[mk] += q * assets.co2_t_per_t[a]
@@ -276,8 +283,8 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
                 # observed prices are what the price rule gives (no jump in the first month)
                 incentive0 = par.incentive_usd_t[s] * (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[0]
                 sup0_cn = sup_cn + fwd0 if sup_cn == sup_cn else price_cn
-                sup0_row = min(sup_world + fwd1 if sup_world == sup_world else price_row,
-                               incentive0 / np.exp(par.log_price_to_cost_row[s]))
+                sup0_row = mkt.incentive_capped(sup_world + fwd1 if sup_world == sup_world else price_row,
+                                                incentive0, par.log_price_to_cost_row[s])
                 stock_cn = max(mkt.implied_stock_ratio(price_cn, sup0_cn, par.log_price_to_cost_cn[s],
                                                        par.stock_elasticity[s], par.stock_floor[s],
                                                        par.stock_ceiling[s], par.log_cost_floor[s]) * normal_cn,
@@ -318,10 +325,10 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
                                              par.log_cost_floor[s])
             # metal flows in above import parity: the target stops where imports run near their maximum
             target_cn = min(target_cn, np.log(parity) + par.import_threshold[s] + 3.0 * par.import_width[s])
-            # the incentive price caps the normal-stock price (new capacity comes in at it), not the
-            # scarcity premium of stocks run down
+            # the incentive price caps the rent above cost at normal stocks (new capacity comes in at
+            # it) — not cost push, and not the scarcity premium of stocks run down
             incentive = par.incentive_usd_t[s] * (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[m]
-            support_row = min(support_row, incentive / np.exp(par.log_price_to_cost_row[s]))
+            support_row = mkt.incentive_capped(support_row, incentive, par.log_price_to_cost_row[s])
             target_row = mkt.price_target_log(support_row, par.log_price_to_cost_row[s], par.stock_elasticity[s],
                                               stock_row, normal_row, par.stock_floor[s], par.stock_ceiling[s],
                                               par.log_cost_floor[s])

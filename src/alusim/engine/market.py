@@ -9,10 +9,10 @@ Plain numbers in, plain numbers out; inlined into the kernel's month loop. The r
   (China's curve for SHFE, the world's in USD for LME) and stocks are visible plus unreported, against
   their normal level with the seasonal build. In surplus the price falls toward the cost floor, not
   through it — the floor itself falls as the dearest plants curtail, since it is a percentile of
-  *operating* cost; SHFE cannot rise above import parity (LME × FX × (1 + duty) × (1 + VAT) plus freight and
-  premium: metal flows in instead — the scarcity rent of a capped market stops there); the incentive
-  price of new capacity caps LME's normal-stock price, the long-run ceiling (thin stocks still lift
-  the price above it for a while);
+  *operating* cost; the incentive price of new capacity caps the rent above cost at normal stocks
+  (a cost curve above it still passes through); SHFE cannot rise above import parity (LME × FX × (1 + duty) × (1 + VAT) plus freight and
+  premium: metal flows in instead — the scarcity rent of a capped market stops there); thin stocks
+  still lift LME above the incentive price for a while;
 * **China's primary imports** follow the import arbitrage (SHFE over import parity) on a logistic
   curve bounded by ``import_max``; **exports of semis and products** follow the export arbitrage
   (netback abroad after foreign tariffs and export tax, over the domestic basis after the VAT rebate)
@@ -76,3 +76,11 @@ def implied_stock_ratio(price, support, log_price_to_cost, elasticity, ratio_flo
     if gap <= log_floor + 1e-12 or elasticity == 0.0:
         return ratio_ceiling if gap <= log_floor + 1e-12 else 1.0
     return min(max(np.exp((gap - log_price_to_cost) / elasticity), ratio_floor), ratio_ceiling)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def incentive_capped(support, incentive, log_price_to_cost):
+    """The support the price rule uses once the incentive price caps the normal-stock price: the rent
+    above cost (support × price-to-cost) stops at the incentive price, but a cost curve above the
+    incentive price passes through (cost push is not capped)."""
+    return min(support, max(incentive, support) / np.exp(log_price_to_cost))

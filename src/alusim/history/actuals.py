@@ -38,6 +38,10 @@ MONTHLY = {
     "shfe_monthly": ("price_shfe_cny_t", "CN", "price_shfe_cny_t", "CN", "SHFE monthly average", "CNY/t"),
     "china_output_monthly": ("production_kt", "CN", "production_kt", "CN", "China output, monthly (NBS)", "kt"),
     "china_stocks_monthly": ("inventory_kt", "CN", "inventory_kt", "CN", "China social inventory, month-end", "kt"),
+    "china_imports_monthly": ("imports_primary_kt", "CN", "imports_primary_kt", "CN", "China primary imports, monthly",
+                              "kt"),
+    "china_exports_monthly": ("exports_semis_kt", "CN", "exports_semis_kt", "CN",
+                              "China exports of unwrought aluminium and products, monthly", "kt"),
 }
 
 

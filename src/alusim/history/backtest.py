@@ -106,12 +106,22 @@ def score(result: SimulationResult, actuals: Actuals, split: int) -> tuple[dict,
     return metrics, bands, lme_m
 
 
+def wape(simulated: pd.Series, actual: pd.Series) -> float:
+    """Σ|simulated − actual| / Σ|actual| over the months the record has (the error of a flow whose
+    months can be near zero, where a percentage error per month means nothing); NaN when none."""
+    both = pd.concat([simulated.rename("s"), actual.rename("a")], axis=1).dropna()
+    total = float(both["a"].abs().sum())
+    return float((both["s"] - both["a"]).abs().sum() / total) if total > 0 else float("nan")
+
+
 def monthly_scores(bands: pd.DataFrame, actual: pd.Series, split_month: pd.Period) -> dict:
     """MAPE of the median path in and out of sample, p05–p95 coverage and the share of months whose
     direction is right, over the months the record has."""
     ins = actual.index <= split_month
     inside = ((actual >= bands["p05"]) & (actual <= bands["p95"]))[actual.notna()]
     return {
+        "wape_in_sample": wape(bands["p50"][ins], actual[ins]),
+        "wape_out_of_sample": wape(bands["p50"][~ins], actual[~ins]),
         "mape_in_sample": mape(bands["p50"][ins], actual[ins].dropna(), list(bands.index[ins])),
         "mape_out_of_sample": mape(bands["p50"][~ins], actual[~ins].dropna(), list(bands.index[~ins])),
         "coverage_p05_p95": float(inside.mean()) if len(inside) else float("nan"),

@@ -37,6 +37,58 @@ def load_record(path: str | Path | None = None) -> Scenario:
 ONE_OFF = ("close_noncompliant", "commission", "relocate", "restart")
 
 
+def china_run_rate_kt(dataset: Dataset, start: str) -> tuple[float, str] | None:
+    """China's running capacity (kt/yr) just before ``start`` as the record has it: SMM's operating
+    capacity within three months before, else the previous year's output (IAI) at the run rate of its
+    last recorded month (NBS December over NBS's own annual total, same basis)."""
+    from alusim.demand.record import recorded
+
+    cube = dataset.history
+    first = pd.Period(start, freq="M")
+    if "capacity_operating_kt" in cube["variable"].values:
+        series = cube.sel(variable="capacity_operating_kt", region="CN").to_series().dropna()
+        series.index = pd.PeriodIndex(series.index, freq="M")
+        near = series[(series.index < first) & (series.index >= first - 3)]
+        if len(near):
+            return float(near.iloc[-1]), f"recorded operating capacity {near.index[-1]}"
+    year = first.year - 1
+    output = recorded(dataset, "production_kt", "CN")
+    if year not in output.index:
+        return None
+    nbs = cube.sel(variable="production_kt", region="CN").to_series().dropna()
+    nbs.index = pd.PeriodIndex(nbs.index, freq="M")
+    nbs_year = dataset.history_monthly
+    total = nbs_year[(nbs_year["variable"] == "production_kt") & (nbs_year["region"] == "CN")
+                     & (nbs_year["period"] == str(year)) & (nbs_year["basis"] == "annual_total")]
+    december = pd.Period(f"{year}-12", freq="M")
+    if december in nbs.index and len(total):
+        factor = float(nbs.loc[december]) * 12.0 / float(total["value"].iloc[0])
+        return float(output.loc[year]) * factor, f"{year} output at its December run rate (NBS Dec × 12 / NBS {year})"
+    return float(output.loc[year]), f"{year} output"
+
+
+def running_as_recorded(dataset: Dataset, assets: pd.DataFrame, start: str,
+                        notes: list[str] | None = None) -> pd.DataFrame:
+    """The rebuilt asset state with China's running capacity scaled to the record's run rate at the
+    start (:func:`china_run_rate_kt`): plants whose running share is not recorded carry today's, so
+    the rebuilt state runs more than China did. Capacity above the run rate starts curtailed."""
+    found = china_run_rate_kt(dataset, start)
+    china = (assets["country"] == "CN") & assets["status"].isin(("operating", "curtailed"))
+    running = float(assets.loc[china, "operating_kt"].sum())
+    if found is None or running <= 0 or found[0] >= running:
+        return assets
+    target, how = found
+    out = assets.copy()
+    scale = target / running
+    out.loc[china, "operating_kt"] = out.loc[china, "operating_kt"] * scale
+    out.loc[china, "status"] = np.where(out.loc[china, "operating_kt"] >= out.loc[china, "capacity_kt"] - 1e-6,
+                                        "operating", "curtailed")
+    if notes is not None:
+        notes.append(f"China's running capacity at {start}: {running:,.0f} kt/yr in the rebuilt state, scaled to "
+                     f"{target:,.0f} ({how})")
+    return out
+
+
 def cut_events(record: Scenario, start: str, end: str) -> list[dict]:
     """The record's events that touch ``start``…``end``, their dates clipped to it (as dicts)."""
     out = []
@@ -185,6 +237,7 @@ def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = 
                          fix=f"choose years within {record.start[:4]}–{record.end[:4]}")
     months = (int(end[:4]) - int(start[:4])) * 12 + int(end[5:7]) - int(start[5:7]) + 1
     assets = assets_at(dataset, start) if assets is None else assets
+    assets = running_as_recorded(dataset, assets, start, notes)
     fitted, fit_overrides = in_sample_fits(dataset, fit_last if fit_last is not None else default_fit_last(start), notes)
     history = replace(fitted, smelters=assets)
     assumptions = {**start_assumptions(dataset, start, notes), **fit_overrides, **dict(parameters or {}),
