@@ -83,8 +83,10 @@ def test_the_shipped_fit_reproduces_china_apparent_consumption_in_its_years(data
     demand = annual_demand_kt(dataset, model, years)
     china = demand[demand["region"] == "CN"].groupby("year")["total_kt"].sum()
     error = (china / record.loc[years] - 1.0).abs()
-    # every recorded year within 7% (the worst is 2020, the pandemic year), most within 3%
-    assert error.max() < 0.07 and error.median() < 0.03, error.round(3).to_dict()
+    # every recorded year within 6% but 2020, the pandemic year (record imports: apparent use +8.8 %
+    # on GDP +2.2 %), within 8%; most within 3%
+    assert error.drop(2020).max() < 0.06 and error.loc[2020] < 0.08, error.round(3).to_dict()
+    assert error.median() < 0.03, error.round(3).to_dict()
 
 
 def test_a_driver_path_moves_the_sectors_it_drives_and_nothing_when_absent(dataset):
@@ -136,7 +138,9 @@ def test_the_shipped_fit_is_what_the_fitting_script_gives_on_the_shipped_data(da
     for column in ("elasticity", "trend", "intercept", "trend_se"):
         np.testing.assert_allclose(saved[column].to_numpy(float), fitted[column].to_numpy(float), rtol=1e-4,
                                    atol=1e-6, err_msg=column)
-    factor, _, _ = fit_cn(dataset, 2010, 2024)
+    from alusim.history.replay import RECYCLING_FIT_FIRST_YEAR
+
+    factor, _, _ = fit_cn(dataset, RECYCLING_FIT_FIRST_YEAR, 2024)
     assert dataset.param("recycling.collection_factor.cn") == pytest.approx(factor, abs=1e-4)
 
 

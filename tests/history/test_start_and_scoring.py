@@ -15,6 +15,7 @@ from alusim.history.start import (
     history_value,
     input_paths,
     start_assumptions,
+    start_input_level,
 )
 
 
@@ -58,7 +59,9 @@ def test_start_state_uses_only_the_previous_year(dataset):
     dec = dataset.history.sel(variable="price_lme_usd_t", region="WORLD", month=pd.Timestamp("2014-12-01"))
     assert out["price.lme.start_usd_t"] == pytest.approx(float(dec))
     assert out["price.lme.start_usd_t"] != pytest.approx(dataset.annual_series("lme_price_usd_t", "WORLD").loc[2014])
-    assert out["fx.cny_per_usd"] == pytest.approx(dataset.annual_series("fx_cny_per_usd", "CN").loc[2014])
+    # FX starts at its recorded level in the first month (January 2015: 6.22, not 2014's 6.14 average)
+    assert out["fx.cny_per_usd"] == pytest.approx(start_input_level(dataset, "fx", "WORLD", "2015-01"))
+    assert out["fx.cny_per_usd"] != pytest.approx(dataset.annual_series("fx_cny_per_usd", "CN").loc[2014])
     # demand follows its recorded drivers: only the switch-off of their uncertainty is set
     demand = {k: v for k, v in out.items() if k.startswith("demand.")}
     assert demand == {"demand.driver_growth_sd_pct_per_year.cn": 0.0, "demand.driver_growth_sd_pct_per_year.row": 0.0}

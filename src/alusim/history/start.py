@@ -130,8 +130,9 @@ def start_assumptions(dataset: Dataset, start: str, notes: list[str] | None = No
     """Parameter and demand overrides that put the market where it stood at ``start``.
 
     Prices: the month before the start where the monthly record has it (LME always, SHFE where
-    compiled), else the previous year's average. FX and input prices: the previous year's averages
-    (alumina and anode revert to them; the recorded path moves them). Visible stocks: China's social
+    compiled), else the previous year's average. FX and input prices: their recorded level in the
+    first month, else the previous year's averages (alumina and anode revert to them; the recorded
+    path moves them). Visible stocks: China's social
     inventory at the end of the month before, where recorded; else — and always outside China, where
     the 3–4 Mt in LME sheds in 2014–15 were largely tied up in financing deals and did not weigh on the
     price as free metal does (domain-facts b3) — each market's normal stock days. Trade: China's
