@@ -32,8 +32,12 @@ def score_table(metrics: dict) -> Table:
     for key, m in metrics.items():
         if not isinstance(m, dict) or "mape_in_sample" not in m or key == "lme_monthly":
             continue
-        t.add([(f"{m['label']} ({m['unit']})", ""), (m["years_scored"], "num")]
-              + [(_pct(m[k]), "num") for k, _ in SCORE_COLUMNS] + [(m["naive"].replace("_", " "), "")])
+        scored = m["years_scored"] if "years_scored" in m else f"{m.get('months_scored', 0)} months"
+        naive = m["naive"].replace("_", " ") if "naive" in m else (
+            f"monthly; WAPE in {_pct(m.get('wape_in_sample'))}, out {_pct(m.get('wape_out_of_sample'))}"
+            if "wape_in_sample" in m else "–")
+        t.add([(f"{m['label']} ({m['unit']})", ""), (scored, "num")]
+              + [(_pct(m.get(k)), "num") for k, _ in SCORE_COLUMNS] + [(naive, "")])
     monthly = metrics.get("lme_monthly")
     if monthly:
         t.add([("LME monthly average (USD/t)", ""), (monthly["months_scored"], "num"),
