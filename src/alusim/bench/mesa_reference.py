@@ -323,11 +323,13 @@ class MarketModel(mesa.Model):
 
     def _target(self, mk: Market, support: float, normal: float) -> float:
         """log target price: support × (stocks / normal)^elasticity × the price-to-cost ratio, not
-        below the cost floor, the stock ratio bounded."""
+        below the cost floor, the stock ratio bounded; a glut beyond the ceiling erodes the floor."""
         q = self.par
-        ratio = min(max(mk.stock / max(normal, 1e-9), q["stock_floor"]), q["stock_ceiling"])
-        return math.log(support) + max(mk.log_price_to_cost + q["stock_elasticity"] * math.log(ratio),
-                                       q["log_cost_floor"])
+        raw = mk.stock / max(normal, 1e-9)
+        ratio = min(max(raw, q["stock_floor"]), q["stock_ceiling"])
+        glut = min(max(raw / q["stock_ceiling"], 1.0), q["glut_max"])
+        return (math.log(support) + max(mk.log_price_to_cost + q["stock_elasticity"] * math.log(ratio),
+                                        q["log_cost_floor"]) + q["stock_elasticity"] * math.log(glut))
 
     def run(self) -> MarketModel:
         """Step through every month of the run."""

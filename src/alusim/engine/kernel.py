@@ -128,6 +128,8 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             lag[a] = restart_lag_months(mean_lag, par.restart_lag_spread[s], draws.u_lag[p, a])
         price_cn = start[S_PRICE_CN]
         price_row = start[S_PRICE_ROW]
+        last_sup_cn = np.nan
+        last_sup_world = np.nan
         # smoothed prices for the short-run demand response (12 against 36 months)
         fast_cn, slow_cn, fast_row, slow_row = price_cn, price_cn, price_row, price_row
         # total stocks = visible + the unreported estimate (days of demand)
@@ -262,6 +264,15 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             p90_world, sup_world = two_quantiles(order_cn, n_cn, cost, to_usd, order_row, n_row, cost,
                                                  opcap, cap_op[0] + cap_op[1], 0.9, opcap, cap_op[0] + cap_op[1],
                                                  q_sup)
+            # with no plant running, the curve's last support stands (not the falling price itself)
+            if sup_cn == sup_cn:
+                last_sup_cn = sup_cn
+            else:
+                sup_cn = last_sup_cn
+            if sup_world == sup_world:
+                last_sup_world = sup_world
+            else:
+                sup_world = last_sup_world
             # 3. demand: the activity path × noise × the short-run response to price
             dem_cn = (series.demand_base[v, m, 0] * draws.demand_noise[p, m, 0]
                       * (fast_cn / slow_cn) ** par.price_elast_cn[s])
@@ -322,7 +333,7 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             support_row = sup_world + fwd1 if sup_world == sup_world else price_row
             target_cn = mkt.price_target_log(support_cn, par.log_price_to_cost_cn[s], par.stock_elasticity[s],
                                              stock_cn, normal_cn, par.stock_floor[s], par.stock_ceiling[s],
-                                             par.log_cost_floor[s])
+                                             par.log_cost_floor[s], par.glut_max[s])
             # metal flows in above import parity: the target stops where imports run near their maximum
             target_cn = min(target_cn, np.log(parity) + par.import_threshold[s] + 3.0 * par.import_width[s])
             # the incentive price caps the rent above cost at normal stocks (new capacity comes in at
@@ -331,7 +342,7 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             support_row = mkt.incentive_capped(support_row, incentive, par.log_price_to_cost_row[s])
             target_row = mkt.price_target_log(support_row, par.log_price_to_cost_row[s], par.stock_elasticity[s],
                                               stock_row, normal_row, par.stock_floor[s], par.stock_ceiling[s],
-                                              par.log_cost_floor[s])
+                                              par.log_cost_floor[s], par.glut_max[s])
             log_cn = (np.log(price_cn) + par.price_adjust[s] * (target_cn - np.log(price_cn))
                       + par.vol_shfe[s] * draws.z_price[p, m, 0])
             log_row = (np.log(price_row) + par.price_adjust[s] * (target_row - np.log(price_row))

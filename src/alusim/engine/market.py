@@ -60,12 +60,21 @@ def exports_target(exports0, arb, arb0, elasticity, scale, overhang, export_max)
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def price_target_log(support, log_price_to_cost, elasticity, stock, normal, ratio_floor, ratio_ceiling, log_floor):
+def price_target_log(support, log_price_to_cost, elasticity, stock, normal, ratio_floor, ratio_ceiling, log_floor,
+                     glut_max):
     """log of the price the market moves toward: cost support × (stocks / normal)^elasticity × the
     price-to-cost ratio at normal stocks, never below the cost floor; the stock ratio is bounded (a
-    market with no stocks rations demand rather than bidding without limit)."""
-    ratio = min(max(stock / max(normal, 1e-9), ratio_floor), ratio_ceiling)
-    return np.log(support) + max(log_price_to_cost + elasticity * np.log(ratio), log_floor)
+    market with no stocks rations demand rather than bidding without limit).
+
+    The cost floor holds while stocks stay within ``ratio_ceiling`` × normal: a glut beyond it (metal
+    no one will finance) pushes the price, floor included, down with the same elasticity — up to
+    ``glut_max`` times the ceiling — so that a market whose plants still cover their avoidable cost
+    at the floor does not pile up stocks without end."""
+    raw = stock / max(normal, 1e-9)
+    ratio = min(max(raw, ratio_floor), ratio_ceiling)
+    glut = min(max(raw / ratio_ceiling, 1.0), glut_max)
+    return (np.log(support) + max(log_price_to_cost + elasticity * np.log(ratio), log_floor)
+            + elasticity * np.log(glut))
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")

@@ -91,6 +91,7 @@ FIELDS: dict[str, tuple[str | None, Callable[[float], float]]] = {
     "start_equilibrium": ("market.start_at_equilibrium", _same),
     "stock_floor": ("market.stock_ratio_floor", _same),
     "stock_ceiling": ("market.stock_ratio_ceiling", _same),
+    "glut_max": ("market.glut_ratio_max", _same),
     "vol_shfe": ("price.shfe.vol_pct_per_month", _pct),
     "vol_lme": ("price.lme.vol_pct_per_month", _pct),
     "price_elast_cn": (None, _same),

@@ -45,13 +45,26 @@ def anchors(dataset: Dataset, monthly_variable: str, annual_variable: str, regio
             monthly_count[period.year] = monthly_count.get(period.year, 0) + 1
     n_monthly = len(xs)
     n_annual = 0
-    for year, value in dataset.annual_series(annual_variable, region).items():
+    for year, value in annual_record(dataset, monthly_variable, annual_variable, region).items():
         if monthly_count.get(int(year), 0) < 6:
             xs.append(float((pd.Period(f"{int(year)}-07", freq="M") - first).n))
             ys.append(float(value))
             n_annual += 1
     order = np.argsort(xs, kind="stable")
     return np.asarray(xs, float)[order], np.asarray(ys, float)[order], n_monthly, n_annual
+
+
+def annual_record(dataset: Dataset, monthly_variable: str, annual_variable: str, region: str) -> pd.Series:
+    """Annual averages of a recorded input by year: ``history_annual.csv``'s, and for years it lacks,
+    the ``annual_average`` rows that ``history_monthly.csv`` holds under the monthly name (where only
+    annual figures are published, e.g. European day-ahead power)."""
+    annual = dataset.annual_series(annual_variable, region)
+    table = dataset.history_monthly
+    rows = table[(table["variable"] == monthly_variable) & (table["region"] == region)
+                 & (table["basis"] == "annual_average")]
+    extra = pd.Series(rows["value"].to_numpy(float), index=rows["period"].astype(str).str[:4].astype(int))
+    extra = extra[~extra.index.isin(annual.index)]
+    return pd.concat([annual, extra]).sort_index().astype(float) if len(extra) else annual
 
 
 def recorded_path(dataset: Dataset, monthly_variable: str, annual_variable: str, region: str, start: str,
