@@ -124,12 +124,15 @@ def test_002_ban_and_barriers_hold_capacity_cut_exports_and_widen_the_spread(bas
     built = r.data["capacity_built_kt"].sel(region="CN").values
     assert built.max() <= built[:, 0].min() + 1e-6, "no Chinese capacity growth"
     assert effect(baseline_run, r, "capacity_built_kt", "CN") <= 1e-6
-    # part of the cut returns as overhang exports: -33 kt/yr; -59 if Honghe were not a relocation (the
-    # baseline now moves 1,930 kt from Shandong to Yunnan in 2027, which the ban holds back)
-    assert effect(baseline_run, r, "net_exports_kt", "CN") < -25
-    # the metal kept at home weighs on SHFE; the rest of the world misses it
+    # the barriers cut net exports while both runs have the same plants (2025-26: -57 and -30 kt with the
+    # calibrated economics); in 2027 the ban holds back the baseline's Honghe relocation (1,930 kt from
+    # Shandong to Yunnan, whose closure and ramp-up dip the baseline's output), so the scenario runs
+    # ~400 kt more that year and exports part of it
+    assert effect(baseline_run, r, "net_exports_kt", "CN", years=(2025, 2026)) < -25
+    assert effect(baseline_run, r, "production_kt", "CN", years=(2027,)) > 100
+    # the metal kept at home weighs on SHFE; the rest of the world misses it (until 2027's extra output)
     assert effect(baseline_run, r, "price_shfe_cny_t", "CN", years=(2026, 2027, 2028)) < 0
-    assert effect(baseline_run, r, "price_lme_usd_t", "WORLD", years=(2026, 2027, 2028)) > 0
+    assert effect(baseline_run, r, "price_lme_usd_t", "WORLD", years=(2025, 2026)) > 0
 
 
 def test_003_hydro_relocation_lowers_china_co2_intensity_and_the_us_tariff_cuts_exports(baseline_run, runs,
@@ -204,9 +207,13 @@ def test_duties_sit_on_their_destinations(dataset, stem, rates):
 def test_tiered_power_prices_lift_shfe_and_cut_china_output(baseline_run, runs):
     r = runs("tiered_power_prices")
     # the tightening hits the 10.5 Mt above 13,650 kWh/t AC (+0.04 / +0.09 CNY/kWh) since China's power
-    # use was set to IAI's average (27.8 Mt at up to +0.20 before): about +300 CNY/t and -160 kt/yr
-    assert effect(baseline_run, r, "price_shfe_cny_t", "CN", years=(2026, 2027, 2028)) > 200
-    assert effect(baseline_run, r, "production_kt", "CN", years=(2026, 2027, 2028)) < -100
+    # use was set to IAI's average (27.8 Mt at up to +0.20 before): about +240 CNY/t; with the calibrated
+    # economics (plants bear a loss of ~12% of cash cost before cutting, and 2025's margins are wide) the
+    # output effect builds up as margins narrow: -17, -58, -109 kt in 2026-2028
+    assert effect(baseline_run, r, "price_shfe_cny_t", "CN", years=(2026, 2027, 2028)) > 150
+    assert effect(baseline_run, r, "production_kt", "CN", years=(2026, 2027, 2028)) < -40
+    assert effect(baseline_run, r, "production_kt", "CN", years=(2028,)) < effect(
+        baseline_run, r, "production_kt", "CN", years=(2026,))
 
 
 def test_tiered_power_events_equal_a_doubled_surcharge_step(dataset):
@@ -230,7 +237,8 @@ def test_china_ets_lifts_shfe_and_trims_exports(baseline_run, runs):
 
 def test_export_rebate_restored_raises_exports_and_softens_lme(baseline_run, runs):
     r = runs("export_rebate_restored")
-    assert effect(baseline_run, r, "net_exports_kt", "CN") > 150
+    # the 13% rebate on the semis netback: about +100 to +150 kt/yr with the calibrated export response
+    assert effect(baseline_run, r, "net_exports_kt", "CN") > 100
     assert effect(baseline_run, r, "price_lme_usd_t", "WORLD") < 0
 
 
@@ -252,7 +260,7 @@ def test_section232_2025_steps_cut_exports_against_no_steps(dataset, baseline_ru
     assert not r.data["price_lme_usd_t"].equals(baseline_run.data["price_lme_usd_t"])
     # baseline_run (= the file) minus the counterfactual: the steps' own effect, on the US share of
     # China's exports only (10%): netback kept 1/1.75 instead of 1/1.35
-    assert effect(r, baseline_run, "net_exports_kt", "CN") < -15
+    assert effect(r, baseline_run, "net_exports_kt", "CN") < -10
     assert effect(r, baseline_run, "price_lme_usd_t", "WORLD") > 0
 
 
