@@ -96,9 +96,9 @@ def test_export_rebate_raises_china_net_exports():
     rebate = run(end="2026-12", events=[{"type": "export_rebate", "product": "semis", "rate": 0.13,
                                          "start": "2025-01"}])
     # the rebate lifts exports at once; over the following months the higher SHFE it brings wins part back
-    first = slice(0, 6)
+    first = slice(0, 3)
     assert (monthly(rebate, "net_exports_kt", "CN").iloc[first].sum()
-            > monthly(base, "net_exports_kt", "CN").iloc[first].sum() * 1.03)
+            > monthly(base, "net_exports_kt", "CN").iloc[first].sum() * 1.05)
 
 
 def test_secondary_supply_and_emissions_are_reported():

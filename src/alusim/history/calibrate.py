@@ -50,6 +50,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "supply.curtail_threshold_pct_of_cost": (70.0, 100.0),
     "supply.restart_hurdle_pct_of_cost.cn": (0.0, 30.0),
     "supply.restart_hurdle_pct_of_cost.row": (0.0, 50.0),
+    "supply.take_or_pay_share.cn": (0.0, 0.6),
     "supply.take_or_pay_share.row": (0.0, 0.6),
     "trade.cn_export_elasticity_per_log_arb": (0.0, 6.0),
     "trade.cn_export_share_of_stock_overhang": (0.0, 1.0),

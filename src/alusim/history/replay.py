@@ -69,24 +69,38 @@ def china_run_rate_kt(dataset: Dataset, start: str) -> tuple[float, str] | None:
 
 def running_as_recorded(dataset: Dataset, assets: pd.DataFrame, start: str,
                         notes: list[str] | None = None) -> pd.DataFrame:
-    """The rebuilt asset state with China's running capacity scaled to the record's run rate at the
+    """The rebuilt asset state with China's running capacity cut to the record's run rate at the
     start (:func:`china_run_rate_kt`): plants whose running share is not recorded carry today's, so
-    the rebuilt state runs more than China did. Capacity above the run rate starts curtailed."""
+    the rebuilt state runs more than China did. The capacity that was not running is the dearest:
+    plants are idled whole in order of power cost per tonne (kWh/t × tariff; alumina, anode and the
+    rest cost Chinese plants much the same), the one at the margin curtailed to fit. A plant idled
+    this way restarts as any idle plant does — on margin, after its lag — rather than ramping back
+    within a month or two as a uniformly curtailed fleet would."""
+    from alusim.costs.buildup import power_tariff_per_kwh
+
     found = china_run_rate_kt(dataset, start)
-    china = (assets["country"] == "CN") & assets["status"].isin(("operating", "curtailed"))
+    china = ((assets["country"] == "CN") & assets["status"].isin(("operating", "curtailed"))).to_numpy()
     running = float(assets.loc[china, "operating_kt"].sum())
     if found is None or running <= 0 or found[0] >= running:
         return assets
     target, how = found
-    out = assets.copy()
-    scale = target / running
-    out.loc[china, "operating_kt"] = out.loc[china, "operating_kt"] * scale
-    out.loc[china, "status"] = np.where(out.loc[china, "operating_kt"] >= out.loc[china, "capacity_kt"] - 1e-6,
-                                        "operating", "curtailed")
+    out = assets.copy().reset_index(drop=True)
+    tariff = power_tariff_per_kwh(replace(dataset, smelters=out), int(start[:4]))
+    power_cost = out["power_kwh_t"].to_numpy(float) * tariff
+    rows = np.flatnonzero(china)
+    rows = rows[np.argsort(power_cost[rows], kind="stable")]
+    left = target
+    for i in rows:
+        keep = min(float(out.at[i, "operating_kt"]), max(left, 0.0))
+        left -= keep
+        out.at[i, "operating_kt"] = keep
+        out.at[i, "status"] = ("operating" if keep >= out.at[i, "capacity_kt"] - 1e-6
+                               else "idle" if keep <= 1e-9 else "curtailed")
     if notes is not None:
-        notes.append(f"China's running capacity at {start}: {running:,.0f} kt/yr in the rebuilt state, scaled to "
-                     f"{target:,.0f} ({how})")
-    return out
+        idled = int(sum(out.loc[rows, "status"] == "idle"))
+        notes.append(f"China's running capacity at {start}: {running:,.0f} kt/yr in the rebuilt state, cut to "
+                     f"{target:,.0f} ({how}); {idled} plants with the dearest power start idle")
+    return out.set_index(assets.index) if len(out) == len(assets) else out
 
 
 def cut_events(record: Scenario, start: str, end: str) -> list[dict]:
