@@ -84,3 +84,11 @@ def test_annual_aggregates_equal_the_groupby(dataset, small_baseline):
         assert np.array_equal(a, b, equal_nan=True), name
         # the same memory layout, so sums over paths add in the same order (summary means)
         assert np.array_equal(a.mean(axis=0), b.mean(axis=0), equal_nan=True), name
+
+
+def test_table_file_names_are_the_schemas():
+    from alusim.dataset.schemas import OPTIONAL_TABLES, TABLES
+    from alusim.dataset.table_files import OPTIONAL_TABLE_FILES, TABLE_FILES
+
+    assert tuple(TABLES) == TABLE_FILES
+    assert tuple(OPTIONAL_TABLES) == OPTIONAL_TABLE_FILES
