@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,9 @@ def time_run(paths: int = 1000, repeats: int = 3, src: Path | None = None) -> di
             payload = json.loads(done.stdout)
             timings.append({"in_process_s": payload.get("elapsed_s"), **(payload.get("timings") or {})})
     warm = min(range(1, len(walls)), key=walls.__getitem__)
-    return {"paths": paths, "cold_wall_s": walls[0], "warm_wall_s": walls[warm], "walls_s": walls,
+    # peak resident memory of the largest run so far in this process's children (Linux: KiB)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"paths": paths, "peak_rss_mb": peak_rss_mb, "cold_wall_s": walls[0], "warm_wall_s": walls[warm], "walls_s": walls,
             "warm_breakdown": timings[warm], "cold_breakdown": timings[0], "src": str(src) if src else "installed",
             "dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))}
 

@@ -86,6 +86,7 @@ def _run(scenario, paths, seed, out, store, no_store, data, params, as_json) -> 
     from alusim.store import RunStore
     from alusim.store.atomic import staged_dir
     from alusim.store.locations import check_writable_dir, run_store_bytes
+    from alusim.store.records import BackgroundPaths
 
     t0 = time.perf_counter()
     sc = load(scenario, paths, seed)
@@ -100,11 +101,13 @@ def _run(scenario, paths, seed, out, store, no_store, data, params, as_json) -> 
     parameter_set = resolve(dataset, params)
     result = simulate_with_progress(sc, dataset, parameter_set)
     run_id = None
+    # the stored run's per-path table is written on a thread while the report is built
+    paths_file = BackgroundPaths(result.data) if run_store is not None else None
     # the output folder and the stored run are one transaction: both appear, or neither
     with staged_dir(out_dir, run_files(result, dataset)) as staged:
         if run_store is not None:
             run_id = run_store.save(result, extra_files={"report.html": (staged.path / "report.html").read_bytes()},
-                                    elapsed_s=time.perf_counter() - t0)
+                                    elapsed_s=time.perf_counter() - t0, paths=paths_file)
         try:
             staged.commit()
         except BaseException:
