@@ -1,5 +1,6 @@
 # alusim — two commands do everything on a fresh machine:
 #   make run   create .venv, install alusim (with the dashboard), run the baseline scenario, write a report to out/
+#              (the install compiles every module to bytecode and warms numba's kernel cache: python -m alusim.engine.warm)
 #   make test  install test tools (and Debian's chromium for browser tests), run every test
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -18,11 +19,13 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[app]'
 	$(BIN)/python -m compileall -q src
+	$(BIN)/python -m alusim.engine.warm
 	touch $(STAMP)
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev,app,sweep]'
 	$(BIN)/python -m compileall -q src
+	$(BIN)/python -m alusim.engine.warm
 	touch $(STAMP) $(DEVSTAMP)
 
 install: $(STAMP)

@@ -8,13 +8,28 @@ compiled kernels work on plain floats whose names carry the unit (``price_usd_t`
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import pint
 
 from alusim.errors import InputError
 
-ureg = pint.UnitRegistry(force_ndarray_like=True, on_redefinition="ignore")
+
+def _registry() -> pint.UnitRegistry:
+    """pint's registry, its parsed unit definitions cached on disk beside the dataset cache
+    (``$ALUSIM_CACHE/pint``): parsing them took ~0.2 s at every start. Without a writable cache the
+    definitions are parsed as before."""
+    options = {"force_ndarray_like": True, "on_redefinition": "ignore"}
+    folder = os.path.join(os.path.expanduser(os.environ.get("ALUSIM_CACHE", "~/.cache/alusim")), "pint")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return pint.UnitRegistry(cache_folder=folder, **options)
+    except Exception:   # noqa: BLE001 - any trouble with the cache (read-only, damaged): parse instead
+        return pint.UnitRegistry(**options)
+
+
+ureg = _registry()
 for _definition in (
     "USD = [currency_usd]",
     "CNY = [currency_cny] = RMB = yuan",

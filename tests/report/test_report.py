@@ -166,7 +166,7 @@ def test_paired_differences_need_equal_paths_and_months(base, dataset):
 def test_cost_curve_figure(dataset):
     curve = cost_curve(dataset, region="CN", year=2025)
     stats = curve_statistics(curve, 19_000.0)
-    fig = cost_curve_figure(curve, stats, price=19_000.0)
+    fig = cost_curve_figure(curve, stats, price=19_000.0).to_plotly()
     bars = [t for t in fig.data if isinstance(t, go.Bar)]
     assert len(bars) == curve["power_source"].nunique() == len(fig.data)
     assert sum(len(b.x) for b in bars) == len(curve)
@@ -175,18 +175,18 @@ def test_cost_curve_figure(dataset):
     texts = " ".join(a.text for a in fig.layout.annotations)
     for label in ("p25", "p50", "p75", "p90", "19,000"):
         assert label in texts
-    usd = cost_curve_figure(cost_curve(dataset, region="WORLD", year=2025, currency="USD"))
+    usd = cost_curve_figure(cost_curve(dataset, region="WORLD", year=2025, currency="USD")).to_plotly()
     assert "USD/t" in usd.layout.yaxis.title.text
 
 
 def test_fan_chart(base):
-    fig = fan_chart(base, "price_lme_usd_t", "WORLD", "LME", "USD/t")
+    fig = fan_chart(base, "price_lme_usd_t", "WORLD", "LME", "USD/t").to_plotly()
     filled = [t for t in fig.data if getattr(t, "fill", None) == "tonexty"]
     assert len(filled) == 2  # p05–p95 and p25–p75
     median = next(t for t in fig.data if t.name and t.name.startswith("Median"))
     expected = np.median(base.data["price_lme_usd_t"].sel(region="WORLD").to_numpy(), axis=0)
     assert np.allclose(np.asarray(median.y, float), expected)
     assert any("start" in a.text for a in fig.layout.annotations)
-    summary_fig = fan_chart(base.summary("M"), "share_loss_making", "CN", "Loss-making", "%")
+    summary_fig = fan_chart(base.summary("M"), "share_loss_making", "CN", "Loss-making", "%").to_plotly()
     assert len([t for t in summary_fig.data if getattr(t, "fill", None) == "tonexty"]) == 1
     assert max(np.nanmax(np.asarray(t.y, float)) for t in summary_fig.data if t.y is not None and len(t.y) > 1) > 1

@@ -19,27 +19,41 @@ import time
 from pathlib import Path
 
 
+def _timed(argv: list[str], env: dict, cwd: Path) -> tuple[str, str, int, float, float]:
+    """Run ``argv``; (stdout, stderr, exit code, peak RSS in MB of that process, wall seconds). Output
+    goes to files (no pipe to fill) so that the process can be reaped with its own resource usage."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return out.read(), err.read(), proc.returncode, usage.ru_maxrss / 1024, wall   # Linux: KiB
+
+
 def time_run(paths: int = 1000, repeats: int = 3, src: Path | None = None) -> dict:
     """Cold and warm wall seconds of ``alusim run --paths N`` (the baseline; older trees do not know the
     catalogue name) in fresh processes."""
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(Path(src).resolve())
-    walls, timings = [], []
+    walls, timings, rss = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         env["ALUSIM_STORE"] = str(Path(tmp) / "store")
         for i in range(repeats + 1):
             argv = [sys.executable, "-m", "alusim", "run", "--paths", str(paths), "--out",
                     str(Path(tmp) / f"out{i}"), "--json"]
-            t0 = time.perf_counter()
-            done = subprocess.run(argv, env=env, cwd=tmp, capture_output=True, text=True, check=False)
-            walls.append(time.perf_counter() - t0)
-            if done.returncode != 0:
-                raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "run failed")
-            payload = json.loads(done.stdout)
+            stdout, stderr, code, rss_mb, wall = _timed(argv, env, Path(tmp))
+            walls.append(wall)
+            rss.append(rss_mb)
+            if code != 0:
+                raise RuntimeError(stderr.strip().splitlines()[-1] if stderr.strip() else "run failed")
+            payload = json.loads(stdout)
             timings.append({"in_process_s": payload.get("elapsed_s"), **(payload.get("timings") or {})})
     warm = min(range(1, len(walls)), key=walls.__getitem__)
-    return {"paths": paths, "cold_wall_s": walls[0], "warm_wall_s": walls[warm], "walls_s": walls,
+    return {"paths": paths, "warm_rss_mb": rss[warm], "cold_rss_mb": rss[0], "cold_wall_s": walls[0], "warm_wall_s": walls[warm], "walls_s": walls,
             "warm_breakdown": timings[warm], "cold_breakdown": timings[0], "src": str(src) if src else "installed",
             "dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))}
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, load_data, out_path, print_json, progress_bar, table
+from alusim.cli.common import console, load_data, out_path, print_json, progress_bar, table, without_dask
 from alusim.errors import InputError
 from alusim.scenario.model import MAX_SEED
 from alusim.textsafe import slug
@@ -78,9 +78,15 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the headline as JSON.")] = False,
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
+    with without_dask():
+        _run(scenario, paths, seed, out, store, no_store, data, params, as_json)
+
+
+def _run(scenario, paths, seed, out, store, no_store, data, params, as_json) -> None:
     from alusim.store import RunStore
     from alusim.store.atomic import staged_dir
     from alusim.store.locations import check_writable_dir, run_store_bytes
+    from alusim.store.records import BackgroundPaths
 
     t0 = time.perf_counter()
     sc = load(scenario, paths, seed)
@@ -95,11 +101,13 @@ def run(
     parameter_set = resolve(dataset, params)
     result = simulate_with_progress(sc, dataset, parameter_set)
     run_id = None
+    # the stored run's per-path table is written on a thread while the report is built
+    paths_file = BackgroundPaths(result.data) if run_store is not None else None
     # the output folder and the stored run are one transaction: both appear, or neither
     with staged_dir(out_dir, run_files(result, dataset)) as staged:
         if run_store is not None:
             run_id = run_store.save(result, extra_files={"report.html": (staged.path / "report.html").read_bytes()},
-                                    elapsed_s=time.perf_counter() - t0)
+                                    elapsed_s=time.perf_counter() - t0, paths=paths_file)
         try:
             staged.commit()
         except BaseException:

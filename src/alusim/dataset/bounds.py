@@ -38,13 +38,30 @@ def column_range(schema, column: str) -> tuple[float, float]:
     return lower, upper
 
 
+#: parameters table (by id, with the table itself so that a reused id is noticed) → name → range; a
+#: run checks some 350 overrides (scenario, calibration, each ensemble member) against one table
+_RANGES: dict[int, tuple[object, dict[str, tuple[float, float, str]]]] = {}
+
+
+def _parameter_ranges(table) -> dict[str, tuple[float, float, str]]:
+    """name → (lower, upper, unit) of the first row of each name, as a lookup by mask would find it."""
+    cached = _RANGES.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    ranges: dict[str, tuple[float, float, str]] = {}
+    for name, lower, upper, unit in zip(table["name"], table["lower"], table["upper"], table["unit"], strict=True):
+        ranges.setdefault(name, (float(lower), float(upper), str(unit)))
+    if len(_RANGES) > 16:      # datasets come and go in long sessions (tests, the workbench)
+        _RANGES.clear()
+    _RANGES[id(table)] = (table, ranges)
+    return ranges
+
+
 def parameter_range(dataset: Dataset, name: str) -> tuple[float, float, str]:
     """(lower, upper, unit) of an overridable name; raises :class:`InputError` for an unknown one."""
-    table = dataset.parameters
-    hit = table.loc[table["name"] == name]
-    if len(hit):
-        row = hit.iloc[0]
-        return float(row["lower"]), float(row["upper"]), str(row["unit"])
+    hit = _parameter_ranges(dataset.parameters).get(name)
+    if hit is not None:
+        return hit
     parts = name.split(".", 2)
     if len(parts) == 3 and parts[0] == "demand" and name in dataset.overridable():
         from alusim.dataset.dataset import DEMAND_BOUNDS

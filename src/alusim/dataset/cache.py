@@ -35,9 +35,9 @@ def cache_root() -> Path:
 
 
 def _table_files() -> tuple[str, ...]:
-    from alusim.dataset.schemas import OPTIONAL_TABLES, TABLES
+    from alusim.dataset.table_files import OPTIONAL_TABLE_FILES, TABLE_FILES
 
-    return (*TABLES, *OPTIONAL_TABLES)
+    return (*TABLE_FILES, *OPTIONAL_TABLE_FILES)
 
 
 def _sha256(path: Path) -> str:

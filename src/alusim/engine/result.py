@@ -6,6 +6,7 @@ prices are SHFE CNY/t (tax-inclusive) and LME USD/t; stock days are days of curr
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,7 @@ from alusim.dataset import Dataset
 from alusim.engine import kernel as K
 from alusim.engine.inputs import EngineInputs, month_labels
 from alusim.engine.stochastic import Drivers
+from alusim.quantiles import path_quantiles
 from alusim.scenario.model import Scenario
 
 REGIONS = ("CN", "ROW", "WORLD")
@@ -167,21 +169,9 @@ class SimulationResult:
         return self._annual
 
     def _make_annual(self) -> xr.Dataset:
-        year = self.data["month"].dt.year
-        parts = {}
-        for name in self.variables:
-            grouped = self.data[name].groupby(year)
-            if name in FLOW_VARIABLES:
-                parts[name] = grouped.sum(skipna=False)
-            elif name in STOCK_VARIABLES:
-                parts[name] = grouped.last()
-            else:
-                parts[name] = grouped.mean()
-        annual = xr.Dataset(parts)
-        annual["co2_t_per_t"] = annual["co2_mt"] * 1e3 / annual["production_kt"].where(annual["production_kt"] > 0)
-        annual["operating_rate"] = annual["production_kt"] / annual["capacity_built_kt"].where(
-            annual["capacity_built_kt"] > 0)
-        return annual.rename({"year": "month"}) if "year" in annual.dims else annual
+        from alusim.engine.annual import annual_dataset
+
+        return annual_dataset(self.data, self.variables, FLOW_VARIABLES, STOCK_VARIABLES)
 
     def summary(self, freq: str = "M") -> pd.DataFrame:
         """Long table ``variable, region, month, mean, p05, p50, p95`` (freq ``M`` or ``Y``), cached."""
@@ -194,20 +184,21 @@ class SimulationResult:
         frames = []
         for name in self.variables:
             arr = source[name].transpose("path", "month", "region").values
+            # one sort per variable gives every percentile (bit for bit np.nanquantile's)
+            qs = path_quantiles(arr, QUANTILES)          # (3, month, region)
+            nan = np.isnan(arr)
             for r, region in enumerate(REGIONS):
-                column = arr[:, :, r]
-                nan = np.isnan(column)
-                if nan.all():
+                column, column_nan = arr[:, :, r], nan[:, :, r]
+                if column_nan.all():
                     continue
-                if nan.any():      # rare (e.g. a cost percentile with no plant running): slow path
-                    with np.errstate(all="ignore"):
+                if column_nan.any():      # rare (e.g. a cost percentile with no plant running)
+                    with np.errstate(all="ignore"), warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
                         mean = np.nanmean(column, axis=0)
-                        qs = np.nanquantile(column, QUANTILES, axis=0)
                 else:
                     mean = column.mean(axis=0)
-                    qs = np.quantile(column, QUANTILES, axis=0)
                 frames.append(pd.DataFrame({"variable": name, "region": region, "month": labels, "mean": mean,
-                                            "p05": qs[0], "p50": qs[1], "p95": qs[2]}))
+                                            "p05": qs[0, :, r], "p50": qs[1, :, r], "p95": qs[2, :, r]}))
         out = pd.concat(frames, ignore_index=True)
         self._summaries[key] = out
         return out
@@ -218,7 +209,7 @@ class SimulationResult:
         years = int(self.scenario.start[:4]) + np.arange(self.asset_production_kt.shape[2])
         prod = self.asset_production_kt
         mean = prod.mean(axis=0)
-        qs = np.quantile(prod, QUANTILES, axis=0)
+        qs = path_quantiles(prod, QUANTILES)
         rows = []
         for y, year in enumerate(years):
             rows.append(pd.DataFrame({

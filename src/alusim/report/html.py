@@ -16,10 +16,10 @@ from pathlib import Path
 
 import jinja2
 import numpy as np
-from plotly.offline import get_plotlyjs
 
 from alusim.errors import InputError
 from alusim.report import figures as F
+from alusim.report import panels as P
 from alusim.report.definitions import HEADLINE, definition, figure_values
 from alusim.report.stats import (
     KEY_VARIABLES,
@@ -77,6 +77,14 @@ def _environment() -> jinja2.Environment:
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """plotly.js as plotly ships it (``plotly.offline.get_plotlyjs``), read once per process."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
 def _fig_html(fig, div_id: str) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOT_CONFIG)
 
@@ -110,7 +118,7 @@ def _write(path: str | Path, html: str) -> Path:
 
 def _base_context(title: str, heading: str, description: str, meta: list, sections) -> dict:
     return {"title": title, "heading": heading, "description": description, "meta": meta,
-            "sections": sections, "version": alusim_version(), "plotlyjs": get_plotlyjs(),
+            "sections": sections, "version": alusim_version(), "plotlyjs": plotly_js(),
             "run_date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
@@ -287,9 +295,9 @@ def write_run_report(result, path: str | Path, dataset=None) -> Path:
     figs = {
         "lme": F.fan_chart(result, "price_lme_usd_t", "WORLD", "LME aluminium price", "USD/t"),
         "shfe": F.fan_chart(result, "price_shfe_cny_t", "CN", "SHFE aluminium price", "CNY/t (tax-inclusive)"),
-        "production": F.production_figure(result), "inventory": F.inventory_figure(result),
-        "p90": F.cost_p90_figure(result), "margin": F.margin_figure(result),
-        "emissions": F.emissions_figure(result, annual),
+        "production": P.production_figure(result), "inventory": P.inventory_figure(result),
+        "p90": P.cost_p90_figure(result), "margin": P.margin_figure(result),
+        "emissions": P.emissions_figure(result, annual),
     }
     for name in ("lme", "shfe"):
         figs[name].update_layout(height=400)
@@ -322,7 +330,7 @@ def _difference_tables(results) -> list[Table]:
     tables = []
     for i, other in enumerate(results[1:], start=1):
         diffs = paired_differences(base, other, KEY_VARIABLES)
-        a_name, b_name = F.scenario_label(results, 0), F.scenario_label(results, i)
+        a_name, b_name = P.scenario_label(results, 0), P.scenario_label(results, i)
         table = Table([("Year", ""), (f"{a_name} median", "num"), (f"{b_name} median", "num"),
                        ("Δ median", "num sep"), ("Δ p05", "num"), ("Δ p95", "num")],
                       title=f"{b_name} − {a_name}")
@@ -350,12 +358,12 @@ def write_compare_report(results: list, path: str | Path, dataset=None) -> Path:
     results = list(results)
     if not results:
         raise InputError("nothing to compare", where="write_compare_report", fix="pass at least one result")
-    compare_figs = [F.compare_figure(results, v, r) for v, r in KEY_VARIABLES if v != "co2_t_per_t"]
+    compare_figs = [P.compare_figure(results, v, r) for v, r in KEY_VARIABLES if v != "co2_t_per_t"]
     diff_tables, diff_figs, diff_error = [], [], None
     if len(results) > 1:
         try:
             diff_tables = _difference_tables(results)
-            diff_figs = [F.difference_figure(results, v, r) for v, r in
+            diff_figs = [P.difference_figure(results, v, r) for v, r in
                          (("price_lme_usd_t", "WORLD"), ("production_kt", "CN"))]
         except InputError as exc:
             diff_error = str(exc)
@@ -377,11 +385,11 @@ def write_compare_report(results: list, path: str | Path, dataset=None) -> Path:
     context = _base_context(f"alusim — compare {' vs '.join(names)}", "Scenario comparison: " + " vs ".join(names),
                             "", meta, COMPARE_SECTIONS)
     context.update(
-        scenarios=scenarios, base_name=F.scenario_label(results, 0),
+        scenarios=scenarios, base_name=P.scenario_label(results, 0),
         compare_figs=[_fig_html(f, f"cmp-{i}") for i, f in enumerate(compare_figs)],
         diff_tables=diff_tables, diff_figs=[_fig_html(f, f"diff-{i}") for i, f in enumerate(diff_figs)],
         diff_error=diff_error, sources=sources, n_sources=n_sources,
-        scenario_events=[{"label": F.scenario_label(results, i), "events": _events(r.scenario), "notes": r.notes}
+        scenario_events=[{"label": P.scenario_label(results, i), "events": _events(r.scenario), "notes": r.notes}
                          for i, r in enumerate(results)])
     return _write(path, _environment().get_template("compare.html").render(**context))
 

@@ -7,7 +7,6 @@ Medians, not means, are the central line everywhere (domain-facts.md c6).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -15,6 +14,7 @@ import pandas as pd
 import xarray as xr
 
 from alusim.errors import InputError
+from alusim.quantiles import path_quantiles
 
 #: percentiles drawn as bands: p05–p95 (outer) and p25–p75 (inner) around the median
 BANDS = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -29,10 +29,9 @@ KEY_VARIABLES: tuple[tuple[str, str], ...] = (
 
 
 def quantiles(values: np.ndarray, qs: Sequence[float] = BANDS) -> np.ndarray:
-    """``nanquantile`` over the first axis (paths), silent on all-NaN columns."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanquantile(np.asarray(values, float), qs, axis=0)
+    """``nanquantile`` over the first axis (paths), silent on all-NaN columns (one sort per call:
+    :mod:`alusim.quantiles`)."""
+    return path_quantiles(values, qs)
 
 
 def band_frame(values: np.ndarray, index: Iterable, scale: float = 1.0) -> pd.DataFrame:

@@ -3,8 +3,10 @@ run store; :mod:`alusim.store.runstore` does the I/O orchestration)."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +86,33 @@ def write_paths_parquet(data: xr.Dataset, dest: Path, variables: tuple[str, ...]
     # byte-stream-split + zstd packs float32 series ~35% smaller than dictionary + zstd
     pq.write_table(table, dest, compression="zstd", use_dictionary=["month", "region", "variable"],
                    use_byte_stream_split=["value"], row_group_size=max(per, 1 << 16))
+
+
+class BackgroundPaths:
+    """``paths.parquet`` of ``data`` written into memory on a thread (started at once), so that it
+    overlaps building the report; calling it with a destination — as the run store's writer for
+    that file — waits for the thread and writes the bytes, or raises what the thread raised (and
+    then, the store being written atomically, no run is stored)."""
+
+    def __init__(self, data: xr.Dataset) -> None:
+        self._bytes: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, args=(data,), name="alusim-paths", daemon=True)
+        self._thread.start()
+
+    def _write(self, data: xr.Dataset) -> None:
+        try:
+            sink = io.BytesIO()
+            write_paths_parquet(data, sink)
+            self._bytes = sink.getvalue()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller on the main thread
+            self._error = exc
+
+    def __call__(self, dest: Path) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        Path(dest).write_bytes(self._bytes or b"")
 
 
 def headline_metrics(annual: pd.DataFrame) -> dict[str, Any]:

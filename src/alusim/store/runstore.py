@@ -100,12 +100,14 @@ class RunStore:
     def save(self, result: SimulationResult, extra_files: Mapping[str, FileContent] | None = None,
              metrics: Mapping[str, Any] | None = None, *, summary: pd.DataFrame | None = None,
              summary_annual: pd.DataFrame | None = None, assets: pd.DataFrame | None = None,
-             elapsed_s: float | None = None) -> str:
+             elapsed_s: float | None = None, paths: FileContent | None = None) -> str:
         """Store ``result`` as a new run and return its id (``YYYYMMDD-HHMMSS-xxxxxx``, UTC).
 
         ``extra_files`` (name → bytes, text or ``writer(path)``) are stored beside the standard files;
         ``metrics`` are merged over the headline metrics. ``summary``, ``summary_annual`` and ``assets``
-        may be passed when the caller has computed them already; ``elapsed_s`` defaults to the
+        may be passed when the caller has computed them already, and ``paths`` (e.g. a
+        :class:`~alusim.store.records.BackgroundPaths` started earlier) as the writer of
+        ``paths.parquet``; ``elapsed_s`` defaults to the
         simulation's own timings. The directory appears whole or not at all; if any writer fails,
         nothing is stored and the exception propagates.
         """
@@ -150,7 +152,7 @@ class RunStore:
                 "summary.parquet": _frame_writer(summary),
                 "summary_annual.parquet": _frame_writer(annual),
                 "assets.parquet": _frame_writer(assets),
-                "paths.parquet": lambda dest, data=data: write_paths_parquet(data, dest),
+                "paths.parquet": paths if paths is not None else (lambda dest, data=data: write_paths_parquet(data, dest)),
                 **extra,
             }
             files[MANIFEST] = _manifest_writer(manifest, [*files, MANIFEST])

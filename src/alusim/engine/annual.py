@@ -1,0 +1,68 @@
+"""Calendar-year aggregates of a run's monthly (path, month, region) variables, with numpy.
+
+``Dataset.groupby(year)`` took ~0.4 s for a 1,000-path run (a group object, an index and a concat per
+variable). The reductions here are the ones xarray's groupby applies to each year's block of months —
+``np.sum`` (``skipna=False``) for flows, ``np.nanmean`` for the rest, the last non-NaN month for stocks —
+on the same blocks, so the values are the same (a test compares them with the groupby).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import xarray as xr
+
+
+def year_blocks(months: np.ndarray) -> tuple[np.ndarray, list[slice]]:
+    """The calendar years of ``months`` (datetime64, sorted) and the slice of months of each."""
+    years = months.astype("datetime64[Y]").astype(int) + 1970
+    edges = np.flatnonzero(np.diff(years)) + 1
+    starts = np.concatenate([[0], edges])
+    stops = np.concatenate([edges, [len(years)]])
+    return years[starts].astype(np.int64), [slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def _last_valid(block: np.ndarray) -> np.ndarray:
+    """Along axis 1, the last value that is not NaN (NaN when there is none), as xarray's ``nanlast``."""
+    reverse = ~np.isnan(block[:, ::-1])
+    index = block.shape[1] - 1 - np.argmax(reverse, axis=1)
+    return np.take_along_axis(block, index[:, None, :], axis=1)[:, 0, :]
+
+
+def annual_dataset(data: xr.Dataset, variables: list[str], flows: tuple[str, ...],
+                   stocks: tuple[str, ...]) -> xr.Dataset:
+    """Per path and calendar year (dimension ``month`` holding the year): flows summed, stocks at
+    year end, the rest averaged; ``co2_t_per_t`` and ``operating_rate`` recomputed from the annual
+    totals."""
+    years, blocks = year_blocks(data["month"].to_numpy())
+    coords = {"path": data["path"].to_numpy(), "month": years, "region": data["region"].to_numpy()}
+    parts = {}
+    # the mean of a year with no value is NaN, silently (as the groupby leaves it)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for name in variables:
+            values = data[name].transpose("path", "month", "region").to_numpy()
+            if name in flows:
+                reduce = _sum
+            elif name in stocks:
+                reduce = _last_valid
+            else:
+                reduce = _nanmean
+            # stacked year by year and viewed as (path, year, region): the memory layout the groupby's
+            # concatenation leaves, so that means over paths sum in the same order (same last digits)
+            stacked = np.stack([reduce(values[:, s, :]) for s in blocks], axis=0)
+            parts[name] = (("path", "month", "region"), np.moveaxis(stacked, 0, 1))
+    annual = xr.Dataset(parts, coords=coords)
+    annual["co2_t_per_t"] = annual["co2_mt"] * 1e3 / annual["production_kt"].where(annual["production_kt"] > 0)
+    annual["operating_rate"] = annual["production_kt"] / annual["capacity_built_kt"].where(
+        annual["capacity_built_kt"] > 0)
+    return annual
+
+
+def _sum(block: np.ndarray) -> np.ndarray:
+    return np.sum(block, axis=1)
+
+
+def _nanmean(block: np.ndarray) -> np.ndarray:
+    return np.nanmean(block, axis=1)

@@ -1,0 +1,68 @@
+"""Percentiles over Monte Carlo paths, exactly as ``np.nanquantile(..., method="linear")`` gives them,
+from one sort per array.
+
+``np.quantile`` partitions each column along a strided axis and ``np.nanquantile`` loops over columns
+in Python; a run's summaries and report asked for them some 200 times (≈0.8 s for 1,000 paths). Here
+the paths axis is moved last (contiguous), sorted once (numpy's vectorised sort: NaNs go last), and
+every percentile is read off the sorted values with numpy's own interpolation rule — the same order
+statistics and the same arithmetic, so the results are bit for bit those of ``np.nanquantile`` (and of
+``np.quantile`` where a column has no NaN; tests check both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def sort_paths(values: np.ndarray, axis: int = 0) -> np.ndarray:
+    """``values`` with ``axis`` (the paths) moved last and sorted along it (NaNs last)."""
+    moved = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
+    return np.sort(np.ascontiguousarray(moved), axis=-1)
+
+
+def from_sorted(ordered: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """Percentiles ``qs`` of the last axis of an array sorted by :func:`sort_paths`, ignoring NaNs;
+    shape ``(len(qs), *ordered.shape[:-1])``; NaN where a column holds no number."""
+    if ordered.ndim == 1:   # one column: the same rule on a (1, n) array
+        return from_sorted(ordered[None, :], qs)[:, 0]
+    q = np.asarray(qs, dtype=float)
+    n_total = ordered.shape[-1]
+    valid = ~np.isnan(ordered[..., -1]) if n_total else np.zeros(ordered.shape[:-1], bool)
+    if valid.all():
+        count = np.full(ordered.shape[:-1], n_total, dtype=np.intp)
+    else:
+        count = np.count_nonzero(~np.isnan(ordered), axis=-1)
+    out = np.empty((len(q), *ordered.shape[:-1]))
+    last = np.maximum(count - 1, 0)
+    for i, qi in enumerate(q):
+        # numpy's "linear" method: virtual index (n - 1)·q, neighbours floor and floor + 1, clipped
+        # to the last valid value; gamma the fractional part
+        virtual = (count - 1) * qi
+        previous = np.floor(virtual)
+        gamma = virtual - previous
+        previous = previous.astype(np.intp)
+        following = previous + 1
+        above = virtual >= count - 1
+        previous = np.where(above, last, previous)
+        following = np.where(above, last, following)
+        a = np.take_along_axis(ordered, previous[..., None], axis=-1)[..., 0]
+        b = np.take_along_axis(ordered, following[..., None], axis=-1)[..., 0]
+        out[i] = _lerp(a, b, gamma)
+    out[:, count == 0] = np.nan
+    return out
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """numpy's ``_lerp``: a + (b − a)·t, or b − (b − a)·(1 − t) where t ≥ 0.5 (exact at both ends)."""
+    with np.errstate(invalid="ignore"):
+        diff = b - a
+        result = np.add(a, diff * t)
+        np.subtract(b, diff * (1 - t), out=result, where=t >= 0.5)
+    return result
+
+
+def path_quantiles(values: np.ndarray, qs: Sequence[float], axis: int = 0) -> np.ndarray:
+    """``np.nanquantile(values, qs, axis=axis)`` without its warnings (NaN where a column is empty)."""
+    return from_sorted(sort_paths(values, axis), qs)

@@ -1,0 +1,94 @@
+"""The fast percentiles and annual aggregates give the values numpy's quantiles and xarray's groupby gave."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from alusim.engine.annual import annual_dataset, year_blocks
+from alusim.engine.result import FLOW_VARIABLES, STOCK_VARIABLES, SimulationResult
+from alusim.quantiles import path_quantiles
+
+QS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_quantiles_equal_numpy_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    shape = (int(rng.integers(1, 80)), int(rng.integers(1, 9)), 3)
+    values = rng.normal(size=shape) * rng.choice([1.0, 1e6, 1e-9])
+    if seed % 3 == 0:
+        values = np.round(values, 1)                      # ties
+    if seed % 2 == 0:
+        values[rng.random(shape) < 0.3] = np.nan          # scattered gaps
+    if seed % 5 == 0:
+        values[:, 0, 0] = np.nan                          # an empty column
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanquantile(values, QS, axis=0)
+    got = path_quantiles(values, QS)
+    assert got.shape == expected.shape
+    assert np.array_equal(got, expected, equal_nan=True)
+    if not np.isnan(values).any():
+        assert np.array_equal(got, np.quantile(values, QS, axis=0))
+
+
+def test_quantiles_of_one_dimension_and_other_axes():
+    values = np.arange(11.0)[::-1]
+    assert np.array_equal(path_quantiles(values, QS), np.quantile(values, QS))
+    grid = np.random.default_rng(3).normal(size=(4, 50))
+    assert np.array_equal(path_quantiles(grid, (0.1, 0.9), axis=1), np.quantile(grid, (0.1, 0.9), axis=1))
+
+
+def test_year_blocks_of_a_partial_start_and_end():
+    months = np.array(["2025-11", "2025-12", "2026-01", "2026-02"], dtype="datetime64[M]").astype("datetime64[ns]")
+    years, blocks = year_blocks(months)
+    assert years.tolist() == [2025, 2026]
+    assert blocks == [slice(0, 2), slice(2, 4)]
+
+
+def _groupby_annual(result: SimulationResult) -> xr.Dataset:
+    """The former implementation: xarray's groupby over calendar years."""
+    year = result.data["month"].dt.year
+    parts = {}
+    for name in result.variables:
+        grouped = result.data[name].groupby(year)
+        if name in FLOW_VARIABLES:
+            parts[name] = grouped.sum(skipna=False)
+        elif name in STOCK_VARIABLES:
+            parts[name] = grouped.last()
+        else:
+            parts[name] = grouped.mean()
+    annual = xr.Dataset(parts)
+    annual["co2_t_per_t"] = annual["co2_mt"] * 1e3 / annual["production_kt"].where(annual["production_kt"] > 0)
+    annual["operating_rate"] = annual["production_kt"] / annual["capacity_built_kt"].where(
+        annual["capacity_built_kt"] > 0)
+    return annual.rename({"year": "month"})
+
+
+def test_annual_aggregates_equal_the_groupby(dataset, small_baseline):
+    from alusim.engine.simulate import simulate
+
+    scenario = small_baseline.model_copy(update={"start": "2025-03", "end": "2028-08", "paths": 24})
+    result = simulate(scenario, dataset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = _groupby_annual(result)
+    got = annual_dataset(result.data, result.variables, FLOW_VARIABLES, STOCK_VARIABLES)
+    xr.testing.assert_identical(got, expected)
+    for name in expected.data_vars:
+        a, b = expected[name].to_numpy(), got[name].to_numpy()
+        assert np.array_equal(a, b, equal_nan=True), name
+        # the same memory layout, so sums over paths add in the same order (summary means)
+        assert np.array_equal(a.mean(axis=0), b.mean(axis=0), equal_nan=True), name
+
+
+def test_table_file_names_are_the_schemas():
+    from alusim.dataset.schemas import OPTIONAL_TABLES, TABLES
+    from alusim.dataset.table_files import OPTIONAL_TABLE_FILES, TABLE_FILES
+
+    assert tuple(TABLES) == TABLE_FILES
+    assert tuple(OPTIONAL_TABLES) == OPTIONAL_TABLE_FILES
