@@ -186,7 +186,7 @@ def test_003_recycling_networks_grow_china_recycled_supply(dataset):
 def test_duties_sit_on_their_destinations(dataset, stem, rates):
     """AD/CVD duties on the US and on other destinations, CBAM on other: each on its own destination,
     the netback kept by each as 1/(1+t) (all in force by December 2026)."""
-    from alusim.engine.inputs import export_destinations, netback_loss
+    from alusim.engine.trade_terms import export_destinations, netback_loss
 
     path = next(p for p in FILES if p.stem == stem)
     _, inputs = prepare(load_scenario(path).model_copy(update={"end": "2026-12"}), dataset)

@@ -195,16 +195,12 @@ def mid_year_knots(annual_kt: pd.Series) -> pd.Series:
     """Levels at mid-year (1 July) whose piecewise-linear path has, in each year, the annual value as
     its mean (kt/yr): a path through the annual values themselves would average L + (L₋₁ + L₊₁ − 2L)/8
     and so blunt a dip such as 2020's. Solves K + (K₋₁ + K₊₁ − 2K)/8 = L, flat beyond either end."""
-    values = annual_kt.sort_index().to_numpy(float)
-    n = len(values)
-    system = np.eye(n) * 0.75
-    for i in range(n):
-        for j in (i - 1, i + 1):
-            if 0 <= j < n:
-                system[i, j] += 0.125
-            else:                       # flat beyond the end: the missing neighbour equals K_i
-                system[i, i] += 0.125
-    return pd.Series(np.linalg.solve(system, values), index=annual_kt.sort_index().index)
+    ordered = annual_kt.sort_index()
+    n = len(ordered)
+    system = np.diag(np.full(n, 0.75)) + np.diag(np.full(n - 1, 0.125), 1) + np.diag(np.full(n - 1, 0.125), -1)
+    system[0, 0] += 0.125               # flat beyond either end: the missing neighbour equals K itself
+    system[-1, -1] += 0.125
+    return pd.Series(np.linalg.solve(system, ordered.to_numpy(float)), index=ordered.index)
 
 
 def monthly(annual_kt: pd.Series, labels: pd.PeriodIndex, season: np.ndarray | None = None) -> np.ndarray:
@@ -219,6 +215,6 @@ def monthly(annual_kt: pd.Series, labels: pd.PeriodIndex, season: np.ndarray | N
         t = (period.month - 0.5) / 12.0
         k0 = float(knots.get(period.year, last))
         neighbour = period.year - 1 if t < 0.5 else period.year + 1
-        k1 = float(knots.get(neighbour, k0 if period.year in knots.index else last))
+        k1 = float(knots.get(neighbour, k0))
         out[i] = (k0 + (k1 - k0) * abs(t - 0.5)) / 12.0 * (season[period.month - 1] if season is not None else 1.0)
     return out

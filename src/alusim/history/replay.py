@@ -84,23 +84,23 @@ def running_as_recorded(dataset: Dataset, assets: pd.DataFrame, start: str,
     if found is None or running <= 0 or found[0] >= running:
         return assets
     target, how = found
-    out = assets.copy().reset_index(drop=True)
-    tariff = power_tariff_per_kwh(replace(dataset, smelters=out), int(start[:4]))
-    power_cost = out["power_kwh_t"].to_numpy(float) * tariff
+    tariff = power_tariff_per_kwh(replace(dataset, smelters=assets), int(start[:4]))
+    power_cost = assets["power_kwh_t"].to_numpy(float) * tariff
     rows = np.flatnonzero(china)
-    rows = rows[np.argsort(power_cost[rows], kind="stable")]
-    left = target
-    for i in rows:
-        keep = min(float(out.at[i, "operating_kt"]), max(left, 0.0))
-        left -= keep
-        out.at[i, "operating_kt"] = keep
-        out.at[i, "status"] = ("operating" if keep >= out.at[i, "capacity_kt"] - 1e-6
-                               else "idle" if keep <= 1e-9 else "curtailed")
+    rows = rows[np.argsort(power_cost[rows], kind="stable")]          # cheapest power runs first
+    running_kt = assets["operating_kt"].to_numpy(float)
+    kept = np.zeros(len(assets))
+    kept[rows] = np.clip(target - (np.cumsum(running_kt[rows]) - running_kt[rows]), 0.0, running_kt[rows])
+    out = assets.copy()
+    out.loc[china, "operating_kt"] = kept[china]
+    capacity = out["capacity_kt"].to_numpy(float)
+    out.loc[china, "status"] = np.where(kept >= capacity - 1e-6, "operating",
+                                        np.where(kept <= 1e-9, "idle", "curtailed"))[china]
     if notes is not None:
-        idled = int(sum(out.loc[rows, "status"] == "idle"))
+        idled = int((kept[rows] <= 1e-9).sum())
         notes.append(f"China's running capacity at {start}: {running:,.0f} kt/yr in the rebuilt state, cut to "
                      f"{target:,.0f} ({how}); {idled} plants with the dearest power start idle")
-    return out.set_index(assets.index) if len(out) == len(assets) else out
+    return out
 
 
 def cut_events(record: Scenario, start: str, end: str) -> list[dict]:

@@ -225,7 +225,7 @@ def shfe_start_cny_t(dataset: Dataset, year: int, notes: list[str] | None = None
         return history_value(dataset, "shfe_price_cny_t", "CN", year)
     lme = history_value(dataset, "lme_price_usd_t", "WORLD", year, notes)
     fx = history_value(dataset, "fx_cny_per_usd", "CN", year, notes)
-    from alusim.engine.inputs import vat_path
+    from alusim.engine.trade_terms import vat_path
 
     value = lme * fx * (1.0 + float(vat_path(dataset, f"{year}-07", 1)[0]))
     if notes is not None:

@@ -35,14 +35,14 @@ class LeverContext:
 
     # -- trade ------------------------------------------------------------------------------
     def export_shares(self) -> dict[str, float]:
-        from alusim.engine.inputs import export_destinations
+        from alusim.engine.trade_terms import export_destinations
 
         return export_destinations(self.dataset)
 
     def trade_rates(self) -> dict[tuple[str, str], np.ndarray]:
         """China's export tax and rebate by product, (V, M), starting from ``trade.csv``."""
         if self.rates is None:
-            from alusim.engine.inputs import china_export_rate
+            from alusim.engine.trade_terms import china_export_rate
 
             shape = self.inputs.export_tax.shape
             self.rates = {(measure, product): np.full(shape, china_export_rate(self.dataset, measure, product,
@@ -54,7 +54,7 @@ class LeverContext:
         """Tariffs on Chinese aluminium by (destination, component), (V, M), from ``trade.csv``;
         the component is ``*`` (on every exporter) or ``CN`` (China-specific); they add up."""
         if self.tariffs is None:
-            from alusim.engine.inputs import destination_tariff
+            from alusim.engine.trade_terms import destination_tariff
 
             shape = self.inputs.foreign_tariff.shape
             self.tariffs = {(d, who): np.full(shape, destination_tariff(self.dataset, d, self.scenario.start, who))

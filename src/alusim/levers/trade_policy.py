@@ -92,7 +92,7 @@ def finalise(ctx: LeverContext) -> None:
         ctx.inputs.export_rebate[:] = (w * ctx.rates[("export_rebate", "primary")]
                                        + (1 - w) * ctx.rates[("export_rebate", "semis")])
     if ctx.tariffs is not None:
-        from alusim.engine.inputs import netback_loss
+        from alusim.engine.trade_terms import netback_loss
 
         shares = ctx.export_shares()
         ctx.inputs.foreign_tariff[:] = netback_loss(shares, {d: ctx.tariffs[(d, "*")] + ctx.tariffs[(d, "CN")]
