@@ -38,15 +38,23 @@ def main() -> None:
     for market, fit, what in (("cn", fit_cn, "recorded recycled output"),):
         from alusim.history.replay import RECYCLING_FIT_FIRST_YEAR
 
-        factor, se, years = fit(dataset, max(args.first, RECYCLING_FIT_FIRST_YEAR), args.last)
+        scrap = fit(dataset, max(args.first, RECYCLING_FIT_FIRST_YEAR), args.last)
+        years = scrap.years
+        fitted = {f"recycling.collection_factor.{market}": (scrap.factor, scrap.factor_se, "scale on old-scrap collection"),
+                  f"recycling.imported_scrap_yield.{market}": (
+                      scrap.import_yield, scrap.import_yield_se,
+                      "recycled output per t of imported scrap (gross weight), fitted jointly with the collection "
+                      "factor: mixed lots and domestic scrap collected in place of imports")}
         for row in rows:
-            if row["name"] == f"recycling.collection_factor.{market}":
-                row["value"] = f"{factor:.4f}"
+            if row["name"] in fitted:
+                value, se, meaning = fitted[row["name"]]
+                row["value"] = f"{value:.4f}"
                 row["source"] = ("alusim fit (scripts/fit_demand.py) of the stock model to recorded recycled output, "
                                  "history_monthly.csv / history_annual.csv")
-                row["note"] = (f"fitted by scripts/fit_demand.py on {what} {years[0]}-{years[-1]} "
-                               f"({len(years)} years): {factor:.3f} ± {se:.3f} (s.e.)")
-        print(f"recycling.collection_factor.{market} = {factor:.4f} ± {se:.4f} on {years}")
+                row["note"] = (f"{meaning}; fitted by scripts/fit_demand.py on {what} {years[0]}-{years[-1]} "
+                               f"({len(years)} years): {value:.3f} ± {se:.3f} (s.e.)")
+        print(f"China scrap fit on {list(years)}: collection factor {scrap.factor:.4f} ± {scrap.factor_se:.4f}, "
+              f"imported-scrap yield {scrap.import_yield:.4f} ± {scrap.import_yield_se:.4f}")
     with open(DATA / "parameters.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()

@@ -142,8 +142,9 @@ def test_the_shipped_fit_is_what_the_fitting_script_gives_on_the_shipped_data(da
                                    atol=1e-6, err_msg=column)
     from alusim.history.replay import RECYCLING_FIT_FIRST_YEAR
 
-    factor, _, _ = fit_cn(dataset, RECYCLING_FIT_FIRST_YEAR, 2024)
-    assert dataset.param("recycling.collection_factor.cn") == pytest.approx(factor, abs=1e-4)
+    scrap = fit_cn(dataset, RECYCLING_FIT_FIRST_YEAR, 2024)
+    assert dataset.param("recycling.collection_factor.cn") == pytest.approx(scrap.factor, abs=1e-4)
+    assert dataset.param("recycling.imported_scrap_yield.cn") == pytest.approx(scrap.import_yield, abs=1e-4)
 
 
 @pytest.mark.parametrize("name, value", [("demand.na.income_elasticity", -0.4), ("demand.cn.price_elasticity", 0.3),

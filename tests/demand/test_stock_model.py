@@ -70,3 +70,30 @@ def test_paths_come_back_from_the_disk_cache_unchanged_and_any_edit_is_a_new_key
     assert paths._content_key(replace(dataset, recycling=edited), 2025, 2027, None) != key
     assert paths._content_key(dataset.with_overrides({"recycling.collection_uplift.cn": 0.1}), 2025, 2027, None) != key
     assert paths._content_key(dataset, 2025, 2027, {("pv_installations_gw", "CN"): {2026: 0.1}}) != key
+
+
+def test_the_scrap_fit_recovers_a_known_collection_factor_and_import_yield():
+    """Recorded output built from known numbers (factor 0.45, imports counting 0.6 per tonne) is fitted
+    back to them; with the yield outside [0, recovery] it falls back to the clean-scrap yield."""
+    from alusim.recycling.stock_model import fit_collection
+
+    years = list(range(2000, 2021))
+    demand = pd.Series(np.linspace(100.0, 400.0, len(years)), index=years)
+    flows = scrap_flows(demand, pd.DataFrame({"construction": 1.0}, index=years), table(construction=(8.0, 3.0)), "CN")
+    imports = pd.Series(np.linspace(120.0, 20.0, len(years)), index=years)
+    recorded = flows.new_scrap + 0.45 * flows.old_scrap + 0.6 * imports
+    fit = fit_collection(flows, imports, recorded, years[5:], recovery_yield=0.95)
+    assert fit.factor == pytest.approx(0.45, rel=1e-6) and fit.import_yield == pytest.approx(0.6, rel=1e-6)
+    assert fit.years == tuple(years[5:])
+    impossible = flows.new_scrap + 0.45 * flows.old_scrap + 1.5 * imports        # more than the metal imported
+    fallback = fit_collection(flows, imports, impossible, years[5:], recovery_yield=0.95)
+    assert fallback.import_yield == 0.95 and fallback.import_yield_se == 0.0
+
+
+def test_imported_scrap_yield_moves_china_recycled_supply_only(dataset):
+    base = market_paths(dataset, 2019, 2021).secondary.set_index(["market", "year"])
+    less = market_paths(dataset.with_overrides({"recycling.imported_scrap_yield.cn": 0.3}), 2019, 2021).secondary
+    less = less.set_index(["market", "year"])
+    assert (less.loc["CN", "imported"] < base.loc["CN", "imported"]).all()
+    assert np.allclose(less.loc["CN", "old_scrap"], base.loc["CN", "old_scrap"])
+    assert less.loc["ROW"].equals(base.loc["ROW"])

@@ -139,7 +139,8 @@ def _market_paths(dataset: Dataset, start_year: int, last_year: int,
                    if market == "CN" else None)
         factor = (dataset.param(f"recycling.collection_factor.{market.lower()}")
                   * (1.0 + dataset.param(f"recycling.collection_uplift.{market.lower()}")))
-        flows = scrap_flows(demand, shares, dataset.recycling, market, imports, factor)
+        import_yield = dataset.param("recycling.imported_scrap_yield.cn") if market == "CN" else None
+        flows = scrap_flows(demand, shares, dataset.recycling, market, imports, factor, import_yield)
         frame = pd.DataFrame({"old_scrap": flows.old_scrap, "new_scrap": flows.new_scrap,
                               "imported": flows.imported, "recycled": flows.recycled}).loc[years]
         secondary.append(frame.assign(market=market).rename_axis("year").reset_index())

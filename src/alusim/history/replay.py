@@ -199,18 +199,20 @@ def _tariff_year(dataset: Dataset, countries: list[str]) -> int:
 
 
 def in_sample_fits(dataset: Dataset, fit_last: int, notes: list[str] | None = None) -> tuple[Dataset, dict]:
-    """The dataset with its demand fit and China's collection factor re-estimated on the record up
+    """The dataset with its demand fit and China's scrap fit (collection factor, imported-scrap yield) re-estimated on the record up
     to ``fit_last`` only (so nothing of later years leaks into a backtest), and the override."""
     from alusim.demand.model import fit_demand
     from alusim.recycling.fit import fit_cn
 
     first = DEMAND_FIT_FIRST_YEAR
     model = fit_demand(dataset, first, fit_last)
-    factor, se, years = fit_cn(dataset, RECYCLING_FIT_FIRST_YEAR, fit_last)
+    scrap = fit_cn(dataset, RECYCLING_FIT_FIRST_YEAR, fit_last)
     if notes is not None:
-        notes.append(f"demand refitted on {first}-{fit_last}; China collection factor {factor:.3f} ± {se:.3f} "
-                     f"on recycled output {years[0]}-{years[-1]}")
-    return replace(dataset, demand_fit=model.table()), {"recycling.collection_factor.cn": factor}
+        notes.append(f"demand refitted on {first}-{fit_last}; China collection factor {scrap.factor:.3f} ± "
+                     f"{scrap.factor_se:.3f} and imported-scrap yield {scrap.import_yield:.2f} ± "
+                     f"{scrap.import_yield_se:.2f} on recycled output {scrap.years[0]}-{scrap.years[-1]}")
+    return replace(dataset, demand_fit=model.table()), {"recycling.collection_factor.cn": scrap.factor,
+                                                         "recycling.imported_scrap_yield.cn": scrap.import_yield}
 
 
 #: first year of the demand fits (the monthly record starts in 2010)
