@@ -121,13 +121,19 @@ def test_a_lever_with_no_effect_changes_nothing(event):
         assert np.array_equal(base.data[name].values, same.data[name].values, equal_nan=True), name
 
 
-def test_the_cost_support_percentile_moves_prices():
+def test_the_cost_support_percentile_moves_prices_in_a_surplus():
     """The percentile of operating cash cost the price rests on is a real lever (the first version's
-    anchor percentile changed nothing)."""
-    low = run(end="2026-12", assumptions={"market.cost_support_percentile": 0.6})
-    high = run(end="2026-12", assumptions={"market.cost_support_percentile": 0.95})
+    anchor percentile changed nothing). It moves prices where they rest on the cost curve — a surplus
+    (here world demand 15 % lower from March 2025). In a balanced market the marginal plant and the
+    stocks set the price instead, and the observed start absorbs the percentile into the implied
+    unreported stock, so a quiet baseline barely moves with it (that is the price rule, not a dead
+    parameter)."""
+    surplus = [dict(type="demand_shock", region="WORLD", pct="-15%", start="2025-03", source="test: a surplus")]
+    low = run(events=surplus, end="2025-12", assumptions={"market.cost_support_percentile": 0.6})
+    high = run(events=surplus, end="2025-12", assumptions={"market.cost_support_percentile": 0.95})
     assert annual(high, "cash_cost_support_cny_t", "CN").iloc[-1] > annual(low, "cash_cost_support_cny_t", "CN").iloc[-1]
-    assert annual(high, "price_shfe_cny_t", "CN").iloc[-1] > annual(low, "price_shfe_cny_t", "CN").iloc[-1]
+    assert annual(high, "price_shfe_cny_t", "CN").iloc[-1] > 1.05 * annual(low, "price_shfe_cny_t", "CN").iloc[-1]
+    assert annual(high, "price_lme_usd_t", "WORLD").iloc[-1] > 1.03 * annual(low, "price_lme_usd_t", "WORLD").iloc[-1]
 
 
 def test_the_first_month_starts_at_the_price_rules_equilibrium():
