@@ -171,7 +171,7 @@ def run_benchmark(paths: int = 1000, seed: int = 7, repeats: int = 3, mesa_paths
 
     threads = numba.get_num_threads()
     cpu: list[float] = []
-    kernel_s, (k_out, k_year, k_state) = _best_of(lambda: run_kernel(inputs, drivers), repeats, cpu)
+    kernel_s, (k_out, k_year, k_state, *_) = _best_of(lambda: run_kernel(inputs, drivers), repeats, cpu)
     numba.set_num_threads(1)
     try:
         kernel_1t_s, _ = _best_of(lambda: run_kernel(inputs, drivers), repeats)

@@ -16,6 +16,7 @@ from alusim.costs.buildup import cost_table, direct_co2_t_per_t
 from alusim.dataset import Dataset
 from alusim.dataset.dataset import relocations
 from alusim.engine import kernel as K
+from alusim.engine.nodes import node_arrays
 from alusim.engine.trade_terms import trade_paths, vat_path
 from alusim.scenario.model import Scenario
 
@@ -68,6 +69,22 @@ class EngineInputs:
     input_mult: np.ndarray                   # (V, M, 4, 2) scenario multipliers on alumina, coal, anode, FX per market
     par: dict[str, float]                    # the kernel's parameters (engine.params.FIELDS), levers may edit
     start_state: np.ndarray                  # (kernel.N_START,) observed prices, visible stocks, trade flows
+    # the regions outside China (R nodes, :mod:`alusim.engine.nodes`)
+    node_names: list[str]                    # (R,) region codes
+    asset_node: np.ndarray                   # (A,) region of a plant outside China (0 for China's)
+    node_demand: np.ndarray                  # (V, M, R) kt/month total-metal demand; sums to demand_base[..., 1]
+    node_secondary: np.ndarray               # (M, R) kt/month recycled supply; sums to secondary_kt[:, 1]
+    node_base_flow: np.ndarray               # (R, R) kt/month along each corridor at the start
+    node_freight: np.ndarray                 # (R, R) USD/t
+    node_tariff: np.ndarray                  # (V, M, R, R) ad-valorem import tariff at the destination
+    node_border: np.ndarray                  # (V, M, R, R) USD/t border charge (CBAM)
+    node_open: np.ndarray                    # (V, M, R, R) 1 − the share of a corridor a sanction closes
+    node_premium0: np.ndarray                # (R,) USD/t premium over LME at the start
+    node_cn_export_share: np.ndarray         # (R,) share of China's exports going to each region
+    node_cn_import_share: np.ndarray         # (R,) share of China's primary imports from each region
+    node_cn_import_open: np.ndarray          # (V, M, R) 1 − the share of a region's sales to China closed
+    node_cn_tariff: np.ndarray               # (V, M, R) each region's tariff on Chinese metal
+    node_greenfield_share: np.ndarray        # (R,) where greenfield capacity outside China runs
     #: a calibration ensemble: one dict of kernel parameters per member (empty: ``par`` alone)
     par_sets: list[dict[str, float]] = field(default_factory=list)
     variant_prob: list[float] = field(default_factory=list)   # probability of each probabilistic event
@@ -304,7 +321,8 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
         carbon2=np.zeros((1, months, n_assets)), force_close=np.zeros((1, months, n_assets), dtype=np.bool_),
         force_restart=np.zeros((1, months, n_assets), dtype=np.bool_),
         build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 4, 2)),
-        par=engine_parameters(dataset), start_state=start_state(dataset), **trade)
+        par=engine_parameters(dataset), start_state=start_state(dataset), **trade,
+        **node_arrays(dataset, scenario, arrays, demand, secondary))
     schedule_closures(inputs, scenario.start)
     schedule_relocations(inputs)
     inputs.start_state[K.S_ARB] = arbitrage(inputs, 0, inputs.start_state[K.S_PRICE_CN],

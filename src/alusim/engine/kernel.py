@@ -2,20 +2,26 @@
 
 One call simulates every path over every month. Paths run in parallel (``prange``); within a path
 the months run in order because each month's decisions use last month's prices and stocks. One
-month, in order (docs/model.md):
+month, in order (docs/model.md), each step a small compiled function:
 
-1. **costs** of every plant (alumina, anode, power that follows coal, the rest, carbon) and its
-   **decision** on its expected margin (:mod:`alusim.engine.plants`), then its **output**;
-2. the month's **cost curves** — China (CNY) and the world (USD), kept sorted;
-3. **demand** (the activity-driven path × noise × the short-run response to price);
-4. **trade**: China's primary imports and its exports of semis, each toward its arbitrage target
-   (:mod:`alusim.engine.market`);
-5. **stocks** absorb each market's balance and never go negative (exports, then use, are rationed);
-6. next month's **prices**: toward cost support × f(stocks / normal), SHFE capped at import
-   parity, the normal-stock LME price capped at the incentive price, with the path's price shocks.
+1. **supply** — every plant's cost, its decision on its expected margin and its output, then
+   greenfield capacity outside China (:mod:`alusim.engine.supply`);
+2. the month's **cost curves** — China (CNY) and the world (USD), kept sorted (:mod:`~.curves`);
+3. **demand** of China and of each region outside it (the activity path × noise × the short-run
+   response to its own price);
+4. **trade** — China's primary imports and its exports of semis toward their arbitrage targets
+   (:mod:`~.market`), split by origin and destination, and the flows between regions
+   (:mod:`~.regions`);
+5. **stocks** of China and of each region absorb their balance and never go negative (shipments, then
+   use, are rationed);
+6. next month's **prices** — SHFE and LME toward cost support × f(stocks / normal) (SHFE capped at
+   import parity, the normal-stock LME price at the incentive price, with the path's price shocks),
+   and each region's premium over LME (:func:`~.regions.premiums_step`).
 
-Market index 0 is China (CNY/t tax-inclusive, SHFE), 1 is the rest of the world (USD/t, LME). Each
-path reads its parameter set ``par.<field>[draws.path_set[p]]`` (:mod:`alusim.engine.params`).
+Market index 0 is China (CNY/t tax-inclusive, SHFE), 1 the rest of the world as a whole (USD/t,
+LME); the rest of the world is made of ``R`` regions (``Nodes``), each with its premium over LME —
+with one region and no corridors it is the two-market model exactly. Each path reads its parameter
+set ``par.<field>[draws.path_set[p]]`` (:mod:`alusim.engine.params`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import numpy as np
 from numba import njit, prange
 
 from alusim.engine import market as mkt
+from alusim.engine import regions as reg
 from alusim.engine.curves import FAST as _FAST
 from alusim.engine.curves import insertion_sort, two_quantiles
 from alusim.engine.plants import (
@@ -38,20 +45,43 @@ from alusim.engine.plants import (
     RESTARTING,
     STATE_NAMES,
     curtail_threshold,
-    decide,
     restart_lag_months,
+)
+from alusim.engine.supply import (
+    A_BUILT,
+    A_CO2,
+    A_COST,
+    A_LOSS,
+    A_MARGIN,
+    A_OPER,
+    A_PROD,
+    B_BUILT_CN,
+    B_RESTART_CN,
+    B_RESTART_ROW,
+    N_ACC,
+    N_BOOK,
+    greenfield_month,
+    plants_month,
 )
 
 __all__ = ["STATE_NAMES", "PLANNED", "CONSTRUCTION", "OPERATING", "CURTAILED", "IDLE", "RESTARTING", "CLOSED"]
 
-#: static per-asset arrays (A,)
+#: static per-asset arrays (A,); ``node`` is the region of a plant outside China (0 for China's)
 Assets = namedtuple("Assets", ["market", "capacity_kt", "init_share", "init_state", "commission_m", "coal_share",
-                               "co2_t_per_t", "is_cn", "counts_in_cap", "quota_transfer"])
+                               "co2_t_per_t", "is_cn", "counts_in_cap", "quota_transfer", "node"])
 #: time series: (V, M, 2) demand, (M, 2) its seasonal factor, secondary and seasonal stock days, (V, M) policy,
 #: (M,) the rest
 Series = namedtuple("Series", ["demand_base", "season_factor", "secondary_kt", "season_days", "export_tax",
                                "export_rebate", "foreign_tariff", "cap_limit_cn", "import_cost_add", "export_scale",
                                "vat", "years_from_ref"])
+#: the regions outside China (R of them): (V, M, R) demand, (M, R) recycled supply, (R, R) corridors'
+#: base flows (kt/month) and freight (USD/t), (V, M, R, R) ad-valorem tariffs, border charges (USD/t)
+#: and open shares (1 − sanctioned share), (R,) start premiums, China's export and import shares by
+#: region and greenfield capacity's, (V, M, R) the corridors to China open and each region's tariff on
+#: Chinese metal
+Nodes = namedtuple("Nodes", ["demand", "secondary", "base_flow", "freight", "tariff", "border", "open_share",
+                             "premium0", "cn_export_share", "cn_import_share", "cn_import_open", "cn_tariff",
+                             "greenfield_share"])
 #: event arrays (V, M, A) and the months that carry any forced change (V, M)
 Events = namedtuple("Events", ["cost_power", "cost_fixed", "avail_share", "force_close", "force_restart",
                                "build_block", "flags_any"])
@@ -66,6 +96,9 @@ Draws = namedtuple("Draws", ["path_variant", "path_set", "alumina_px", "anode_px
  O_STOCK_DAYS, O_NET_EXPORTS, O_EXPORTS, O_IMPORTS, O_SECONDARY, O_COST_P90, O_COST_SUPPORT, O_MARGIN,
  O_SHARE_LOSS, O_CO2, O_UNMET, O_RESTART_COST, O_COST_MEAN, O_IMPORT_PARITY, O_INVENTORY_OPEN, O_GREENFIELD,
  N_OUT) = range(25)
+# indices of per-(path, month, region) outputs; imports and exports include China's trade with the region
+(R_PRICE, R_PREMIUM, R_PRODUCTION, R_DEMAND, R_CONSUMPTION, R_SECONDARY, R_STOCK, R_IMPORTS, R_EXPORTS,
+ N_REGION_OUT) = range(10)
 
 DAYS = mkt.DAYS_PER_MONTH
 
@@ -76,16 +109,47 @@ def demand_level(series, v, m, k):
     return series.demand_base[v, m, k] / series.season_factor[m, k]
 
 
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def _record(o, acc, k, price, consumption, demand, visible, total, opened, stock_days, exports, imports,
+            secondary, p90, support, restart, parity):
+    """One market's month into its output row."""
+    o[O_PRICE] = price
+    o[O_PRODUCTION] = acc[k, A_PROD]
+    o[O_CAP_BUILT] = acc[k, A_BUILT]
+    o[O_CAP_OPERATING] = acc[k, A_OPER]
+    o[O_CO2] = acc[k, A_CO2]
+    o[O_SHARE_LOSS] = acc[k, A_LOSS] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
+    o[O_MARGIN] = acc[k, A_MARGIN] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
+    o[O_COST_MEAN] = acc[k, A_COST] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
+    o[O_CONSUMPTION] = consumption
+    o[O_DEMAND] = demand
+    o[O_UNMET] = demand - consumption
+    o[O_INVENTORY] = visible
+    o[O_INVENTORY_TOTAL] = total
+    o[O_INVENTORY_OPEN] = opened
+    o[O_STOCK_DAYS] = stock_days
+    o[O_EXPORTS] = exports
+    o[O_IMPORTS] = imports
+    o[O_NET_EXPORTS] = exports - imports
+    o[O_SECONDARY] = secondary
+    o[O_COST_P90] = p90
+    o[O_COST_SUPPORT] = support
+    o[O_RESTART_COST] = restart
+    o[O_IMPORT_PARITY] = parity
+
+
 @njit(cache=True, parallel=True, fastmath=_FAST, error_model="numpy")
-def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_prod, asset_state_end):
+def simulate_kernel(assets, series, nodes, events, draws, par, start, out, region_out, flow_year, asset_year_prod,
+                    asset_state_end):
     n_paths, n_months = draws.z_price.shape[0], draws.z_price.shape[1]
     n_assets = assets.capacity_kt.shape[0]
+    n_nodes = nodes.premium0.shape[0]
     for p in prange(n_paths):
         v = draws.path_variant[p]
         s = draws.path_set[p]
         alumina_q = par.alumina_q[s]
         anode_q = par.anode_q[s]
-        alpha = par.margin_alpha[s]
+        # this path's parameters that the plant loop reads, by market (0 CN, 1 ROW)
         state = assets.init_state.copy()
         share = assets.init_share.copy()
         exp_margin = np.zeros(n_assets)
@@ -94,10 +158,10 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
         opcap = np.zeros(n_assets)
         threshold = np.empty(n_assets)
         lag = np.empty(n_assets, dtype=np.int64)
-        order_cn = np.empty(n_assets, dtype=np.int64)
-        order_row = np.empty(n_assets, dtype=np.int64)
         year_prod = np.zeros(n_assets)
-        # this path's parameters that the plant loop reads, by market (0 CN, 1 ROW)
+        acc = np.zeros((2, N_ACC))
+        book = np.zeros(N_BOOK)
+        node_prod = np.zeros(n_nodes)
         take_or_pay = np.array([par.take_or_pay_cn[s], par.take_or_pay_row[s]])
         hurdle = np.array([par.restart_hurdle_cn[s], par.restart_hurdle_row[s]])
         new_build = np.array([par.new_build_hurdle_cn[s], -1e300])
@@ -107,13 +171,8 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
         curtail_step = par.curtail_step[s]
         monthly_util = par.util_max[s] / 12.0
         replacement = par.replacement_ratio[s]
-        prod = np.zeros(2)
-        cap_built = np.zeros(2)
-        cap_op = np.zeros(2)
-        co2 = np.zeros(2)
-        loss_cap = np.zeros(2)
-        margin_sum = np.zeros(2)
-        cost_sum = np.zeros(2)
+        order_cn = np.empty(n_assets, dtype=np.int64)
+        order_row = np.empty(n_assets, dtype=np.int64)
         n_cn = 0
         n_row = 0
         for a in range(n_assets):
@@ -123,7 +182,8 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             else:
                 order_row[n_row] = a
                 n_row += 1
-            threshold[a] = curtail_threshold(par.curtail_threshold[s], par.curtail_spread[s], draws.u_threshold[p, a])
+            threshold[a] = curtail_threshold(par.curtail_threshold[s], par.curtail_spread[s],
+                                                  draws.u_threshold[p, a])
             mean_lag = par.restart_lag_cn[s] if assets.is_cn[a] else par.restart_lag_row[s]
             lag[a] = restart_lag_months(mean_lag, par.restart_lag_spread[s], draws.u_lag[p, a])
         price_cn = start[S_PRICE_CN]
@@ -131,7 +191,23 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
         last_sup_cn = np.nan
         last_sup_world = np.nan
         # smoothed prices for the short-run demand response (12 against 36 months)
-        fast_cn, slow_cn, fast_row, slow_row = price_cn, price_cn, price_row, price_row
+        fast_cn, slow_cn = price_cn, price_cn
+        slow_lme = price_row               # the 36-month LME average greenfield commitments follow
+        # the regions: premiums over LME, their smoothed prices, stocks, corridors
+        premium = nodes.premium0.copy()
+        scratch = np.empty(n_nodes)
+        fast_node = price_row + premium
+        slow_node = price_row + premium
+        node_stock = np.zeros(n_nodes)
+        node_dem = np.zeros(n_nodes)
+        node_normal = np.zeros(n_nodes)
+        flows = nodes.base_flow.copy()
+        arb = np.zeros((n_nodes, n_nodes))
+        arb0 = np.zeros((n_nodes, n_nodes))
+        to_china = np.zeros(n_nodes)
+        from_china = np.zeros(n_nodes)
+        x_share = np.zeros(n_nodes)
+        i_share = np.zeros(n_nodes)
         # total stocks = visible + the unreported estimate (days of demand)
         stock_cn = start[S_STOCK_CN] + par.unreported_days_cn[s] * demand_level(series, v, 0, 0) / DAYS
         stock_row = start[S_STOCK_ROW] + par.unreported_days_row[s] * demand_level(series, v, 0, 1) / DAYS
@@ -141,129 +217,45 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
         visible_share_row = start[S_STOCK_ROW] / max(stock_row, 1e-9)
         exports = start[S_EXPORTS]
         imports = start[S_IMPORTS]
-        built_cn = 0.0
         for a in range(n_assets):
-            if (assets.is_cn[a] and assets.counts_in_cap[a] and state[a] != PLANNED and state[a] != CONSTRUCTION
-                    and state[a] != CLOSED):
-                built_cn += assets.capacity_kt[a]
-        cap_cut = 0.0
-        green_queue = np.zeros(n_months)            # greenfield capacity (ROW) coming on line by month
-        green_committed = 0.0
-        green_online = 0.0
+            st = state[a]
+            if (assets.is_cn[a] and assets.counts_in_cap[a] and st != PLANNED and st != CONSTRUCTION
+                    and st != CLOSED):
+                book[B_BUILT_CN] += assets.capacity_kt[a]
+        green = np.zeros(2 + n_months)      # committed, online, then greenfield capacity (ROW) by month
         for m in range(n_months):
             fx_m = draws.fx[p, m]
-            coal_m = draws.coal_idx[p, m]
             vat = series.vat[m]
-            restart_spend_cn = 0.0
-            restart_spend_row = 0.0
             year = m // 12
             for k in range(2):
-                prod[k] = 0.0
-                cap_built[k] = 0.0
-                cap_op[k] = 0.0
-                co2[k] = 0.0
-                loss_cap[k] = 0.0
-                margin_sum[k] = 0.0
-                cost_sum[k] = 0.0
+                for i in range(N_ACC):
+                    acc[k, i] = 0.0
+            book[B_RESTART_CN] = 0.0
+            book[B_RESTART_ROW] = 0.0
+            for j in range(n_nodes):
+                node_prod[j] = 0.0
             common0 = alumina_q * draws.alumina_px[p, m, 0] + anode_q * draws.anode_px[p, m, 0]
             common1 = alumina_q * draws.alumina_px[p, m, 1] + anode_q * draws.anode_px[p, m, 1]
             fwd0 = draws.alumina_fwd_delta[p, m, 0]
             fwd1 = draws.alumina_fwd_delta[p, m, 1]
-            flagged = events.flags_any[v, m]      # any forced closure, restart or block this month?
-            # 1. per plant: cost, decision on its expected margin, output
-            for a in range(n_assets):
-                mk = assets.market[a]
-                power = events.cost_power[v, m, a] * (1.0 + assets.coal_share[a] * (coal_m - 1.0))
-                c = (common0 if mk == 0 else common1) + power + events.cost_fixed[v, m, a]
-                cost[a] = c
-                px = price_cn if mk == 0 else price_row
-                ce = c + (fwd0 if mk == 0 else fwd1)       # decisions use the alumina cost expected ahead
-                if m == 0:
-                    exp_margin[a] = px - ce              # the observed start: today's margin
-                else:
-                    exp_margin[a] += alpha * ((px - ce) - exp_margin[a])
-                st = state[a]
-                if st == CLOSED:
-                    opcap[a] = 0.0
-                    continue
-                if flagged and events.force_close[v, m, a]:
-                    # a closure makes room under the cap once; a replacement ratio below one (new
-                    # capacity per t retired) tightens the limit by the rest; a relocated plant's quota
-                    # passes to its new plant
-                    if (assets.is_cn[a] and assets.counts_in_cap[a] and st != PLANNED and st != CONSTRUCTION
-                            and not assets.quota_transfer[a]):
-                        built_cn -= assets.capacity_kt[a]
-                        cap_cut += assets.capacity_kt[a] * (1.0 - replacement)
-                    state[a] = CLOSED
-                    share[a] = 0.0
-                    opcap[a] = 0.0
-                    continue
-                capped = assets.is_cn[a] and assets.counts_in_cap[a] and not assets.quota_transfer[a]
-                room = True
-                if capped and (st == PLANNED or st == CONSTRUCTION):
-                    room = built_cn + assets.capacity_kt[a] <= series.cap_limit_cn[v, m] - cap_cut + 1e-9
-                forced = flagged and events.force_restart[v, m, a]
-                restarted, commissioned = decide(
-                    state, share, timer, a, m, exp_margin[a], ce, power, threshold[a], take_or_pay[mk], recover,
-                    hurdle[mk], new_build[mk], lag[a], ramp_step, curtail_step, assets.commission_m[a],
-                    draws.planned_go[p, a], flagged and events.build_block[v, m, a], forced, room)
-                if commissioned and capped:
-                    built_cn += assets.capacity_kt[a]
-                if restarted:
-                    if mk == 0:
-                        restart_spend_cn += assets.capacity_kt[a] * restart_cost[0]
-                    else:
-                        restart_spend_row += assets.capacity_kt[a] * restart_cost[1]
-                st = state[a]
-                if st == OPERATING or st == CURTAILED or st == IDLE or st == RESTARTING:
-                    cap_built[mk] += assets.capacity_kt[a]
-                if st == OPERATING or st == CURTAILED:
-                    oc = assets.capacity_kt[a] * share[a] * events.avail_share[v, m, a]
-                    opcap[a] = oc
-                    q = oc * monthly_util
-                    prod[mk] += q
-                    cap_op[mk] += oc
-                    co2[mk] += q * assets.co2_t_per_t[a]
-                    margin_sum[mk] += oc * (px - c)
-                    cost_sum[mk] += oc * c
-                    if c > px:
-                        loss_cap[mk] += oc
-                    year_prod[a] += q
-                else:
-                    opcap[a] = 0.0
-            # 1b. greenfield capacity outside China: committed while the 36-month LME average stays
-            # above the incentive price of new capacity, running after the build lag whenever the price
-            # covers its cash cost (the supply side of the incentive price's long-run ceiling)
+            # 1. supply
+            plants_month(assets, events, draws, par, p, v, m, s, state, share, exp_margin, timer, cost, opcap,
+                         threshold, lag, year_prod, acc, book, node_prod, take_or_pay, hurdle, new_build, restart_cost,
+                         price_cn, price_row, premium, draws.coal_idx[p, m], common0, common1, fwd0, fwd1,
+                         series.cap_limit_cn[v, m], ramp_step, curtail_step, recover, replacement, monthly_util)
             escalation = (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[m]
-            if par.greenfield_rate[s] > 0.0:
-                excess = slow_row / (par.incentive_usd_t[s] * escalation) - 1.0
-                if excess > 0.0 and green_committed < par.greenfield_max[s]:
-                    add = min(par.greenfield_rate[s] * excess / 0.1 / 12.0, par.greenfield_max[s] - green_committed)
-                    green_committed += add
-                    on = m + int(par.greenfield_build_months[s])
-                    if on < n_months:
-                        green_queue[on] += add
-                green_online += green_queue[m]
-                if green_online > 0.0:
-                    cap_built[1] += green_online
-                    green_cost = par.greenfield_cost_usd_t[s] * escalation
-                    if price_row > green_cost:
-                        q = green_online * (par.util_max[s] / 12.0)
-                        prod[1] += q
-                        cap_op[1] += green_online
-                        co2[1] += q * par.greenfield_co2[s]
-                        margin_sum[1] += green_online * (price_row - green_cost)
-                        cost_sum[1] += green_online * green_cost
+            greenfield_month(acc, node_prod, par, s, m, n_months, green, slow_lme, price_row, escalation,
+                             nodes.greenfield_share)
             # 2. the month's operating cost curves, China (CNY) and the world (USD), kept sorted
             insertion_sort(order_cn, cost, n_cn)
             insertion_sort(order_row, cost, n_row)
             to_usd = 1.0 / ((1.0 + vat) * fx_m)
             q_sup = par.support_quantile[s]
             p90_cn, sup_cn = two_quantiles(order_cn, n_cn, cost, 1.0, order_row, 0, cost,
-                                           opcap, cap_op[0], 0.9, opcap, cap_op[0], q_sup)
+                                           opcap, acc[0, A_OPER], 0.9, opcap, acc[0, A_OPER], q_sup)
             p90_world, sup_world = two_quantiles(order_cn, n_cn, cost, to_usd, order_row, n_row, cost,
-                                                 opcap, cap_op[0] + cap_op[1], 0.9, opcap, cap_op[0] + cap_op[1],
-                                                 q_sup)
+                                                 opcap, acc[0, A_OPER] + acc[1, A_OPER], 0.9, opcap,
+                                                 acc[0, A_OPER] + acc[1, A_OPER], q_sup)
             # with no plant running, the curve's last support stands (not the falling price itself)
             if sup_cn == sup_cn:
                 last_sup_cn = sup_cn
@@ -273,58 +265,91 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
                 last_sup_world = sup_world
             else:
                 sup_world = last_sup_world
-            # 3. demand: the activity path × noise × the short-run response to price
+            # 3. demand: the activity path × noise × the short-run response to each market's own price
             dem_cn = (series.demand_base[v, m, 0] * draws.demand_noise[p, m, 0]
                       * (fast_cn / slow_cn) ** par.price_elast_cn[s])
-            dem_row = (series.demand_base[v, m, 1] * draws.demand_noise[p, m, 1]
-                       * (fast_row / slow_row) ** par.price_elast_row[s])
+            dem_row = 0.0
+            for j in range(n_nodes):
+                node_dem[j] = (nodes.demand[v, m, j] * draws.demand_noise[p, m, 1]
+                               * (fast_node[j] / slow_node[j]) ** par.price_elast_row[s])
+                dem_row += node_dem[j]
             sec_cn = series.secondary_kt[m, 0]
             sec_row = series.secondary_kt[m, 1]
             level_cn = demand_level(series, v, m, 0)
             level_row = demand_level(series, v, m, 1)
-            normal_cn = ((par.stock_days_normal_cn[s] + par.unreported_days_cn[s] + series.season_days[m, 0])
-                         * level_cn / DAYS)
-            normal_row = ((par.stock_days_normal_row[s] + par.unreported_days_row[s] + series.season_days[m, 1])
-                          * level_row / DAYS)
+            days_cn = par.stock_days_normal_cn[s] + par.unreported_days_cn[s] + series.season_days[m, 0]
+            days_row = par.stock_days_normal_row[s] + par.unreported_days_row[s] + series.season_days[m, 1]
+            normal_cn = days_cn * level_cn / DAYS
+            normal_row = days_row * level_row / DAYS
+            for j in range(n_nodes):
+                node_normal[j] = days_row * nodes.demand[v, m, j] / series.season_factor[m, 1] / DAYS
             # 4. trade, toward the arbitrage targets of last month's prices
             parity = mkt.import_parity_cny_t(price_row, fx_m, vat, par.import_cost_usd_t[s] + series.import_cost_add[v, m],
                                              par.import_duty[s])
-            if m == 0 and par.start_equilibrium[s] > 0.0:
-                # the observed start: visible stocks as recorded, the unreported ones such that the
-                # observed prices are what the price rule gives (no jump in the first month)
-                incentive0 = par.incentive_usd_t[s] * (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[0]
-                sup0_cn = sup_cn + fwd0 if sup_cn == sup_cn else price_cn
-                sup0_row = mkt.incentive_capped(sup_world + fwd1 if sup_world == sup_world else price_row,
-                                                incentive0, par.log_price_to_cost_row[s])
-                stock_cn = max(mkt.implied_stock_ratio(price_cn, sup0_cn, par.log_price_to_cost_cn[s],
-                                                       par.stock_elasticity[s], par.stock_floor[s],
-                                                       par.stock_ceiling[s], par.log_cost_floor[s]) * normal_cn,
-                               start[S_STOCK_CN])
-                stock_row = max(mkt.implied_stock_ratio(price_row, sup0_row, par.log_price_to_cost_row[s],
-                                                        par.stock_elasticity[s], par.stock_floor[s],
-                                                        par.stock_ceiling[s], par.log_cost_floor[s]) * normal_row,
-                                start[S_STOCK_ROW])
-                visible_share_cn = start[S_STOCK_CN] / max(stock_cn, 1e-9)
-                visible_share_row = start[S_STOCK_ROW] / max(stock_row, 1e-9)
+            if m == 0:
+                if par.start_equilibrium[s] > 0.0:
+                    # the observed start: visible stocks as recorded, the unreported ones such that the
+                    # observed prices are what the price rule gives (no jump in the first month)
+                    incentive0 = par.incentive_usd_t[s] * (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[0]
+                    sup0_cn = sup_cn + fwd0 if sup_cn == sup_cn else price_cn
+                    sup0_row = mkt.incentive_capped(sup_world + fwd1 if sup_world == sup_world else price_row,
+                                                    incentive0, par.log_price_to_cost_row[s])
+                    stock_cn = max(mkt.implied_stock_ratio(price_cn, sup0_cn, par.log_price_to_cost_cn[s],
+                                                           par.stock_elasticity[s], par.stock_floor[s],
+                                                           par.stock_ceiling[s], par.log_cost_floor[s]) * normal_cn,
+                                   start[S_STOCK_CN])
+                    stock_row = max(mkt.implied_stock_ratio(price_row, sup0_row, par.log_price_to_cost_row[s],
+                                                            par.stock_elasticity[s], par.stock_floor[s],
+                                                            par.stock_ceiling[s], par.log_cost_floor[s]) * normal_row,
+                                    start[S_STOCK_ROW])
+                    visible_share_cn = start[S_STOCK_CN] / max(stock_cn, 1e-9)
+                    visible_share_row = start[S_STOCK_ROW] / max(stock_row, 1e-9)
+                # the regions start with the rest of the world's stock in proportion to their normal
+                # stocks, and from the start's arbitrage (the recorded corridors are its equilibrium)
+                for j in range(n_nodes):
+                    node_stock[j] = stock_row * node_normal[j] / max(normal_row, 1e-9)
+                reg.arbitrage_matrix(arb0, price_row, premium, nodes.freight, nodes.tariff[v, 0],
+                                     nodes.border[v, 0])
             open_cn = stock_cn
             open_row = stock_row
             m_target = mkt.imports_target(price_cn, parity, par.import_max[s], par.import_threshold[s],
                                           par.import_width[s])
-            arb = mkt.export_arbitrage(price_cn, price_row, fx_m, vat, par.semis_premium[s],
-                                       series.foreign_tariff[v, m], series.export_tax[v, m],
-                                       series.export_rebate[v, m])
+            arb_x = mkt.export_arbitrage(price_cn, price_row, fx_m, vat, par.semis_premium[s],
+                                         series.foreign_tariff[v, m], series.export_tax[v, m],
+                                         series.export_rebate[v, m])
             overhang = par.export_overhang[s] * max(stock_cn - normal_cn, 0.0) / 12.0
-            x_target = mkt.exports_target(start[S_EXPORTS], arb, start[S_ARB], par.export_elasticity[s],
+            x_target = mkt.exports_target(start[S_EXPORTS], arb_x, start[S_ARB], par.export_elasticity[s],
                                           series.export_scale[m], overhang, par.export_max[s])
             imports += par.trade_adjust[s] * (m_target - imports)
             exports += par.trade_adjust[s] * (x_target - exports)
-            # 5. stocks absorb the balance; nothing goes below zero (exports, then use, are rationed)
-            imports = min(imports, stock_row + prod[1] + sec_row)
-            exports = min(exports, stock_cn + prod[0] + sec_cn + imports)
-            cons_cn = min(dem_cn, stock_cn + prod[0] + sec_cn + imports - exports)
-            cons_row = min(dem_row, stock_row + prod[1] + sec_row + exports - imports)
-            stock_cn = max(stock_cn + prod[0] + sec_cn + imports - exports - cons_cn, 0.0)
-            stock_row = max(stock_row + prod[1] + sec_row + exports - imports - cons_row, 0.0)
+            # China's trade by region, then the corridors between regions
+            reg.china_shares(x_share, i_share, nodes.cn_export_share, nodes.cn_import_share,
+                             nodes.cn_import_open[v, m], premium, nodes.premium0, nodes.cn_tariff[v, m],
+                             nodes.cn_tariff[v, 0], price_row, par.region_flow_elasticity[s])
+            reg.arbitrage_matrix(arb, price_row, premium, nodes.freight, nodes.tariff[v, m], nodes.border[v, m])
+            reg.flows_step(flows, nodes.base_flow, arb, arb0, nodes.open_share[v, m], price_row,
+                           par.region_flow_elasticity[s], par.region_flow_adjust[s])
+            # 5. stocks absorb the balance; nothing goes below zero (shipments, then use, are rationed)
+            for j in range(n_nodes):
+                to_china[j] = imports * i_share[j]
+                scratch[j] = node_stock[j] + node_prod[j] + nodes.secondary[m, j]
+            imports = reg.ration_outflows(flows, to_china, scratch)
+            exports = min(exports, stock_cn + acc[0, A_PROD] + sec_cn + imports)
+            cons_cn = min(dem_cn, stock_cn + acc[0, A_PROD] + sec_cn + imports - exports)
+            stock_cn = max(stock_cn + acc[0, A_PROD] + sec_cn + imports - exports - cons_cn, 0.0)
+            cons_row = 0.0
+            stock_row = 0.0
+            for j in range(n_nodes):
+                from_china[j] = exports * x_share[j]
+                supply = node_stock[j] + node_prod[j] + nodes.secondary[m, j] + from_china[j] - to_china[j]
+                for o in range(n_nodes):
+                    supply += flows[o, j] - flows[j, o]
+                cons = min(node_dem[j], supply)
+                node_stock[j] = max(supply - cons, 0.0)
+                cons_row += cons
+                stock_row += node_stock[j]
+                r = region_out[p, m, j]
+                r[R_CONSUMPTION] = cons
             visible_cn = stock_cn * visible_share_cn
             visible_row = stock_row * visible_share_row
             # 6. next month's prices: cost support × f(stocks / normal), SHFE capped at import parity,
@@ -338,7 +363,7 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             target_cn = min(target_cn, np.log(parity) + par.import_threshold[s] + 3.0 * par.import_width[s])
             # the incentive price caps the rent above cost at normal stocks (new capacity comes in at
             # it) — not cost push, and not the scarcity premium of stocks run down
-            incentive = par.incentive_usd_t[s] * (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[m]
+            incentive = par.incentive_usd_t[s] * escalation
             support_row = mkt.incentive_capped(support_row, incentive, par.log_price_to_cost_row[s])
             target_row = mkt.price_target_log(support_row, par.log_price_to_cost_row[s], par.stock_elasticity[s],
                                               stock_row, normal_row, par.stock_floor[s], par.stock_ceiling[s],
@@ -348,56 +373,43 @@ def simulate_kernel(assets, series, events, draws, par, start, out, asset_year_p
             log_row = (np.log(price_row) + par.price_adjust[s] * (target_row - np.log(price_row))
                        + par.vol_lme[s] * draws.z_price[p, m, 1])
             # record the month (prices are the ones it traded at)
-            for k in range(2):
-                o = out[p, m, k]
-                o[O_PRODUCTION] = prod[k]
-                o[O_CAP_BUILT] = cap_built[k]
-                o[O_CAP_OPERATING] = cap_op[k]
-                o[O_CO2] = co2[k]
-                o[O_SHARE_LOSS] = loss_cap[k] / cap_op[k] if cap_op[k] > 0 else 0.0
-                o[O_MARGIN] = margin_sum[k] / cap_op[k] if cap_op[k] > 0 else 0.0
-                o[O_COST_MEAN] = cost_sum[k] / cap_op[k] if cap_op[k] > 0 else 0.0
-            o0 = out[p, m, 0]
-            o1 = out[p, m, 1]
-            o0[O_PRICE] = price_cn
-            o1[O_PRICE] = price_row
-            o0[O_CONSUMPTION] = cons_cn
-            o1[O_CONSUMPTION] = cons_row
-            o0[O_DEMAND] = dem_cn
-            o1[O_DEMAND] = dem_row
-            o0[O_UNMET] = dem_cn - cons_cn
-            o1[O_UNMET] = dem_row - cons_row
-            o0[O_INVENTORY] = visible_cn
-            o1[O_INVENTORY] = visible_row
-            o0[O_INVENTORY_TOTAL] = stock_cn
-            o1[O_INVENTORY_TOTAL] = stock_row
-            o0[O_INVENTORY_OPEN] = open_cn
-            o1[O_INVENTORY_OPEN] = open_row
-            o1[O_GREENFIELD] = green_online
-            o0[O_STOCK_DAYS] = visible_cn / max(dem_cn, 1e-9) * DAYS
-            o1[O_STOCK_DAYS] = visible_row / max(dem_row, 1e-9) * DAYS
-            o0[O_EXPORTS] = exports
-            o1[O_EXPORTS] = imports
-            o0[O_IMPORTS] = imports
-            o1[O_IMPORTS] = exports
-            o0[O_NET_EXPORTS] = exports - imports
-            o1[O_NET_EXPORTS] = imports - exports
-            o0[O_SECONDARY] = sec_cn
-            o1[O_SECONDARY] = sec_row
-            o0[O_COST_P90] = p90_cn
-            o1[O_COST_P90] = p90_world
-            o0[O_COST_SUPPORT] = support_cn
-            o1[O_COST_SUPPORT] = support_row
-            o0[O_RESTART_COST] = restart_spend_cn
-            o1[O_RESTART_COST] = restart_spend_row
-            o0[O_IMPORT_PARITY] = parity
-            o1[O_IMPORT_PARITY] = incentive
+            _record(out[p, m, 0], acc, 0, price_cn, cons_cn, dem_cn, visible_cn, stock_cn, open_cn,
+                    visible_cn / max(dem_cn, 1e-9) * DAYS, exports, imports, sec_cn, p90_cn, support_cn,
+                    book[B_RESTART_CN], parity)
+            _record(out[p, m, 1], acc, 1, price_row, cons_row, dem_row, visible_row, stock_row, open_row,
+                    visible_row / max(dem_row, 1e-9) * DAYS, imports, exports, sec_row, p90_world, support_row,
+                    book[B_RESTART_ROW], incentive)
+            out[p, m, 1, O_GREENFIELD] = green[1]
+            for j in range(n_nodes):
+                r = region_out[p, m, j]
+                r[R_PRICE] = price_row + premium[j]
+                r[R_PREMIUM] = premium[j]
+                r[R_PRODUCTION] = node_prod[j]
+                r[R_DEMAND] = node_dem[j]
+                r[R_SECONDARY] = nodes.secondary[m, j]
+                r[R_STOCK] = node_stock[j]
+                inflow = from_china[j]
+                outflow = to_china[j]
+                for o in range(n_nodes):
+                    inflow += flows[o, j]
+                    outflow += flows[j, o]
+                    flow_year[p, year, o, j] += flows[o, j]
+                r[R_IMPORTS] = inflow
+                r[R_EXPORTS] = outflow
+                flow_year[p, year, n_nodes, j] += from_china[j]
+                flow_year[p, year, j, n_nodes] += to_china[j]
             price_cn = np.exp(log_cn)
             price_row = np.exp(log_row)
+            reg.premiums_step(premium, scratch, nodes.premium0, node_stock, node_normal,
+                              stock_row / max(normal_row, 1e-9), price_row, par.premium_sensitivity[s],
+                              par.premium_adjust[s], par.stock_floor[s], par.stock_ceiling[s], nodes.freight,
+                              nodes.tariff[v, m], nodes.border[v, m], nodes.open_share[v, m])
             fast_cn += (price_cn - fast_cn) / 12.0
             slow_cn += (price_cn - slow_cn) / 36.0
-            fast_row += (price_row - fast_row) / 12.0
-            slow_row += (price_row - slow_row) / 36.0
+            slow_lme += (price_row - slow_lme) / 36.0
+            for j in range(n_nodes):
+                fast_node[j] += (price_row + premium[j] - fast_node[j]) / 12.0
+                slow_node[j] += (price_row + premium[j] - slow_node[j]) / 36.0
             if m % 12 == 11 or m == n_months - 1:
                 for a in range(n_assets):
                     asset_year_prod[p, a, year] = year_prod[a]

@@ -107,6 +107,11 @@ FIELDS: dict[str, tuple[str | None, Callable[[float], float]]] = {
     "import_cost_usd_t": ("trade.cn_import_cost_usd_t", _same),
     "import_duty": ("trade.cn_import_duty_primary", _same),
     "trade_adjust": ("trade.adjust_per_month", _same),
+    # regions outside China
+    "region_flow_elasticity": ("trade.region_flow_elasticity", _same),
+    "region_flow_adjust": ("trade.region_flow_adjust_per_month", _same),
+    "premium_sensitivity": ("market.premium_stock_sensitivity", _same),
+    "premium_adjust": ("market.premium_adjust_per_month", _same),
 }
 
 Params = namedtuple("Params", list(FIELDS))

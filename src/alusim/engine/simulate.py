@@ -96,13 +96,19 @@ def kernel_arguments(inputs: EngineInputs, drivers: Drivers, paths: slice | None
     assets = K.Assets(market=inputs.market, capacity_kt=inputs.capacity_kt, init_share=inputs.init_share,
                       init_state=inputs.init_state, commission_m=inputs.commission_m, coal_share=inputs.coal_share,
                       co2_t_per_t=co2_intensity(inputs), is_cn=inputs.is_cn, counts_in_cap=inputs.counts_in_cap,
-                      quota_transfer=inputs.quota_transfer)
+                      quota_transfer=inputs.quota_transfer, node=inputs.asset_node)
     series = K.Series(demand_base=inputs.demand_base, season_factor=inputs.season_factor,
                       secondary_kt=inputs.secondary_kt, season_days=inputs.season_days, export_tax=inputs.export_tax,
                       export_rebate=inputs.export_rebate, foreign_tariff=inputs.foreign_tariff,
                       cap_limit_cn=inputs.cap_limit_cn, import_cost_add=inputs.import_cost_add,
                       export_scale=inputs.export_scale, vat=inputs.vat,
                       years_from_ref=inputs.years_from_ref)
+    nodes = K.Nodes(demand=inputs.node_demand, secondary=inputs.node_secondary, base_flow=inputs.node_base_flow,
+                    freight=inputs.node_freight, tariff=inputs.node_tariff, border=inputs.node_border,
+                    open_share=inputs.node_open, premium0=inputs.node_premium0,
+                    cn_export_share=inputs.node_cn_export_share, cn_import_share=inputs.node_cn_import_share,
+                    cn_import_open=inputs.node_cn_import_open, cn_tariff=inputs.node_cn_tariff,
+                    greenfield_share=inputs.node_greenfield_share)
     power, fixed = cost_terms(inputs)
     events = K.Events(cost_power=power, cost_fixed=fixed, avail_share=inputs.avail_share,
                       force_close=inputs.force_close, force_restart=inputs.force_restart,
@@ -113,26 +119,29 @@ def kernel_arguments(inputs: EngineInputs, drivers: Drivers, paths: slice | None
                     alumina_fwd_delta=drivers.alumina_fwd_delta[sl], coal_idx=drivers.coal_idx[sl],
                     fx=drivers.fx[sl], z_price=drivers.z_price[sl], demand_noise=drivers.demand_noise[sl],
                     planned_go=drivers.planned_go[sl], u_lag=drivers.u_lag[sl], u_threshold=drivers.u_threshold[sl])
-    return assets, series, events, draws, stack(inputs.parameter_sets()), inputs.start_state
+    return assets, series, nodes, events, draws, stack(inputs.parameter_sets()), inputs.start_state
 
 
 def run_kernel(inputs: EngineInputs, drivers: Drivers, paths: slice | None = None, arguments: tuple | None = None):
-    """Step the kernel over a slice of paths; returns (out, asset_year_prod, asset_state_end).
-    ``arguments`` reuses :func:`kernel_arguments` of all paths (its draws are sliced here)."""
+    """Step the kernel over a slice of paths; returns (out, asset_year_prod, asset_state_end, region_out,
+    flow_year). ``arguments`` reuses :func:`kernel_arguments` of all paths (its draws are sliced here)."""
     sl = paths or slice(0, drivers.z_price.shape[0])
     n = sl.stop - sl.start
     years = (inputs.months + 11) // 12
+    n_nodes = len(inputs.node_names)
     out = np.zeros((n, inputs.months, 2, K.N_OUT))
+    region_out = np.zeros((n, inputs.months, n_nodes, K.N_REGION_OUT))
+    flow_year = np.zeros((n, years, n_nodes + 1, n_nodes + 1))
     asset_year = np.zeros((n, inputs.n_assets, years))
     state_end = np.zeros((n, inputs.n_assets), dtype=np.int64)
     if arguments is None:
         arguments = kernel_arguments(inputs, drivers, sl)
     else:
-        assets, series, events, draws, par, start = arguments
+        assets, series, nodes, events, draws, par, start = arguments
         draws = K.Draws(*(np.ascontiguousarray(x[sl]) for x in draws))
-        arguments = (assets, series, events, draws, par, start)
-    K.simulate_kernel(*arguments, out, asset_year, state_end)
-    return out, asset_year, state_end
+        arguments = (assets, series, nodes, events, draws, par, start)
+    K.simulate_kernel(*arguments, out, region_out, flow_year, asset_year, state_end)
+    return out, asset_year, state_end, region_out, flow_year
 
 
 def simulate(scenario: Scenario, dataset: Dataset | None = None, *, paths: int | None = None,
@@ -164,9 +173,12 @@ def simulate(scenario: Scenario, dataset: Dataset | None = None, *, paths: int |
     out = np.concatenate([p[0] for p in parts])
     asset_year = np.concatenate([p[1] for p in parts])
     state_end = np.concatenate([p[2] for p in parts])
+    region_out = np.concatenate([p[3] for p in parts])
+    flow_year = np.concatenate([p[4] for p in parts])
     t2 = time.perf_counter()
     timings = {"prepare_s": t1 - t0, "kernel_s": t2 - t1}
     with np.errstate(all="ignore"):
         result = SimulationResult.from_arrays(scenario, dataset, inputs, out, asset_year, state_end, drivers, timings)
+    result.region_out, result.flow_year = region_out, flow_year
     check_finite(result.data)
     return result

@@ -55,7 +55,8 @@ LEVERS = {
 #: (V, M, …) arrays that get one slice per event variant
 VARIANT_ARRAYS = ("avail_share", "power_mult", "power_add", "carbon1", "carbon2", "force_close", "force_restart",
                   "build_block", "demand_base", "export_tax", "export_rebate", "foreign_tariff", "cap_limit_cn",
-                  "import_cost_add", "input_mult")
+                  "import_cost_add", "input_mult", "node_demand", "node_tariff", "node_border", "node_open",
+                  "node_cn_import_open", "node_cn_tariff")
 
 
 def extend_assets(dataset: Dataset, scenario: Scenario) -> Dataset:

@@ -44,5 +44,7 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     for v in ctx.variants(index):
         for mk, weight in targets:
             ctx.inputs.demand_base[v, window, mk] *= 1.0 + event.pct * sector_share * weight
+            if mk == 1:
+                ctx.inputs.node_demand[v, window, :] *= 1.0 + event.pct * sector_share * weight
     what = f"{event.sector} ({sector_share:.0%} of demand)" if event.sector else "all sectors"
     ctx.note(index, f"demand {event.pct:+.1%} in {region}, {what}, months {window.start}–{window.stop - 1}")

@@ -58,6 +58,7 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     ratio = np.where(base > 0, moved / np.maximum(base, 1e-12), 1.0)
     for v in ctx.variants(index):
         ctx.inputs.demand_base[v] *= ratio
+        ctx.inputs.node_demand[v] *= ratio[:, 1:2]          # the regions outside China move with their total
     change = (ratio - 1.0) * 100.0
     ctx.note(index, f"{event.driver} ({event.region}) off path: demand CN {change[:, 0].min():+.1f}…"
                     f"{change[:, 0].max():+.1f} %, ROW {change[:, 1].min():+.1f}…{change[:, 1].max():+.1f} %")
