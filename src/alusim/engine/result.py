@@ -64,6 +64,7 @@ class SimulationResult:
     timings: dict[str, float] = field(default_factory=dict)
     _summaries: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _annual: xr.Dataset | None = field(default=None, repr=False)
+    _asset_table: pd.DataFrame | None = field(default=None, repr=False)
 
     @classmethod
     def from_arrays(cls, scenario: Scenario, dataset: Dataset, inputs: EngineInputs, out: np.ndarray,
@@ -215,7 +216,13 @@ class SimulationResult:
         return out
 
     def asset_table(self) -> pd.DataFrame:
-        """Per asset and year: production percentiles over paths, CO2 and the end-state mix."""
+        """Per asset and year: production percentiles over paths, CO2 and the end-state mix (cached, as
+        the summaries are: a run writes it to its folder and to the store)."""
+        if self._asset_table is None:
+            self._asset_table = self._make_asset_table()
+        return self._asset_table
+
+    def _make_asset_table(self) -> pd.DataFrame:
         assets = self.assets
         years = int(self.scenario.start[:4]) + np.arange(self.asset_production_kt.shape[2])
         prod = self.asset_production_kt
