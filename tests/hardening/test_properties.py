@@ -162,3 +162,24 @@ def test_parallel_workers_count_in_the_memory_estimate():
     check_run_memory(20_000, 132, 173, available=8 * 10**9)
     with pytest.raises(InputError, match="in each of 4 workers"):
         check_run_memory(20_000, 132, 173, available=8 * 10**9, runs_at_once=4)
+
+
+def test_a_region_left_undefined_is_not_a_failure_but_one_bad_value_there_is(dataset):
+    from alusim.engine.finite import first_non_finite
+    from alusim.engine.simulate import simulate
+    from alusim.scenario.model import Scenario
+
+    data = simulate(Scenario(name="finite", start="2025-01", end="2025-06", paths=4, seed=1), dataset).data
+    assert first_non_finite(data) is None            # SHFE outside China is all NaN by design
+    shfe = data["price_shfe_cny_t"].values
+    assert np.isnan(shfe[..., 1]).all()
+    kept = shfe[1, 4, 0]
+    shfe[1, 4, 0] = np.nan                           # a gap where the variable is defined
+    assert first_non_finite(data)[:3] == ("price_shfe_cny_t", "CN", "2025-05")
+    shfe[1, 4, 0] = kept
+    shfe[2, 3, 0] = np.inf
+    assert first_non_finite(data)[:3] == ("price_shfe_cny_t", "CN", "2025-04")
+    shfe[2, 3, 0] = kept
+    assert first_non_finite(data) is None
+    shfe[2, 3, 1] = 5.0                              # a number where it is undefined: the NaNs there are gaps
+    assert first_non_finite(data)[:3] == ("price_shfe_cny_t", "ROW", "2025-01")

@@ -90,3 +90,19 @@ def test_spec_html_is_plotly_html(results):
     kwargs = {"full_html": False, "include_plotlyjs": False, "div_id": "fig"}
     assert spec.to_html(**kwargs).count("Plotly.newPlot") == 1
     assert json.loads(spec.to_plotly().to_json()) == _json(spec.to_dict())
+
+
+def test_to_dict_leaves_the_spec_as_it_was(results):
+    import numpy as np
+
+    spec = F.fan_chart(results[0], "price_lme_usd_t", "WORLD", "LME aluminium price", "USD/t")
+    before = json.dumps({"data": spec.data, "layout": spec.layout}, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
+    arrays = [(v, v.flags.writeable) for t in spec.data for v in t.values() if isinstance(v, np.ndarray)]
+    first, second = spec.to_dict(), spec.to_dict()
+    assert first == second and isinstance(first["data"][0]["y"], dict)      # typed arrays in the output
+    after = json.dumps({"data": spec.data, "layout": spec.layout},
+                       default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
+    assert after == before
+    still = [v for t in spec.data for v in t.values() if isinstance(v, np.ndarray)]
+    assert arrays and [id(v) for v, _ in arrays] == [id(v) for v in still]
+    assert all(v.flags.writeable == writeable for v, writeable in arrays)

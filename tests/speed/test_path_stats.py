@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -92,3 +93,55 @@ def test_table_file_names_are_the_schemas():
 
     assert tuple(TABLES) == TABLE_FILES
     assert tuple(OPTIONAL_TABLES) == OPTIONAL_TABLE_FILES
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_whole_years_reduced_at_once_equal_year_by_year_bit_for_bit(seed):
+    from alusim.engine.annual import _last_valid, _nanmean, _sum, by_year
+
+    rng = np.random.default_rng(seed)
+    lengths = [int(rng.integers(1, 13)), *[12] * int(rng.integers(0, 14)), int(rng.integers(1, 13))]
+    starts = np.cumsum([0, *lengths[:-1]])
+    blocks = [slice(int(a), int(a + n)) for a, n in zip(starts, lengths, strict=True)]
+    values = rng.normal(size=(int(rng.integers(1, 300)), sum(lengths), 3)) * 10.0 ** rng.uniform(-6, 6)
+    values[rng.random(values.shape) < rng.choice([0.0, 0.1, 0.9])] = np.nan
+    if seed % 4 == 0:
+        values = np.asfortranarray(values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for reduce in (_sum, _nanmean, _last_valid):
+            expected = np.stack([reduce(values[:, s, :], axis=1) for s in blocks], axis=0)
+            got = by_year(values, blocks, reduce)
+            assert got.tobytes() == expected.tobytes() and got.shape == expected.shape, reduce.__name__
+
+
+def _summary_by_frames(result: SimulationResult, key: str) -> pd.DataFrame:
+    """The former summary: one small frame per variable and region, concatenated."""
+    source = result.data if key == "M" else result.annual()
+    months = source["month"].values
+    labels = pd.DatetimeIndex(months).strftime("%Y-%m") if key == "M" else months.astype(str)
+    frames = []
+    for name in result.variables:
+        arr = source[name].transpose("path", "month", "region").values
+        qs = path_quantiles(arr, (0.05, 0.5, 0.95))
+        for r, region in enumerate(("CN", "ROW", "WORLD")):
+            column = arr[:, :, r]
+            if np.isnan(column).all():
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(column, axis=0) if np.isnan(column).any() else column.mean(axis=0)
+            frames.append(pd.DataFrame({"variable": name, "region": region, "month": labels, "mean": mean,
+                                        "p05": qs[0, :, r], "p50": qs[1, :, r], "p95": qs[2, :, r]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_summary_equals_the_frame_by_frame_table(dataset, small_baseline):
+    from alusim.engine.simulate import simulate
+
+    result = simulate(small_baseline.model_copy(update={"start": "2025-03", "end": "2027-08", "paths": 16}), dataset)
+    for key in ("M", "Y"):
+        got, expected = result.summary(key), _summary_by_frames(result, key)
+        assert list(got.dtypes) == list(expected.dtypes)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert got.to_csv(index=False) == expected.to_csv(index=False)

@@ -155,3 +155,29 @@ def without_dask() -> Iterator[None]:
     finally:
         if sys.modules.get("dask", 0) is None:
             del sys.modules["dask"]
+
+
+#: numpy submodules that scipy imports only to copy numpy's namespace (``scipy._lib.array_api_compat``
+#: touches every name ``dir(numpy)`` lists), when numba loads its BLAS check at the kernel's first call
+UNUSED_AT_RUN = ("numpy.f2py", "numpy.testing")
+
+
+def defer_unused_imports() -> None:
+    """Make :data:`UNUSED_AT_RUN` lazy modules (``importlib.util.LazyLoader``): they are executed on
+    first attribute access, which a run never makes, instead of on import (~0.1 s at every
+    ``alusim run``, numpy.f2py's Fortran parser and ``unittest``). Used by one-shot commands only; a
+    module already imported is left as it is."""
+    import importlib.util
+
+    for name in UNUSED_AT_RUN:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)

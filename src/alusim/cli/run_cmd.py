@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from alusim.cli.common import console, load_data, out_path, print_json, progress_bar, table, without_dask
+from alusim.cli.common import (
+    console,
+    defer_unused_imports,
+    load_data,
+    out_path,
+    print_json,
+    progress_bar,
+    table,
+    without_dask,
+)
 from alusim.errors import InputError
 from alusim.scenario.model import MAX_SEED
 from alusim.textsafe import slug
@@ -78,6 +87,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the headline as JSON.")] = False,
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
+    defer_unused_imports()
     with without_dask():
         _run(scenario, paths, seed, out, store, no_store, data, params, as_json)
 

@@ -54,47 +54,66 @@ def power_tariff_per_kwh(dataset: Dataset, year: int = 2025) -> np.ndarray:
     """
     tariffs = _pick_year(dataset.power_tariffs, year, "power tariffs")
     index: dict[tuple[str, str, str], tuple[float, str]] = {
-        (r.country, str(r.province), r.power_source): (float(r.tariff), str(r.unit))
-        for r in tariffs.itertuples()}
+        (country, province, source): (float(tariff), str(unit)) for country, province, source, tariff, unit
+        in _rows(tariffs, "country", "province", "power_source", "tariff", "unit", text=("province",))}
     out = np.empty(len(dataset.smelters))
-    for i, row in enumerate(dataset.smelters.itertuples()):
-        province = str(row.province) if isinstance(row.province, str) else "*"
-        for key in ((row.country, province, row.power_source), (row.country, "*", row.power_source),
-                    (row.country, "*", "*"), ("*", "*", row.power_source)):
+    converted: dict[tuple[float, str, str], float] = {}
+
+    def to(value: float, unit: str, target: str) -> float:
+        # pint converts the few tariff rows once each, not once per asset (same function, same result)
+        if (value, unit, target) not in converted:
+            converted[value, unit, target] = float(convert(value, unit, target))
+        return converted[value, unit, target]
+
+    for i, (asset_id, country, province, source) in enumerate(
+            _rows(dataset.smelters, "asset_id", "country", "province", "power_source")):
+        province = str(province) if isinstance(province, str) else "*"
+        for key in ((country, province, source), (country, "*", source), (country, "*", "*"), ("*", "*", source)):
             if key in index:
                 value, unit = index[key]
                 break
         else:
-            raise InputError(f"no power tariff for asset {row.asset_id} ({row.country}, {province}, "
-                             f"{row.power_source})", where="power_tariffs.csv",
+            raise InputError(f"no power tariff for asset {asset_id} ({country}, {province}, "
+                             f"{source})", where="power_tariffs.csv",
                              fix="add a country default row (province *) or a * row for that power source")
-        currency = asset_currency(row.country)
+        currency = asset_currency(country)
         if unit.startswith(currency):
-            out[i] = float(convert(value, unit, f"{currency}/kWh"))
+            out[i] = to(value, unit, f"{currency}/kWh")
         elif currency == "CNY":  # a USD tariff for a Chinese asset: convert at FX, tax-inclusive
             fx = dataset.param_or("fx.cny_per_usd", 7.2)
-            out[i] = float(convert(value, unit, "USD/kWh")) * fx
+            out[i] = to(value, unit, "USD/kWh") * fx
         else:
             fx = dataset.param_or("fx.cny_per_usd", 7.2)
-            out[i] = float(convert(value, unit, "CNY/kWh")) / fx
+            out[i] = to(value, unit, "CNY/kWh") / fx
     return out
 
 
-def _input_vector(dataset: Dataset, item: str, year: int) -> np.ndarray:
-    prices = _pick_year(dataset.input_prices, year, "input prices")
+def _rows(frame: pd.DataFrame, *columns: str, text: tuple[str, ...] = ()):
+    """The rows of ``columns`` as plain tuples, each column read once as a list: ``itertuples`` built
+    a tuple of every column of every row from Arrow-backed strings, most of a cost table's time.
+    Columns named in ``text`` are read as ``str`` (a missing value as ``"nan"``, as ``str(r.province)`` did)."""
+    return zip(*([str(v) for v in frame[c]] if c in text else frame[c].tolist() for c in columns), strict=True)
+
+
+def _input_vector(dataset: Dataset, item: str, year: int, prices: pd.DataFrame | None = None) -> np.ndarray:
+    """Each asset's ``item`` price in its currency; ``prices`` is ``input_prices`` picked for ``year``
+    (picked here when not given: one cost table picks once for its four items)."""
+    if prices is None:
+        prices = _pick_year(dataset.input_prices, year, "input prices")
     fx = dataset.param_or("fx.cny_per_usd", 7.2)
     vat = dataset.param_or("cost.vat_cn", 0.13)
-    by_key = {(r.key, r.input): (float(r.value), str(r.unit)) for r in prices.itertuples()}
+    by_key = {(key, name): (float(value), str(unit))
+              for key, name, value, unit in _rows(prices, "key", "input", "value", "unit")}
     out = np.empty(len(dataset.smelters))
-    for i, row in enumerate(dataset.smelters.itertuples()):
-        for key in (row.country, row.region, "ROW" if row.country != "CN" else "CN", "*"):
+    for i, (asset_id, country, region) in enumerate(_rows(dataset.smelters, "asset_id", "country", "region")):
+        for key in (country, region, "ROW" if country != "CN" else "CN", "*"):
             if (key, item) in by_key:
                 value, unit = by_key[(key, item)]
                 break
         else:
-            raise InputError(f"no {item} price for asset {row.asset_id} ({row.country}/{row.region})",
-                             where="input_prices.csv", fix=f"add a row with key {row.country}, {row.region} or *")
-        currency = asset_currency(row.country)
+            raise InputError(f"no {item} price for asset {asset_id} ({country}/{region})",
+                             where="input_prices.csv", fix=f"add a row with key {country}, {region} or *")
+        currency = asset_currency(country)
         if unit.startswith(currency):
             out[i] = value
         elif currency == "CNY":
@@ -133,17 +152,18 @@ def cost_table(dataset: Dataset, year: int = 2025, *, carbon_price: dict[str, fl
     table["currency"] = np.where(is_cn, "CNY", "USD")
     table["power_ac_kwh_t"] = power_ac
     table["tariff_per_kwh"] = tariff + surcharge
-    table["alumina_cost"] = alumina_q * _input_vector(dataset, "alumina", year)
+    prices = _pick_year(dataset.input_prices, year, "input prices")
+    table["alumina_cost"] = alumina_q * _input_vector(dataset, "alumina", year, prices)
     table["power_cost"] = power_ac * (tariff + surcharge)
-    table["anode_cost"] = anode_q * _input_vector(dataset, "anode", year)
-    table["other_cost"] = _input_vector(dataset, "other", year)
+    table["anode_cost"] = anode_q * _input_vector(dataset, "anode", year, prices)
+    table["other_cost"] = _input_vector(dataset, "other", year, prices)
     direct = direct_co2_t_per_t(dataset)
     carbon = np.zeros(len(table))
     for region, price in (carbon_price or {}).items():
         carbon += np.where((table["country"] == region) | (table["region"] == region), price * direct, 0.0)
     table["carbon_cost"] = carbon
     table["cash_cost"] = table[[f"{c}_cost" for c in COMPONENTS]].sum(axis=1)
-    table["sustaining_cost"] = _input_vector(dataset, "sustaining", year)
+    table["sustaining_cost"] = _input_vector(dataset, "sustaining", year, prices)
     table["full_cost"] = table["cash_cost"] + table["sustaining_cost"]
     return table
 

@@ -170,10 +170,21 @@ class Dataset:
         note_reads((key,))
         if key in self.overrides:
             return float(self.overrides[key])
-        hit = self.demand.loc[self.demand["region"] == region, column]
-        if hit.empty:
+        values = self.demand[column]
+        row = self._demand_rows.get(region)
+        if row is None:
             raise InputError(f"no demand row for region {region!r}", where="demand.csv", fix="add the region")
-        return float(hit.iloc[0])
+        return float(values.iloc[row])
+
+    @cached_property
+    def _demand_rows(self) -> dict[str, int]:
+        """region → position of its first row in the demand table, built once per object: a run reads
+        ~120 demand values (every ensemble member's parameters), and a boolean mask over the table for
+        each took most of the time of reading the parameters."""
+        rows: dict[str, int] = {}
+        for i, region in enumerate(self.demand["region"].tolist()):
+            rows.setdefault(region, i)
+        return rows
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Dataset:
         """A copy whose parameters (or demand-table values) are overridden by dotted name (scenario

@@ -64,6 +64,7 @@ class SimulationResult:
     timings: dict[str, float] = field(default_factory=dict)
     _summaries: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _annual: xr.Dataset | None = field(default=None, repr=False)
+    _asset_table: pd.DataFrame | None = field(default=None, repr=False)
 
     @classmethod
     def from_arrays(cls, scenario: Scenario, dataset: Dataset, inputs: EngineInputs, out: np.ndarray,
@@ -181,7 +182,9 @@ class SimulationResult:
         source = self.data if key == "M" else self.annual()
         months = source["month"].values
         labels = pd.DatetimeIndex(months).strftime("%Y-%m") if key == "M" else months.astype(str)
-        frames = []
+        # the columns of every (variable, region) block, concatenated once: one frame instead of ~90
+        # small ones and a concat (the same rows, values and column types)
+        names, regions, means, p05, p50, p95 = [], [], [], [], [], []
         for name in self.variables:
             arr = source[name].transpose("path", "month", "region").values
             # one sort per variable gives every percentile (bit for bit np.nanquantile's)
@@ -197,14 +200,29 @@ class SimulationResult:
                         mean = np.nanmean(column, axis=0)
                 else:
                     mean = column.mean(axis=0)
-                frames.append(pd.DataFrame({"variable": name, "region": region, "month": labels, "mean": mean,
-                                            "p05": qs[0, :, r], "p50": qs[1, :, r], "p95": qs[2, :, r]}))
-        out = pd.concat(frames, ignore_index=True)
+                names.append(name)
+                regions.append(region)
+                means.append(mean)
+                p05.append(qs[0, :, r])
+                p50.append(qs[1, :, r])
+                p95.append(qs[2, :, r])
+        n = len(labels)
+        out = pd.DataFrame({"variable": np.repeat(np.array(names, dtype=object), n),
+                            "region": np.repeat(np.array(regions, dtype=object), n),
+                            "month": np.tile(np.asarray(labels, dtype=object), len(names)),
+                            "mean": np.concatenate(means), "p05": np.concatenate(p05),
+                            "p50": np.concatenate(p50), "p95": np.concatenate(p95)})
         self._summaries[key] = out
         return out
 
     def asset_table(self) -> pd.DataFrame:
-        """Per asset and year: production percentiles over paths, CO2 and the end-state mix."""
+        """Per asset and year: production percentiles over paths, CO2 and the end-state mix (cached, as
+        the summaries are: a run writes it to its folder and to the store)."""
+        if self._asset_table is None:
+            self._asset_table = self._make_asset_table()
+        return self._asset_table
+
+    def _make_asset_table(self) -> pd.DataFrame:
         assets = self.assets
         years = int(self.scenario.start[:4]) + np.arange(self.asset_production_kt.shape[2])
         prod = self.asset_production_kt

@@ -46,22 +46,44 @@ def shipped_path() -> Path:
 
 def read_parameter_set(path: Path, where: str | None = None) -> ParameterSet:
     """Read and check the form of a parameter-set file: one line naming the problem, or the set.
-    (Names and ranges are checked against a dataset by :func:`checked`.)"""
-    from ruamel.yaml import YAML, YAMLError
-
-    from alusim.scenario.yaml_budget import check_size, check_yaml_budget
+    (Names and ranges are checked against a dataset by :func:`checked`.) A file read before is taken
+    from the cache of parsed files (:mod:`alusim.history.parameter_cache`), by its content."""
+    from alusim.history import parameter_cache
+    from alusim.scenario.yaml_budget import check_size
 
     where = where or f"--params {path}"
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", where=where, fix=POINTER)
+    check_size(path.stat().st_size, where)
+    raw = path.read_bytes()
+    key = parameter_cache.content_key(raw)
+    cached = parameter_cache.load(key)
+    if cached is not None:
+        try:
+            return _from_document(cached, where, str(path))
+        except InputError:
+            pass                # not what this reader would have kept: read the file itself
+    result = _from_document(_parse(raw, where), where, str(path))
+    parameter_cache.store(key, result.parameters, result.ensemble)
+    return result
+
+
+def _parse(raw: bytes, where: str):
+    from ruamel.yaml import YAML, YAMLError
+
+    from alusim.scenario.yaml_budget import check_yaml_budget
+
     try:
-        check_size(path.stat().st_size, where)
-        text = path.read_text(encoding="utf-8")
+        # universal newlines, as reading the file as text gives them
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         check_yaml_budget(text, where)
-        document = YAML(typ="safe").load(text)
+        return YAML(typ="safe").load(text)
     except (YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"not YAML/JSON ({exc.__class__.__name__})", where=where, fix=POINTER) from None
+
+
+def _from_document(document, where: str, source: str) -> ParameterSet:
     if not isinstance(document, dict):
         raise InputError("not a mapping with 'parameters'", where=where, fix=POINTER)
     values = _numbers(document.get("parameters"), f"{where}: parameters")
@@ -69,7 +91,7 @@ def read_parameter_set(path: Path, where: str | None = None) -> ParameterSet:
     if not isinstance(raw, list):
         raise InputError("'ensemble' is not a list of parameter mappings", where=where, fix=POINTER)
     members = tuple(_numbers(m, f"{where}: ensemble.{i}") for i, m in enumerate(raw))
-    return ParameterSet(parameters=values, ensemble=members, source=str(path))
+    return ParameterSet(parameters=values, ensemble=members, source=source)
 
 
 def _numbers(values, where: str) -> dict[str, float]:

@@ -89,6 +89,15 @@ def _without_none(props: dict) -> dict:
     return {k: (_without_none(v) if isinstance(v, dict) else v) for k, v in props.items() if v is not None}
 
 
+def _axis_values(index: pd.Index) -> list:
+    """The index as a trace's x values; month timestamps as the ISO strings plotly's JSON encoder
+    writes for them (``Timestamp.isoformat()``, NaT as null), so the figure JSON is the same while the
+    report neither deep-copies thousands of Timestamps nor sends each through the encoder's fallbacks."""
+    if isinstance(index, pd.DatetimeIndex):
+        return [None if t is pd.NaT else t.isoformat() for t in index]
+    return list(index)
+
+
 def add_bands(fig, bands: pd.DataFrame, name: str, colour: str, *, fmt: str = ",.0f",
               row: int | None = None, col: int | None = None, secondary_y: bool | None = None,
               inner: bool = True, outer_alpha: float = 0.15, inner_alpha: float = 0.28,
@@ -98,7 +107,7 @@ def add_bands(fig, bands: pd.DataFrame, name: str, colour: str, *, fmt: str = ",
     where = {} if row is None else {"row": row, "col": col or 1}
     if secondary_y is not None:
         where["secondary_y"] = secondary_y
-    x = list(bands.index)
+    x = _axis_values(bands.index)
     group = f"{name}-{colour}"
     pairs = [("p05", "p95", outer_alpha)] + ([("p25", "p75", inner_alpha)] if inner else [])
     for lo, hi, alpha in pairs:

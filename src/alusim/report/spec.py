@@ -153,7 +153,7 @@ class FigureSpec:
         """``{"data", "layout"}`` with numeric arrays as plotly.js typed arrays, as ``go.Figure.to_dict``."""
         from _plotly_utils.utils import convert_to_base64
 
-        out = {"data": copy.deepcopy(self.data), "layout": copy.deepcopy(self.layout)}
+        out = {"data": _containers_copied(self.data), "layout": _containers_copied(self.layout)}
         convert_to_base64(out)
         return out
 
@@ -168,6 +168,19 @@ class FigureSpec:
         import plotly.io as pio
 
         return pio.to_html(self.to_dict(), validate=False, **kwargs)
+
+
+def _containers_copied(value):
+    """``value`` with its dicts, lists and tuples copied and the leaves shared: what
+    ``convert_to_base64`` needs, as it replaces values inside containers but never changes a leaf
+    (it encodes a copy of each array). ``copy.deepcopy`` also copied every array and string."""
+    if isinstance(value, dict):
+        return {k: _containers_copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_containers_copied(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_containers_copied(v) for v in value)
+    return value
 
 
 def _axis_name(ref: str) -> str:
