@@ -58,8 +58,27 @@ from alusim.engine.supply import (
     B_BUILT_CN,
     B_RESTART_CN,
     B_RESTART_ROW,
+    K_HURDLE,
+    K_NEW_BUILD,
+    K_RESTART_COST,
+    K_TAKE_OR_PAY,
     N_ACC,
     N_BOOK,
+    N_BY_MARKET,
+    N_NOW,
+    T_CAP_LIMIT,
+    T_COAL,
+    T_COMMON_CN,
+    T_COMMON_ROW,
+    T_CURTAIL,
+    T_FWD_CN,
+    T_FWD_ROW,
+    T_PRICE_CN,
+    T_PRICE_ROW,
+    T_RAMP,
+    T_RECOVER,
+    T_REPLACEMENT,
+    T_UTIL,
     greenfield_month,
     plants_month,
 )
@@ -110,32 +129,32 @@ def demand_level(series, v, m, k):
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _record(o, acc, k, price, consumption, demand, visible, total, opened, stock_days, exports, imports,
+def _record(out, p, m, acc, k, price, consumption, demand, visible, total, opened, stock_days, exports, imports,
             secondary, p90, support, restart, parity):
-    """One market's month into its output row."""
-    o[O_PRICE] = price
-    o[O_PRODUCTION] = acc[k, A_PROD]
-    o[O_CAP_BUILT] = acc[k, A_BUILT]
-    o[O_CAP_OPERATING] = acc[k, A_OPER]
-    o[O_CO2] = acc[k, A_CO2]
-    o[O_SHARE_LOSS] = acc[k, A_LOSS] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
-    o[O_MARGIN] = acc[k, A_MARGIN] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
-    o[O_COST_MEAN] = acc[k, A_COST] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
-    o[O_CONSUMPTION] = consumption
-    o[O_DEMAND] = demand
-    o[O_UNMET] = demand - consumption
-    o[O_INVENTORY] = visible
-    o[O_INVENTORY_TOTAL] = total
-    o[O_INVENTORY_OPEN] = opened
-    o[O_STOCK_DAYS] = stock_days
-    o[O_EXPORTS] = exports
-    o[O_IMPORTS] = imports
-    o[O_NET_EXPORTS] = exports - imports
-    o[O_SECONDARY] = secondary
-    o[O_COST_P90] = p90
-    o[O_COST_SUPPORT] = support
-    o[O_RESTART_COST] = restart
-    o[O_IMPORT_PARITY] = parity
+    """One market's month into its output row (indexed, not sliced: see :func:`~.regions.arbitrage_matrix`)."""
+    out[p, m, k, O_PRICE] = price
+    out[p, m, k, O_PRODUCTION] = acc[k, A_PROD]
+    out[p, m, k, O_CAP_BUILT] = acc[k, A_BUILT]
+    out[p, m, k, O_CAP_OPERATING] = acc[k, A_OPER]
+    out[p, m, k, O_CO2] = acc[k, A_CO2]
+    out[p, m, k, O_SHARE_LOSS] = acc[k, A_LOSS] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
+    out[p, m, k, O_MARGIN] = acc[k, A_MARGIN] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
+    out[p, m, k, O_COST_MEAN] = acc[k, A_COST] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
+    out[p, m, k, O_CONSUMPTION] = consumption
+    out[p, m, k, O_DEMAND] = demand
+    out[p, m, k, O_UNMET] = demand - consumption
+    out[p, m, k, O_INVENTORY] = visible
+    out[p, m, k, O_INVENTORY_TOTAL] = total
+    out[p, m, k, O_INVENTORY_OPEN] = opened
+    out[p, m, k, O_STOCK_DAYS] = stock_days
+    out[p, m, k, O_EXPORTS] = exports
+    out[p, m, k, O_IMPORTS] = imports
+    out[p, m, k, O_NET_EXPORTS] = exports - imports
+    out[p, m, k, O_SECONDARY] = secondary
+    out[p, m, k, O_COST_P90] = p90
+    out[p, m, k, O_COST_SUPPORT] = support
+    out[p, m, k, O_RESTART_COST] = restart
+    out[p, m, k, O_IMPORT_PARITY] = parity
 
 
 @njit(cache=True, parallel=True, fastmath=_FAST, error_model="numpy")
@@ -162,15 +181,21 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
         acc = np.zeros((2, N_ACC))
         book = np.zeros(N_BOOK)
         node_prod = np.zeros(n_nodes)
-        take_or_pay = np.array([par.take_or_pay_cn[s], par.take_or_pay_row[s]])
-        hurdle = np.array([par.restart_hurdle_cn[s], par.restart_hurdle_row[s]])
-        new_build = np.array([par.new_build_hurdle_cn[s], -1e300])
-        restart_cost = np.array([par.restart_cost_cn[s], par.restart_cost_row[s]])
-        recover = par.recover_margin[s]
-        ramp_step = par.ramp_step[s]
-        curtail_step = par.curtail_step[s]
-        monthly_util = par.util_max[s] / 12.0
-        replacement = par.replacement_ratio[s]
+        by_market = np.empty((N_BY_MARKET, 2))
+        by_market[K_TAKE_OR_PAY, 0] = par.take_or_pay_cn[s]
+        by_market[K_TAKE_OR_PAY, 1] = par.take_or_pay_row[s]
+        by_market[K_HURDLE, 0] = par.restart_hurdle_cn[s]
+        by_market[K_HURDLE, 1] = par.restart_hurdle_row[s]
+        by_market[K_NEW_BUILD, 0] = par.new_build_hurdle_cn[s]
+        by_market[K_NEW_BUILD, 1] = -1e300
+        by_market[K_RESTART_COST, 0] = par.restart_cost_cn[s]
+        by_market[K_RESTART_COST, 1] = par.restart_cost_row[s]
+        now = np.empty(N_NOW)
+        now[T_RAMP] = par.ramp_step[s]
+        now[T_CURTAIL] = par.curtail_step[s]
+        now[T_RECOVER] = par.recover_margin[s]
+        now[T_REPLACEMENT] = par.replacement_ratio[s]
+        now[T_UTIL] = par.util_max[s] / 12.0
         order_cn = np.empty(n_assets, dtype=np.int64)
         order_row = np.empty(n_assets, dtype=np.int64)
         n_cn = 0
@@ -239,10 +264,16 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             fwd0 = draws.alumina_fwd_delta[p, m, 0]
             fwd1 = draws.alumina_fwd_delta[p, m, 1]
             # 1. supply
+            now[T_PRICE_CN] = price_cn
+            now[T_PRICE_ROW] = price_row
+            now[T_COAL] = draws.coal_idx[p, m]
+            now[T_COMMON_CN] = common0
+            now[T_COMMON_ROW] = common1
+            now[T_FWD_CN] = fwd0
+            now[T_FWD_ROW] = fwd1
+            now[T_CAP_LIMIT] = series.cap_limit_cn[v, m]
             plants_month(assets, events, draws, par, p, v, m, s, state, share, exp_margin, timer, cost, opcap,
-                         threshold, lag, year_prod, acc, book, node_prod, take_or_pay, hurdle, new_build, restart_cost,
-                         price_cn, price_row, premium, draws.coal_idx[p, m], common0, common1, fwd0, fwd1,
-                         series.cap_limit_cn[v, m], ramp_step, curtail_step, recover, replacement, monthly_util)
+                         threshold, lag, year_prod, acc, book, node_prod, by_market, premium, now)
             escalation = (1.0 + par.incentive_escalation[s]) ** series.years_from_ref[m]
             greenfield_month(acc, node_prod, par, s, m, n_months, green, slow_lme, price_row, escalation,
                              nodes.greenfield_share)
@@ -308,8 +339,7 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
                 # stocks, and from the start's arbitrage (the recorded corridors are its equilibrium)
                 for j in range(n_nodes):
                     node_stock[j] = stock_row * node_normal[j] / max(normal_row, 1e-9)
-                reg.arbitrage_matrix(arb0, price_row, premium, nodes.freight, nodes.tariff[v, 0],
-                                     nodes.border[v, 0])
+                reg.arbitrage_matrix(arb0, price_row, premium, nodes.freight, nodes.tariff, nodes.border, v, 0)
             open_cn = stock_cn
             open_row = stock_row
             m_target = mkt.imports_target(price_cn, parity, par.import_max[s], par.import_threshold[s],
@@ -323,11 +353,10 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             imports += par.trade_adjust[s] * (m_target - imports)
             exports += par.trade_adjust[s] * (x_target - exports)
             # China's trade by region, then the corridors between regions
-            reg.china_shares(x_share, i_share, nodes.cn_export_share, nodes.cn_import_share,
-                             nodes.cn_import_open[v, m], premium, nodes.premium0, nodes.cn_tariff[v, m],
-                             nodes.cn_tariff[v, 0], price_row, par.region_flow_elasticity[s])
-            reg.arbitrage_matrix(arb, price_row, premium, nodes.freight, nodes.tariff[v, m], nodes.border[v, m])
-            reg.flows_step(flows, nodes.base_flow, arb, arb0, nodes.open_share[v, m], price_row,
+            reg.china_shares(x_share, i_share, nodes.cn_export_share, nodes.cn_import_share, nodes.cn_import_open,
+                             premium, nodes.premium0, nodes.cn_tariff, v, m, price_row, par.region_flow_elasticity[s])
+            reg.arbitrage_matrix(arb, price_row, premium, nodes.freight, nodes.tariff, nodes.border, v, m)
+            reg.flows_step(flows, nodes.base_flow, arb, arb0, nodes.open_share, v, m, price_row,
                            par.region_flow_elasticity[s], par.region_flow_adjust[s])
             # 5. stocks absorb the balance; nothing goes below zero (shipments, then use, are rationed)
             for j in range(n_nodes):
@@ -348,8 +377,7 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
                 node_stock[j] = max(supply - cons, 0.0)
                 cons_row += cons
                 stock_row += node_stock[j]
-                r = region_out[p, m, j]
-                r[R_CONSUMPTION] = cons
+                region_out[p, m, j, R_CONSUMPTION] = cons
             visible_cn = stock_cn * visible_share_cn
             visible_row = stock_row * visible_share_row
             # 6. next month's prices: cost support × f(stocks / normal), SHFE capped at import parity,
@@ -373,29 +401,28 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             log_row = (np.log(price_row) + par.price_adjust[s] * (target_row - np.log(price_row))
                        + par.vol_lme[s] * draws.z_price[p, m, 1])
             # record the month (prices are the ones it traded at)
-            _record(out[p, m, 0], acc, 0, price_cn, cons_cn, dem_cn, visible_cn, stock_cn, open_cn,
+            _record(out, p, m, acc, 0, price_cn, cons_cn, dem_cn, visible_cn, stock_cn, open_cn,
                     visible_cn / max(dem_cn, 1e-9) * DAYS, exports, imports, sec_cn, p90_cn, support_cn,
                     book[B_RESTART_CN], parity)
-            _record(out[p, m, 1], acc, 1, price_row, cons_row, dem_row, visible_row, stock_row, open_row,
+            _record(out, p, m, acc, 1, price_row, cons_row, dem_row, visible_row, stock_row, open_row,
                     visible_row / max(dem_row, 1e-9) * DAYS, imports, exports, sec_row, p90_world, support_row,
                     book[B_RESTART_ROW], incentive)
             out[p, m, 1, O_GREENFIELD] = green[1]
             for j in range(n_nodes):
-                r = region_out[p, m, j]
-                r[R_PRICE] = price_row + premium[j]
-                r[R_PREMIUM] = premium[j]
-                r[R_PRODUCTION] = node_prod[j]
-                r[R_DEMAND] = node_dem[j]
-                r[R_SECONDARY] = nodes.secondary[m, j]
-                r[R_STOCK] = node_stock[j]
+                region_out[p, m, j, R_PRICE] = price_row + premium[j]
+                region_out[p, m, j, R_PREMIUM] = premium[j]
+                region_out[p, m, j, R_PRODUCTION] = node_prod[j]
+                region_out[p, m, j, R_DEMAND] = node_dem[j]
+                region_out[p, m, j, R_SECONDARY] = nodes.secondary[m, j]
+                region_out[p, m, j, R_STOCK] = node_stock[j]
                 inflow = from_china[j]
                 outflow = to_china[j]
                 for o in range(n_nodes):
                     inflow += flows[o, j]
                     outflow += flows[j, o]
                     flow_year[p, year, o, j] += flows[o, j]
-                r[R_IMPORTS] = inflow
-                r[R_EXPORTS] = outflow
+                region_out[p, m, j, R_IMPORTS] = inflow
+                region_out[p, m, j, R_EXPORTS] = outflow
                 flow_year[p, year, n_nodes, j] += from_china[j]
                 flow_year[p, year, j, n_nodes] += to_china[j]
             price_cn = np.exp(log_cn)
@@ -403,7 +430,7 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             reg.premiums_step(premium, scratch, nodes.premium0, node_stock, node_normal,
                               stock_row / max(normal_row, 1e-9), price_row, par.premium_sensitivity[s],
                               par.premium_adjust[s], par.stock_floor[s], par.stock_ceiling[s], nodes.freight,
-                              nodes.tariff[v, m], nodes.border[v, m], nodes.open_share[v, m])
+                              nodes.tariff, nodes.border, nodes.open_share, v, m)
             fast_cn += (price_cn - fast_cn) / 12.0
             slow_cn += (price_cn - slow_cn) / 36.0
             slow_lme += (price_row - slow_lme) / 36.0

@@ -51,20 +51,23 @@ def netback_over_lme(lme, premium_destination, freight, tariff, border):
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def arbitrage_matrix(out, lme, premium, freight, tariff, border):
-    """(R, R) USD/t a trader makes moving a tonne from ``o`` to ``d``: the destination's premium over
-    the landed cost (0 on the diagonal)."""
+def arbitrage_matrix(out, lme, premium, freight, tariff, border, v, m):
+    """(R, R) USD/t a trader makes moving a tonne from ``o`` to ``d`` in month ``m`` of variant ``v``:
+    the destination's premium over the landed cost (0 on the diagonal). The (V, M, R, R) arrays are
+    indexed here, not sliced by the caller: a slice in the hot loop costs an atomic reference count
+    that the threads fight over."""
     n = premium.shape[0]
     for o in range(n):
         for d in range(n):
             if o == d:
                 out[o, d] = 0.0
             else:
-                out[o, d] = premium[d] - landed_over_lme(lme, premium[o], freight[o, d], tariff[o, d], border[o, d])
+                out[o, d] = premium[d] - landed_over_lme(lme, premium[o], freight[o, d], tariff[v, m, o, d],
+                                                         border[v, m, o, d])
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def flows_step(flows, base, arb, arb0, open_share, lme, elasticity, adjust):
+def flows_step(flows, base, arb, arb0, open_share, v, m, lme, elasticity, adjust):
     """Move each corridor ``adjust`` of the way toward base × open share × exp(elasticity × change of
     its arbitrage as a share of LME); kt/month, in place."""
     n = flows.shape[0]
@@ -74,13 +77,13 @@ def flows_step(flows, base, arb, arb0, open_share, lme, elasticity, adjust):
                 flows[o, d] = 0.0
                 continue
             x = min(max(elasticity * (arb[o, d] - arb0[o, d]) / lme, -50.0), MAX_LOG_FLOW)
-            target = base[o, d] * open_share[o, d] * np.exp(x)
+            target = base[o, d] * open_share[v, m, o, d] * np.exp(x)
             flows[o, d] += adjust * (target - flows[o, d])
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
 def china_shares(out_export, out_import, export_share, import_share, import_open, premium, premium0,
-                 cn_tariff, cn_tariff0, lme, elasticity):
+                 cn_tariff, v, m, lme, elasticity):
     """Where China's exports go and where its imports come from, as shares summing to one: exports
     lean toward regions whose premium rose and away from those whose tariff on Chinese metal rose;
     imports lean toward origins whose premium fell (cheaper metal), none through a closed corridor."""
@@ -88,10 +91,10 @@ def china_shares(out_export, out_import, export_share, import_share, import_open
     sx = 0.0
     si = 0.0
     for j in range(n):
-        gain = (premium[j] - premium0[j]) - (cn_tariff[j] - cn_tariff0[j]) * lme
+        gain = (premium[j] - premium0[j]) - (cn_tariff[v, m, j] - cn_tariff[v, 0, j]) * lme
         out_export[j] = export_share[j] * np.exp(min(max(elasticity * gain / lme, -50.0), MAX_LOG_FLOW))
         sx += out_export[j]
-        out_import[j] = import_share[j] * import_open[j] * np.exp(
+        out_import[j] = import_share[j] * import_open[v, m, j] * np.exp(
             min(max(-elasticity * (premium[j] - premium0[j]) / lme, -50.0), MAX_LOG_FLOW))
         si += out_import[j]
     for j in range(n):
@@ -119,24 +122,26 @@ def ration_outflows(flows, to_china, own):
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def premium_bounds(j, lme, premium, freight, tariff, border, open_share):
+def premium_bounds(j, lme, premium, freight, tariff, border, open_share, v, m):
     """(floor, ceiling) of region ``j``'s premium: its best export netback and its cheapest landed
     import over the corridors that are open (−inf / +inf where there is none)."""
     n = premium.shape[0]
     floor = -np.inf
     ceiling = np.inf
     for o in range(n):
-        if o != j and open_share[o, j] > 0.0:
-            ceiling = min(ceiling, landed_over_lme(lme, premium[o], freight[o, j], tariff[o, j], border[o, j]))
+        if o != j and open_share[v, m, o, j] > 0.0:
+            ceiling = min(ceiling, landed_over_lme(lme, premium[o], freight[o, j], tariff[v, m, o, j],
+                                                   border[v, m, o, j]))
     for d in range(n):
-        if d != j and open_share[j, d] > 0.0:
-            floor = max(floor, netback_over_lme(lme, premium[d], freight[j, d], tariff[j, d], border[j, d]))
+        if d != j and open_share[v, m, j, d] > 0.0:
+            floor = max(floor, netback_over_lme(lme, premium[d], freight[j, d], tariff[v, m, j, d],
+                                                border[v, m, j, d]))
     return floor, ceiling
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
 def premiums_step(premium, last, premium0, stock, normal, pool_ratio, lme, sensitivity, adjust, ratio_floor,
-                  ratio_ceiling, freight, tariff, border, open_share):
+                  ratio_ceiling, freight, tariff, border, open_share, v, m):
     """Next month's premiums (in place; ``last`` is a scratch copy of this month's): each moves
     ``adjust`` of the way toward its start level minus ``sensitivity`` × LME × log of its stock ratio
     (stocks / normal) over the pool's — the LME already prices the rest of the world's stocks as a
@@ -149,7 +154,7 @@ def premiums_step(premium, last, premium0, stock, normal, pool_ratio, lme, sensi
     for j in range(n):
         ratio = min(max(stock[j] / max(normal[j], 1e-9), ratio_floor), ratio_ceiling)
         target = premium0[j] - sensitivity * lme * np.log(ratio / pool)
-        floor, ceiling = premium_bounds(j, lme, last, freight, tariff, border, open_share)
+        floor, ceiling = premium_bounds(j, lme, last, freight, tariff, border, open_share, v, m)
         if ceiling < floor:
             ceiling = floor
         target = min(max(target, floor), ceiling)

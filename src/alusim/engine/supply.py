@@ -18,19 +18,37 @@ from alusim.engine.plants import CLOSED, CONSTRUCTION, CURTAILED, IDLE, OPERATIN
 # running books of the path: book[·] — China's built capacity under the cap, the cap tightened by
 # retirements, and the month's restart spending by market
 (B_BUILT_CN, B_CAP_CUT, B_RESTART_CN, B_RESTART_ROW, N_BOOK) = range(5)
+# the path's plant parameters by market: by_market[·, k]
+(K_TAKE_OR_PAY, K_HURDLE, K_NEW_BUILD, K_RESTART_COST, N_BY_MARKET) = range(5)
+# the month's scalars the plant loop reads: now[·]
+(T_PRICE_CN, T_PRICE_ROW, T_COAL, T_COMMON_CN, T_COMMON_ROW, T_FWD_CN, T_FWD_ROW, T_CAP_LIMIT, T_RAMP, T_CURTAIL,
+ T_RECOVER, T_REPLACEMENT, T_UTIL, N_NOW) = range(14)
 
 
-@njit(cache=True, fastmath=_FAST, error_model="numpy")
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
 def plants_month(assets, events, draws, par, p, v, m, s, state, share, exp_margin, timer, cost, opcap, threshold,
-                 lag, year_prod, acc, book, node_prod, take_or_pay, hurdle, new_build, restart_cost, price_cn,
-                 price_row, premium, coal_m, common0, common1, fwd0, fwd1, cap_limit, ramp_step, curtail_step,
-                 recover, replacement, monthly_util):
+                 lag, year_prod, acc, book, node_prod, by_market, premium, now):
     """Each plant's cash cost, its decision on its expected margin (China at SHFE, the rest of the world
     at LME + its region's premium) and its output; totals into ``acc`` and ``node_prod``. The plant
     arrays (A,) are the path's: ``state``, ``share`` of capacity running, ``exp_margin``, restart
     ``timer``, this month's ``cost`` and operating capacity ``opcap``, the plant's curtailment
-    ``threshold`` and restart ``lag``, output this year ``year_prod``; by market (2,): ``take_or_pay``,
-    restart ``hurdle``, ``new_build`` hurdle and ``restart_cost``."""
+    ``threshold`` and restart ``lag``, output this year ``year_prod``; ``by_market[K_*, k]`` holds the
+    path's take-or-pay share, restart and new-build hurdles and restart cost of market k; ``now[T_*]``
+    the month's prices, costs and steps. (Packed so that the call stays under 30 arguments, above
+    which CPython passes them as a tuple that numba cannot inline.)"""
+    price_cn = now[T_PRICE_CN]
+    price_row = now[T_PRICE_ROW]
+    coal_m = now[T_COAL]
+    common0 = now[T_COMMON_CN]
+    common1 = now[T_COMMON_ROW]
+    fwd0 = now[T_FWD_CN]
+    fwd1 = now[T_FWD_ROW]
+    cap_limit = now[T_CAP_LIMIT]
+    ramp_step = now[T_RAMP]
+    curtail_step = now[T_CURTAIL]
+    recover = now[T_RECOVER]
+    replacement = now[T_REPLACEMENT]
+    monthly_util = now[T_UTIL]
     n_assets = assets.capacity_kt.shape[0]
     alpha = par.margin_alpha[s]
     flagged = events.flags_any[v, m]      # any forced closure, restart or block this month?
@@ -67,13 +85,13 @@ def plants_month(assets, events, draws, par, p, v, m, s, state, share, exp_margi
             room = book[B_BUILT_CN] + assets.capacity_kt[a] <= cap_limit - book[B_CAP_CUT] + 1e-9
         forced = flagged and events.force_restart[v, m, a]
         restarted, commissioned = decide(
-            state, share, timer, a, m, exp_margin[a], ce, power, threshold[a], take_or_pay[mk],
-            recover, hurdle[mk], new_build[mk], lag[a], ramp_step, curtail_step,
+            state, share, timer, a, m, exp_margin[a], ce, power, threshold[a], by_market[K_TAKE_OR_PAY, mk],
+            recover, by_market[K_HURDLE, mk], by_market[K_NEW_BUILD, mk], lag[a], ramp_step, curtail_step,
             assets.commission_m[a], draws.planned_go[p, a], flagged and events.build_block[v, m, a], forced, room)
         if commissioned and capped:
             book[B_BUILT_CN] += assets.capacity_kt[a]
         if restarted:
-            book[B_RESTART_CN if mk == 0 else B_RESTART_ROW] += assets.capacity_kt[a] * restart_cost[mk]
+            book[B_RESTART_CN if mk == 0 else B_RESTART_ROW] += assets.capacity_kt[a] * by_market[K_RESTART_COST, mk]
         st = state[a]
         if st == OPERATING or st == CURTAILED or st == IDLE or st == RESTARTING:
             acc[mk, A_BUILT] += assets.capacity_kt[a]
