@@ -34,9 +34,10 @@ OWNED: dict[str, set[str]] = {
     "carbon_price": {"carbon1", "carbon2"},
     "export_tax": {"export_tax"},
     "export_rebate": {"export_rebate"},
-    "import_tariff": {"foreign_tariff"},
+    "import_tariff": {"foreign_tariff", "node_tariff", "node_cn_tariff"},
+    "sanction": {"node_open", "node_cn_import_open"},
     "import_cost": {"import_cost_add"},
-    "demand_shock": {"demand_base"},
+    "demand_shock": {"demand_base", "node_demand"},
     "input_price": {"input_mult"},
 }
 

@@ -55,7 +55,7 @@ def test_absent_tariff_leaves_inputs_bit_identical(dataset):
 
 
 @pytest.mark.parametrize("change, field, message", [
-    ({"exporter": "RU"}, "exporter", "change no flow"),
+    ({"exporter": "RU"}, "exporter", "acts between the regions outside China"),
     ({"importer": "CN"}, "importer", "China's own import tariffs are not modelled"),
     ({"importer": "XX"}, "importer", "no export share for 'XX'"),
 ])

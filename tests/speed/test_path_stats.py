@@ -91,8 +91,10 @@ def test_table_file_names_are_the_schemas():
     from alusim.dataset.schemas import OPTIONAL_TABLES, TABLES
     from alusim.dataset.table_files import OPTIONAL_TABLE_FILES, TABLE_FILES
 
+    from alusim.dataset.region_tables import REGION_TABLES
+
     assert tuple(TABLES) == TABLE_FILES
-    assert tuple(OPTIONAL_TABLES) == OPTIONAL_TABLE_FILES
+    assert (*OPTIONAL_TABLES, *REGION_TABLES) == OPTIONAL_TABLE_FILES
 
 
 @pytest.mark.parametrize("seed", range(30))

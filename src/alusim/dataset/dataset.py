@@ -106,6 +106,13 @@ class Dataset:
     retired: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["retired"])
     capacity_history: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["capacity_history"])
     history_monthly: pd.DataFrame = field(default_factory=lambda: empty_history_tables()["history_monthly"])
+    # the regions outside China (alusim.dataset.region_tables); empty: one region, the rest of the world
+    regions: pd.DataFrame = field(default_factory=lambda: _empty_region("regions"))
+    region_shares: pd.DataFrame = field(default_factory=lambda: _empty_region("region_shares"))
+    trade_flows: pd.DataFrame = field(default_factory=lambda: _empty_region("trade_flows"))
+    freight: pd.DataFrame = field(default_factory=lambda: _empty_region("freight"))
+    regional_consumption: pd.DataFrame = field(default_factory=lambda: _empty_region("regional_consumption"))
+    region_premiums: pd.DataFrame = field(default_factory=lambda: _empty_region("region_premiums"))
     source_dir: Path | None = None
     overrides: Mapping[str, float] = field(default_factory=dict)
 
@@ -304,6 +311,12 @@ class DatasetStatistics:
         both = pd.concat(frames, ignore_index=True)
         return (both.groupby(["source", "table"]).size().rename("rows").reset_index()
                 .sort_values("rows", ascending=False, kind="stable"))
+
+
+def _empty_region(name: str) -> pd.DataFrame:
+    from alusim.dataset.region_tables import empty_region_table
+
+    return empty_region_table(name)
 
 
 def empty_history_tables() -> dict[str, pd.DataFrame]:

@@ -101,7 +101,9 @@ def _first_failure(exc: pandera.errors.SchemaErrors | pandera.errors.SchemaError
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read and validate one dataset table; the schema is chosen by the file name."""
-    schema = TABLES.get(path.name) or OPTIONAL_TABLES.get(path.name)
+    from alusim.dataset.region_tables import REGION_TABLES
+
+    schema = TABLES.get(path.name) or OPTIONAL_TABLES.get(path.name) or REGION_TABLES.get(path.name, (None, None))[1]
     if schema is None:
         raise InputError("not a dataset table", where=str(path),
                          fix=f"use one of {', '.join([*TABLES, *OPTIONAL_TABLES])}")
@@ -130,6 +132,9 @@ def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     out = {"smelters": smelters}
     out.update({Path(name).stem: frame for name, frame in tables.items()})
     out.update(read_history_tables(folder, set(smelters["asset_id"])))
+    from alusim.dataset.region_tables import read_region_tables
+
+    out.update(read_region_tables(folder))
     return out
 
 

@@ -72,9 +72,11 @@ def annual_dataset(data: xr.Dataset, variables: list[str], flows: tuple[str, ...
             stacked = by_year(values, blocks, reduce)
             parts[name] = (("path", "month", "region"), np.moveaxis(stacked, 0, 1))
     annual = xr.Dataset(parts, coords=coords)
-    annual["co2_t_per_t"] = annual["co2_mt"] * 1e3 / annual["production_kt"].where(annual["production_kt"] > 0)
-    annual["operating_rate"] = annual["production_kt"] / annual["capacity_built_kt"].where(
-        annual["capacity_built_kt"] > 0)
+    if "co2_mt" in annual and "production_kt" in annual:        # the markets' results (not the regions')
+        annual["co2_t_per_t"] = annual["co2_mt"] * 1e3 / annual["production_kt"].where(annual["production_kt"] > 0)
+    if "capacity_built_kt" in annual:
+        annual["operating_rate"] = annual["production_kt"] / annual["capacity_built_kt"].where(
+            annual["capacity_built_kt"] > 0)
     return annual
 
 

@@ -307,8 +307,9 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
     months = scenario.months
     arrays = asset_arrays(dataset, scenario.start)
     n_assets = len(arrays["capacity_kt"])
-    demand, secondary, _, level = demand_paths(dataset, scenario)
+    demand, secondary, annual, level = demand_paths(dataset, scenario)
     trade = trade_paths(dataset, scenario.start, months)
+    observed = start_state(dataset)
     first_year = level[:12, 1].mean()
     inputs = EngineInputs(
         start=scenario.start, months=months, assets=dataset.smelters.reset_index(drop=True), **arrays,
@@ -321,8 +322,8 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
         carbon2=np.zeros((1, months, n_assets)), force_close=np.zeros((1, months, n_assets), dtype=np.bool_),
         force_restart=np.zeros((1, months, n_assets), dtype=np.bool_),
         build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 4, 2)),
-        par=engine_parameters(dataset), start_state=start_state(dataset), **trade,
-        **node_arrays(dataset, scenario, arrays, demand, secondary))
+        par=engine_parameters(dataset), start_state=observed, **trade,
+        **node_arrays(dataset, scenario, arrays, demand, secondary, annual, observed))
     schedule_closures(inputs, scenario.start)
     schedule_relocations(inputs)
     inputs.start_state[K.S_ARB] = arbitrage(inputs, 0, inputs.start_state[K.S_PRICE_CN],

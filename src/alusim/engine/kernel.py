@@ -93,12 +93,13 @@ Assets = namedtuple("Assets", ["market", "capacity_kt", "init_share", "init_stat
 Series = namedtuple("Series", ["demand_base", "season_factor", "secondary_kt", "season_days", "export_tax",
                                "export_rebate", "foreign_tariff", "cap_limit_cn", "import_cost_add", "export_scale",
                                "vat", "years_from_ref"])
-#: the regions outside China (R of them): (V, M, R) demand, (M, R) recycled supply, (R, R) corridors'
-#: base flows (kt/month) and freight (USD/t), (V, M, R, R) ad-valorem tariffs, border charges (USD/t)
+#: the regions outside China (R of them): (V, M, R) demand, (M, R) recycled supply, (R,) shipments at the
+#: start (kt/month, to other regions and China), (R, R) corridors' base flows (kt/month) and freight (USD/t), (V, M, R, R) ad-valorem tariffs, border charges (USD/t)
 #: and open shares (1 − sanctioned share), (R,) start premiums, China's export and import shares by
 #: region and greenfield capacity's, (V, M, R) the corridors to China open and each region's tariff on
 #: Chinese metal
-Nodes = namedtuple("Nodes", ["demand", "secondary", "base_flow", "freight", "tariff", "border", "open_share",
+Nodes = namedtuple("Nodes", ["demand", "secondary", "shipments", "base_flow", "freight", "tariff", "border",
+                             "open_share",
                              "premium0", "cn_export_share", "cn_import_share", "cn_import_open", "cn_tariff",
                              "greenfield_share"])
 #: event arrays (V, M, A) and the months that carry any forced change (V, M)
@@ -312,8 +313,14 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             days_row = par.stock_days_normal_row[s] + par.unreported_days_row[s] + series.season_days[m, 1]
             normal_cn = days_cn * level_cn / DAYS
             normal_row = days_row * level_row / DAYS
+            # a region's normal stock follows what passes through it (its use and its shipments), scaled
+            # so that the regions' normal stocks add up to the rest of the world's
+            through = 0.0
             for j in range(n_nodes):
-                node_normal[j] = days_row * nodes.demand[v, m, j] / series.season_factor[m, 1] / DAYS
+                node_normal[j] = nodes.demand[v, m, j] / series.season_factor[m, 1] + nodes.shipments[j]
+                through += node_normal[j]
+            for j in range(n_nodes):
+                node_normal[j] *= normal_row / max(through, 1e-9)
             # 4. trade, toward the arbitrage targets of last month's prices
             parity = mkt.import_parity_cny_t(price_row, fx_m, vat, par.import_cost_usd_t[s] + series.import_cost_add[v, m],
                                              par.import_duty[s])
@@ -427,10 +434,11 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
                 flow_year[p, year, j, n_nodes] += to_china[j]
             price_cn = np.exp(log_cn)
             price_row = np.exp(log_row)
-            reg.premiums_step(premium, scratch, nodes.premium0, node_stock, node_normal,
+            reg.parity_shift(scratch, nodes.base_flow, nodes.open_share, v, m, price_row, start[S_PRICE_ROW],
+                             premium, nodes.premium0, nodes.freight, nodes.tariff, nodes.border)
+            reg.premiums_step(premium, nodes.premium0, scratch, node_stock, node_normal,
                               stock_row / max(normal_row, 1e-9), price_row, par.premium_sensitivity[s],
-                              par.premium_adjust[s], par.stock_floor[s], par.stock_ceiling[s], nodes.freight,
-                              nodes.tariff, nodes.border, nodes.open_share, v, m)
+                              par.premium_adjust[s], par.stock_floor[s], par.stock_ceiling[s])
             fast_cn += (price_cn - fast_cn) / 12.0
             slow_cn += (price_cn - slow_cn) / 36.0
             slow_lme += (price_row - slow_lme) / 36.0

@@ -13,11 +13,11 @@ Plain arrays in, arrays out; inlined into the kernel's month step. The rules (do
   as CBAM) — has widened since the start, less where it has narrowed; a sanction closes a share of a
   corridor; each month a corridor moves ``adjust`` of the way to its target, and no origin ships more
   than it has;
-* a region's **premium** answers its own stocks against the pool's (scarcer than the rest of the
-  world: up — the LME already prices the pool) and is held between its export
-  netback (what its metal fetches in the best other market, after freight and duty) and its import
-  parity (the cheapest landed import): a tariff on a region that must import lifts its premium
-  toward the duty, and a region whose outlets close sells at a discount;
+* a region's **premium** follows its parity — the landed cost of its imports, the netback of its
+  exports, as they move from the start (a duty on every import lifts an importer's premium by the
+  duty) — and its own stocks against the pool's (scarcer than the rest of the world: up — the LME
+  already prices the pool); a region whose outlets close fills its stocks and sells at a discount
+  until its metal finds other buyers;
 * China's primary imports come from the regions (more from the cheaper origins, none through a
   closed corridor) and its exports of semis go to them (less where a tariff on Chinese metal rises).
 
@@ -41,13 +41,6 @@ def landed_over_lme(lme, premium_origin, freight, tariff, border):
     """USD/t over LME that a tonne from an origin costs delivered to a destination: origin premium and
     freight, the ad-valorem duty on that delivered value, and a per-tonne border charge."""
     return (lme + premium_origin + freight) * (1.0 + tariff) + border - lme
-
-
-@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def netback_over_lme(lme, premium_destination, freight, tariff, border):
-    """USD/t over LME that a tonne shipped to a destination returns to its origin (the inverse of
-    :func:`landed_over_lme`)."""
-    return (lme + premium_destination - border) / (1.0 + tariff) - freight - lme
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
@@ -122,40 +115,45 @@ def ration_outflows(flows, to_china, own):
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def premium_bounds(j, lme, premium, freight, tariff, border, open_share, v, m):
-    """(floor, ceiling) of region ``j``'s premium: its best export netback and its cheapest landed
-    import over the corridors that are open (−inf / +inf where there is none)."""
+def parity_shift(out, base, open_share, v, m, lme, lme0, premium, premium0, freight, tariff, border):
+    """(R,) USD/t by which each region's parity has moved since the start: the change of the landed
+    cost of what it imports and of the netback of what it exports, weighted by its open corridors'
+    start flows (a duty on every import lifts an importer's parity by the duty; a closed outlet drops
+    out of an exporter's). 0 for a region with no open corridor."""
     n = premium.shape[0]
-    floor = -np.inf
-    ceiling = np.inf
-    for o in range(n):
-        if o != j and open_share[v, m, o, j] > 0.0:
-            ceiling = min(ceiling, landed_over_lme(lme, premium[o], freight[o, j], tariff[v, m, o, j],
-                                                   border[v, m, o, j]))
-    for d in range(n):
-        if d != j and open_share[v, m, j, d] > 0.0:
-            floor = max(floor, netback_over_lme(lme, premium[d], freight[j, d], tariff[v, m, j, d],
-                                                border[v, m, j, d]))
-    return floor, ceiling
+    for j in range(n):
+        total = 0.0
+        weight = 0.0
+        for o in range(n):
+            w = base[o, j] * open_share[v, m, o, j]
+            if o == j or w <= 0.0:
+                continue
+            now = landed_over_lme(lme, premium[o], freight[o, j], tariff[v, m, o, j], border[v, m, o, j])
+            then = landed_over_lme(lme0, premium0[o], freight[o, j], tariff[v, 0, o, j], border[v, 0, o, j])
+            total += w * (now - then)
+            weight += w
+        for d in range(n):
+            w = base[j, d] * open_share[v, m, j, d]
+            if d == j or w <= 0.0:
+                continue
+            now = (lme + premium[d] - border[v, m, j, d]) / (1.0 + tariff[v, m, j, d]) - freight[j, d] - lme
+            then = (lme0 + premium0[d] - border[v, 0, j, d]) / (1.0 + tariff[v, 0, j, d]) - freight[j, d] - lme0
+            total += w * (now - then)
+            weight += w
+        out[j] = total / weight if weight > 0.0 else 0.0
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def premiums_step(premium, last, premium0, stock, normal, pool_ratio, lme, sensitivity, adjust, ratio_floor,
-                  ratio_ceiling, freight, tariff, border, open_share, v, m):
-    """Next month's premiums (in place; ``last`` is a scratch copy of this month's): each moves
-    ``adjust`` of the way toward its start level minus ``sensitivity`` × LME × log of its stock ratio
+def premiums_step(premium, premium0, shift, stock, normal, pool_ratio, lme, sensitivity, adjust, ratio_floor,
+                  ratio_ceiling):
+    """Next month's premiums (in place): each moves ``adjust`` of the way toward its start level plus
+    its parity shift (:func:`parity_shift`) minus ``sensitivity`` × LME × log of its stock ratio
     (stocks / normal) over the pool's — the LME already prices the rest of the world's stocks as a
-    whole, a premium prices a region's scarcity against it — held between its export netback and its
-    import parity."""
+    whole, a premium prices a region's scarcity against it. Both ratios are held within
+    [``ratio_floor``, ``ratio_ceiling``]."""
     n = premium.shape[0]
-    for j in range(n):
-        last[j] = premium[j]
     pool = min(max(pool_ratio, ratio_floor), ratio_ceiling)
     for j in range(n):
         ratio = min(max(stock[j] / max(normal[j], 1e-9), ratio_floor), ratio_ceiling)
-        target = premium0[j] - sensitivity * lme * np.log(ratio / pool)
-        floor, ceiling = premium_bounds(j, lme, last, freight, tariff, border, open_share, v, m)
-        if ceiling < floor:
-            ceiling = floor
-        target = min(max(target, floor), ceiling)
-        premium[j] = last[j] + adjust * (target - last[j])
+        target = premium0[j] + shift[j] - sensitivity * lme * np.log(ratio / pool)
+        premium[j] += adjust * (target - premium[j])

@@ -64,6 +64,8 @@ class SimulationResult:
     timings: dict[str, float] = field(default_factory=dict)
     _summaries: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _annual: xr.Dataset | None = field(default=None, repr=False)
+    #: the regions outside China (alusim.engine.region_result), None when the run has none
+    regions: xr.Dataset | None = field(default=None, repr=False)
     _asset_table: pd.DataFrame | None = field(default=None, repr=False)
 
     @classmethod
@@ -185,12 +187,17 @@ class SimulationResult:
         # the columns of every (variable, region) block, concatenated once: one frame instead of ~90
         # small ones and a concat (the same rows, values and column types)
         names, regions, means, p05, p50, p95 = [], [], [], [], [], []
-        for name in self.variables:
-            arr = source[name].transpose("path", "month", "region").values
+        blocks = [(source, name) for name in self.variables]
+        if self.regions is not None:      # the regions outside China, after the aggregates
+            nodes = self.regions if key == "M" else self._regions_annual()
+            blocks += [(nodes, name) for name in nodes.data_vars if nodes[name].dims == ("path", "month", "region")]
+        for data, name in blocks:
+            arr = data[name].transpose("path", "month", "region").values
+            names_r = [str(r) for r in data["region"].values]
             # one sort per variable gives every percentile (bit for bit np.nanquantile's)
             qs = path_quantiles(arr, QUANTILES)          # (3, month, region)
             nan = np.isnan(arr)
-            for r, region in enumerate(REGIONS):
+            for r, region in enumerate(names_r):
                 column, column_nan = arr[:, :, r], nan[:, :, r]
                 if column_nan.all():
                     continue
@@ -214,6 +221,13 @@ class SimulationResult:
                             "p50": np.concatenate(p50), "p95": np.concatenate(p95)})
         self._summaries[key] = out
         return out
+
+    def _regions_annual(self) -> xr.Dataset:
+        from alusim.engine.annual import annual_dataset
+        from alusim.engine.region_result import REGION_FLOWS
+
+        monthly = self.regions.drop_vars(["flow_kt"]).drop_dims(["year", "origin", "destination"], errors="ignore")
+        return annual_dataset(monthly, [v for v in monthly.data_vars], REGION_FLOWS, ("inventory_total_kt",))
 
     def asset_table(self) -> pd.DataFrame:
         """Per asset and year: production percentiles over paths, CO2 and the end-state mix (cached, as

@@ -103,7 +103,11 @@ def kernel_arguments(inputs: EngineInputs, drivers: Drivers, paths: slice | None
                       cap_limit_cn=inputs.cap_limit_cn, import_cost_add=inputs.import_cost_add,
                       export_scale=inputs.export_scale, vat=inputs.vat,
                       years_from_ref=inputs.years_from_ref)
-    nodes = K.Nodes(demand=inputs.node_demand, secondary=inputs.node_secondary, base_flow=inputs.node_base_flow,
+    shipments = inputs.node_base_flow.sum(axis=1) + inputs.start_state[K.S_IMPORTS] * inputs.node_cn_import_share
+    if len(inputs.node_names) == 1:
+        shipments = np.zeros(1)       # one region: its normal stock is the rest of the world's (no corridors)
+    nodes = K.Nodes(demand=inputs.node_demand, secondary=inputs.node_secondary, shipments=shipments,
+                    base_flow=inputs.node_base_flow,
                     freight=inputs.node_freight, tariff=inputs.node_tariff, border=inputs.node_border,
                     open_share=inputs.node_open, premium0=inputs.node_premium0,
                     cn_export_share=inputs.node_cn_export_share, cn_import_share=inputs.node_cn_import_share,
@@ -179,6 +183,8 @@ def simulate(scenario: Scenario, dataset: Dataset | None = None, *, paths: int |
     timings = {"prepare_s": t1 - t0, "kernel_s": t2 - t1}
     with np.errstate(all="ignore"):
         result = SimulationResult.from_arrays(scenario, dataset, inputs, out, asset_year, state_end, drivers, timings)
-    result.region_out, result.flow_year = region_out, flow_year
+    from alusim.engine.region_result import regions_dataset
+
+    result.regions = regions_dataset(region_out, flow_year, inputs.node_names, result.data["month"].values)
     check_finite(result.data)
     return result

@@ -32,6 +32,8 @@ class LeverContext:
     log: dict[int, list[str]] = field(default_factory=dict)
     rates: dict[tuple[str, str], np.ndarray] | None = None      # (measure, product) → (V, M)
     tariffs: dict[tuple[str, str], np.ndarray] | None = None    # (destination, '*' | 'CN') → (V, M)
+    #: (general, China-specific) (V, M, R) tariffs of the regions on Chinese metal (regional_trade)
+    node_tariff_parts: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- trade ------------------------------------------------------------------------------
     def export_shares(self) -> dict[str, float]:

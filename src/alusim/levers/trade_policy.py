@@ -13,8 +13,9 @@
 * ``import_cost``: the delivered cost of China's primary imports over LME (freight, premium, the
   discount on metal that sanctions divert to China) changes by a number of USD/t.
 
-Only China's side of trade is modelled (two markets, CN and ROW); tariffs between other countries
-change no flow in alusim and are refused with a clear message.
+With the regions outside China as markets (``market.regions_enabled: 1``, :mod:`~.regional_trade`)
+a tariff also acts between regions, and China's netback loss weighs each region's tariff by its
+share of China's exports; without them a tariff between two non-Chinese countries is refused.
 """
 
 from __future__ import annotations
@@ -50,22 +51,31 @@ def _set_rate(ctx: LeverContext, index: int, event, measure: str) -> None:
 
 
 def apply_import_tariff(ctx: LeverContext, index: int, event) -> None:
-    if event.exporter.upper() not in ("CN", "*"):
-        raise InputError(f"events.{index}.exporter: tariffs on {event.exporter!r} exports change no flow in "
-                         "alusim (only China's exports are traded between its two markets)",
-                         fix="use exporter: CN or exporter: '*'")
+    from alusim.levers import regional_trade
+
+    exporter = event.exporter.upper()
+    if event.importer.upper() == "CN":
+        raise InputError(f"events.{index}.importer: China's own import tariffs are not modelled",
+                         fix="model a tariff on China's exports abroad (importer: US, EU …)")
+    regions = regional_trade.regional(ctx)
+    if exporter not in ("CN", "*") and not regions:
+        raise InputError(f"events.{index}.exporter: a tariff on {event.exporter!r} metal acts between the regions "
+                         "outside China", fix=regional_trade.NEEDS_REGIONS)
+    if regions:
+        regional_trade.apply_tariff(ctx, index, event)
+        if exporter not in ("CN", "*"):
+            return
     shares = ctx.export_shares()
     by_upper = {k.upper(): k for k in shares}
     importer = by_upper.get(event.importer.upper(), event.importer.upper())
-    if importer.upper() == "CN":
-        raise InputError(f"events.{index}.importer: China's own import tariffs are not modelled",
-                         fix="model a tariff on China's exports abroad (importer: US, EU …)")
     if importer not in shares:
+        if regions:        # China's side then acts through the regions' shares (finalise)
+            return
         known = ", ".join(sorted(shares))
         raise InputError(f"events.{index}.importer: no export share for {importer!r} in trade.cn_export_share.*",
-                         fix=f"use one of {known} (add a destination as a row of parameters.csv with its source)")
+                         fix=f"use one of {known} (or turn on the regions: {regional_trade.NEEDS_REGIONS})")
     tariffs = ctx.destination_tariffs()
-    who = "CN" if event.exporter.upper() == "CN" else "*"
+    who = "CN" if exporter == "CN" else "*"
     window = ctx.window(event)
     for v in ctx.variants(index):
         tariffs[(importer, who)][v, window] = event.rate
@@ -91,7 +101,13 @@ def finalise(ctx: LeverContext) -> None:
         ctx.inputs.export_tax[:] = w * ctx.rates[("export_tax", "primary")] + (1 - w) * ctx.rates[("export_tax", "semis")]
         ctx.inputs.export_rebate[:] = (w * ctx.rates[("export_rebate", "primary")]
                                        + (1 - w) * ctx.rates[("export_rebate", "semis")])
-    if ctx.tariffs is not None:
+    if len(ctx.inputs.node_names) > 1 and getattr(ctx, "node_tariff_parts", None) is not None:
+        # with regions, China's netback loss weighs each region's tariff on Chinese metal by its share of
+        # China's exports (the regions' own shares, not trade.cn_export_share.*)
+        share = ctx.inputs.node_cn_export_share
+        kept = (share[None, None, :] / (1.0 + ctx.inputs.node_cn_tariff)).sum(axis=2) / share.sum()
+        ctx.inputs.foreign_tariff[:] = 1.0 - kept
+    elif ctx.tariffs is not None:
         from alusim.engine.trade_terms import netback_loss
 
         shares = ctx.export_shares()

@@ -51,7 +51,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "icelandic": "IS", "brazilian": "BR", "emirati": "AE", "saudi": "SA", "bahraini": "BH", "omani": "OM",
     "qatari": "QA", "japanese": "JP", "korean": "KR", "vietnamese": "VN", "turkish": "TR",
     "mexican": "MX", "german": "DE", "french": "FR", "spanish": "ES", "british": "GB",
-    "united kingdom": "GB", "italian": "IT", "iranian": "IR", "kazakh": "KZ", "south african": "ZA",
+    "united kingdom": "GB", "britain": "GB", "great britain": "GB", "italian": "IT", "iranian": "IR", "kazakh": "KZ", "south african": "ZA",
     "guinean": "GN", "argentine": "AR", "washington": "US", "beijing": "CN", "ottawa": "CA", "moscow": "RU",
     "white house": "US", "trump administration": "US", "new delhi": "IN", "canberra": "AU", "jakarta": "ID", "tokyo": "JP", "brasilia": "BR", "venezuelan": "VE", "mozambican": "MZ", "egyptian": "EG",
 }

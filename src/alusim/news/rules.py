@@ -22,6 +22,7 @@ from alusim.news.rules_market import (
     export_measure,
     import_cost,
     import_tariff,
+    sanction,
     input_price,
     power_price,
 )
@@ -36,7 +37,7 @@ RULES = {
     "capacity_cap": capacity_cap, "power_price": power_price, "carbon_price": carbon_price,
     "export_tax": lambda c: export_measure(c, "export_tax"),
     "export_rebate": lambda c: export_measure(c, "export_rebate"),
-    "import_tariff": import_tariff, "import_cost": import_cost, "demand_shock": demand_shock,
+    "import_tariff": import_tariff, "sanction": sanction, "import_cost": import_cost, "demand_shock": demand_shock,
     "input_price": input_price,
     "driver_path": driver_path,
 }

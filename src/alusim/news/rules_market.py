@@ -126,6 +126,29 @@ def import_tariff(claim: Claim):
 _DISCOUNT = re.compile(r"\bdiscount\w*\b", re.I)
 
 
+def sanction(claim: Claim):
+    """A ban (share 1) on an exporter's metal in the importing countries the sentence names; the
+    exporter is the country the ban is "on" (Russian metal by default, the case every ban on
+    aluminium so far has been)."""
+    text = claim.sentence.text
+    if re.search(r"\bquota\b|\bpartial\b", text, re.I):
+        return claim.observe("sanction", "a quota or partial ban: give its share by hand")
+    exporter, importer = exporter_and_importer(claim.mentions, text)
+    importers = [m.value for m in claim.mentions if m.kind in ("country", "region") and m.value != exporter]
+    if exporter is None and re.search(r"\brussian\b|\brusal\b", text, re.I):
+        exporter = "RU"
+        importers = [c for c in importers if c != "RU"]
+    if exporter is None:
+        return claim.observe("sanction", "no sanctioned exporter named")
+    importers = list(dict.fromkeys(c for c in importers if c != "CN"))
+    if not importers:
+        return claim.observe("sanction", "no importing country named")
+    target = {"exporter": exporter, "importers": importers}
+    return claim.event("sanction", target, {"exporter": exporter, "importers": importers, "share": 1.0}, None,
+                       magnitude=1.0, unit="fraction", basis="share", named=True,
+                       notes=["acts between the regions: set assumptions market.regions_enabled: 1"])
+
+
 def import_cost(claim: Claim):
     """A discount (or premium) on the metal China imports, per tonne over LME: Russian metal under
     sanctions is China's marginal import, so its discount moves China's import parity."""

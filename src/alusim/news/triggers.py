@@ -118,6 +118,11 @@ PATTERNS: dict[str, list[str]] = {
         "anti - dumping",
         "section 232|301",
     ],
+    "sanction": [
+        # bans and sanctions on a country's metal (Russian aluminium: US/UK 2024, the EU phase-out 2025)
+        "ban|bans|banned|banning|prohibit*|embargo* ~6 import*|russian|rusal|aluminium|aluminum|metal",
+        "phase* ~1 out ~6 import*|russian",
+    ],
     "import_cost": [
         # the delivered cost of metal China imports: sanctions discounts on Russian metal, import premiums
         "discount* ~6 russian|rusal|sanction*|sanctioned",
@@ -160,7 +165,7 @@ PRIORITY: dict[str, int] = {
     "export_rebate": 9, "export_tax": 8, "carbon_price": 8, "capacity_cap": 7, "ban_new_capacity": 8,
     "suspend_construction": 7, "close_noncompliant": 7, "relocate": 6, "power_curtailment": 6, "restart": 5,
     "production_cut": 5, "power_price": 5, "input_price": 5, "import_tariff": 4, "demand_shock": 4,
-    "commission": 3, "driver_path": 7, "import_cost": 6,
+    "commission": 3, "driver_path": 7, "import_cost": 6, "sanction": 7,
 }
 
 #: a trigger of the first type inside one of the second yields to it when only a qualifier lies between

@@ -251,6 +251,18 @@ class ImportTariff(_Event):
     rate: Rate
 
 
+class Sanction(_Event):
+    """``share`` of ``exporter``'s sales to ``importers`` (region or country codes, ``CN`` for China,
+    ``*`` for all) closed from ``start`` to ``end``: a ban is share 1 (e.g. the US and UK on Russian
+    metal produced after 13 April 2024). Acts between the regions (``market.regions_enabled: 1``)."""
+
+    type: Literal["sanction"]
+    exporter: str
+    importers: list[str] | Literal["*"] = "*"
+    product: Literal["primary"] = "primary"
+    share: Share = 1.0
+
+
 class ImportCost(_Event):
     """The delivered cost of China's primary imports over LME — freight, premium, and the discount on
     metal that sanctions push toward China (Russian aluminium sold at $100–150/t under LME in 2022)
@@ -301,13 +313,13 @@ class InputPrice(_PctOrPath):
 Event = Annotated[
     CapacityCap | BanNewCapacity | SuspendConstruction | CloseNoncompliant | ProductionCut | Restart
     | Commission | Relocate | PowerCurtailment | PowerPrice | CarbonPrice | ExportTax | ExportRebate
-    | ImportTariff | ImportCost | DemandShock | InputPrice | DriverPath,
+    | ImportTariff | Sanction | ImportCost | DemandShock | InputPrice | DriverPath,
     Field(discriminator="type"),
 ]
 
 EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "close_noncompliant",
                "production_cut", "restart", "commission", "relocate", "power_curtailment", "power_price",
-               "carbon_price", "export_tax", "export_rebate", "import_tariff", "import_cost", "demand_shock",
+               "carbon_price", "export_tax", "export_rebate", "import_tariff", "sanction", "import_cost", "demand_shock",
                "input_price", "driver_path")
 
 

@@ -37,7 +37,10 @@ SUMMARY: dict[str, str] = {
     "carbon_price": "A carbon price on the region's emissions (scope 1 or 1+2).",
     "export_tax": "An export tax on a product from a country.",
     "export_rebate": "An export VAT rebate on a product from a country.",
-    "import_tariff": "A tariff on imports into a country, from one exporter or from all ('*').",
+    "import_tariff": "A tariff on imports into a country or region, from one exporter or from all ('*'); "
+                     "between two regions outside China it needs the regional model.",
+    "sanction": "A share (1 = a ban) of an exporter's sales to some importers, China included, closed; "
+                "acts between the regions (market.regions_enabled: 1).",
     "import_cost": "The delivered cost of China's primary imports over LME (freight, premium, the discount "
                    "on metal sanctions push toward China) moves by USD/t; it moves China's import parity.",
     "demand_shock": "Demand of a region (optionally one end-use sector) moves by a percentage.",
@@ -231,7 +234,7 @@ def markdown(event_types: typing.Iterable[str] | None = None, *, heading: bool =
 _MINIMAL = {"target": {"province": "Shandong"}, "from": {"province": "Shandong"}, "kt": 100.0,
             "limit_kt": 45000.0, "share": 0.1, "rate": 0.1, "pct": 0.05, "region": "CN", "importer": "US",
             "change": "+0.05 CNY/kWh", "price": "100 CNY/t_CO2", "input": "alumina", "asset": "cn_example",
-            "to_province": "Yunnan", "driver": "pv_installations_gw", "change_usd_t": -100.0}
+            "to_province": "Yunnan", "driver": "pv_installations_gw", "change_usd_t": -100.0, "exporter": "RU"}
 
 
 def minimal_example(event_type: str) -> dict:
