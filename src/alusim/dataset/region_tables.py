@@ -56,8 +56,8 @@ class RegionShares(_Sourced):
 
 
 class TradeFlows(_Sourced):
-    exporter: Series[str] = pa.Field(str_matches=r"^[A-Z+]{2,7}$")
-    importer: Series[str] = pa.Field(str_matches=r"^[A-Z+]{2,7}$")
+    exporter: Series[str] = pa.Field(str_matches=r"^[A-Z+]{2,12}$")
+    importer: Series[str] = pa.Field(str_matches=r"^[A-Z+]{2,12}$")
     product: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
     year: Series[int] = pa.Field(ge=1990, le=2100)
     kt: Series[float] = pa.Field(ge=0)

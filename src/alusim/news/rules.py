@@ -22,9 +22,9 @@ from alusim.news.rules_market import (
     export_measure,
     import_cost,
     import_tariff,
-    sanction,
     input_price,
     power_price,
+    sanction,
 )
 
 __all__ = ["RULES", "Claim", "apply_rule"]
