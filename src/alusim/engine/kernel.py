@@ -26,8 +26,6 @@ set ``par.<field>[draws.path_set[p]]`` (:mod:`alusim.engine.params`).
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 from numba import njit, prange
 
@@ -48,11 +46,6 @@ from alusim.engine.plants import (
     restart_lag_months,
 )
 from alusim.engine.supply import (
-    A_BUILT,
-    A_CO2,
-    A_COST,
-    A_LOSS,
-    A_MARGIN,
     A_OPER,
     A_PROD,
     B_BUILT_CN,
@@ -85,77 +78,10 @@ from alusim.engine.supply import (
 
 __all__ = ["STATE_NAMES", "PLANNED", "CONSTRUCTION", "OPERATING", "CURTAILED", "IDLE", "RESTARTING", "CLOSED"]
 
-#: static per-asset arrays (A,); ``node`` is the region of a plant outside China (0 for China's)
-Assets = namedtuple("Assets", ["market", "capacity_kt", "init_share", "init_state", "commission_m", "coal_share",
-                               "co2_t_per_t", "is_cn", "counts_in_cap", "quota_transfer", "node"])
-#: time series: (V, M, 2) demand, (M, 2) its seasonal factor, secondary and seasonal stock days, (V, M) policy,
-#: (M,) the rest
-Series = namedtuple("Series", ["demand_base", "season_factor", "secondary_kt", "season_days", "export_tax",
-                               "export_rebate", "foreign_tariff", "cap_limit_cn", "import_cost_add", "export_scale",
-                               "vat", "years_from_ref"])
-#: the regions outside China (R of them): (V, M, R) demand, (M, R) recycled supply, (R,) shipments at the
-#: start (kt/month, to other regions and China), (R, R) corridors' base flows (kt/month) and freight (USD/t), (V, M, R, R) ad-valorem tariffs, border charges (USD/t)
-#: and open shares (1 − sanctioned share), (R,) start premiums, China's export and import shares by
-#: region and greenfield capacity's, (V, M, R) the corridors to China open and each region's tariff on
-#: Chinese metal
-Nodes = namedtuple("Nodes", ["demand", "secondary", "shipments", "base_flow", "freight", "tariff", "border",
-                             "open_share",
-                             "premium0", "cn_export_share", "cn_import_share", "cn_import_open", "cn_tariff",
-                             "greenfield_share"])
-#: event arrays (V, M, A) and the months that carry any forced change (V, M)
-Events = namedtuple("Events", ["cost_power", "cost_fixed", "avail_share", "force_close", "force_restart",
-                               "build_block", "flags_any"])
-#: random draws per path (P, …)
-Draws = namedtuple("Draws", ["path_variant", "path_set", "alumina_px", "anode_px", "alumina_fwd_delta", "coal_idx",
-                             "fx", "z_price", "demand_noise", "planned_go", "u_lag", "u_threshold"])
-#: the observed start: (SHFE, LME, visible stocks CN, ROW, exports, imports kt/month, export arbitrage)
-(S_PRICE_CN, S_PRICE_ROW, S_STOCK_CN, S_STOCK_ROW, S_EXPORTS, S_IMPORTS, S_ARB, N_START) = range(8)
+from alusim.engine.kernel_cache import drop_stale_cache  # noqa: E402
+from alusim.engine.layout import *  # noqa: F403 - the layout is part of the kernel's interface
 
-# indices of per-(path, month, market) outputs
-(O_PRICE, O_PRODUCTION, O_CAP_BUILT, O_CAP_OPERATING, O_CONSUMPTION, O_DEMAND, O_INVENTORY, O_INVENTORY_TOTAL,
- O_STOCK_DAYS, O_NET_EXPORTS, O_EXPORTS, O_IMPORTS, O_SECONDARY, O_COST_P90, O_COST_SUPPORT, O_MARGIN,
- O_SHARE_LOSS, O_CO2, O_UNMET, O_RESTART_COST, O_COST_MEAN, O_IMPORT_PARITY, O_INVENTORY_OPEN, O_GREENFIELD,
- N_OUT) = range(25)
-# indices of per-(path, month, region) outputs; imports and exports include China's trade with the region
-(R_PRICE, R_PREMIUM, R_PRODUCTION, R_DEMAND, R_CONSUMPTION, R_SECONDARY, R_STOCK, R_IMPORTS, R_EXPORTS,
- N_REGION_OUT) = range(10)
-
-DAYS = mkt.DAYS_PER_MONTH
-
-
-@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def demand_level(series, v, m, k):
-    """kt/month of demand without its seasonality (the level normal stocks are measured against)."""
-    return series.demand_base[v, m, k] / series.season_factor[m, k]
-
-
-@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _record(out, p, m, acc, k, price, consumption, demand, visible, total, opened, stock_days, exports, imports,
-            secondary, p90, support, restart, parity):
-    """One market's month into its output row (indexed, not sliced: see :func:`~.regions.arbitrage_matrix`)."""
-    out[p, m, k, O_PRICE] = price
-    out[p, m, k, O_PRODUCTION] = acc[k, A_PROD]
-    out[p, m, k, O_CAP_BUILT] = acc[k, A_BUILT]
-    out[p, m, k, O_CAP_OPERATING] = acc[k, A_OPER]
-    out[p, m, k, O_CO2] = acc[k, A_CO2]
-    out[p, m, k, O_SHARE_LOSS] = acc[k, A_LOSS] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
-    out[p, m, k, O_MARGIN] = acc[k, A_MARGIN] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
-    out[p, m, k, O_COST_MEAN] = acc[k, A_COST] / acc[k, A_OPER] if acc[k, A_OPER] > 0 else 0.0
-    out[p, m, k, O_CONSUMPTION] = consumption
-    out[p, m, k, O_DEMAND] = demand
-    out[p, m, k, O_UNMET] = demand - consumption
-    out[p, m, k, O_INVENTORY] = visible
-    out[p, m, k, O_INVENTORY_TOTAL] = total
-    out[p, m, k, O_INVENTORY_OPEN] = opened
-    out[p, m, k, O_STOCK_DAYS] = stock_days
-    out[p, m, k, O_EXPORTS] = exports
-    out[p, m, k, O_IMPORTS] = imports
-    out[p, m, k, O_NET_EXPORTS] = exports - imports
-    out[p, m, k, O_SECONDARY] = secondary
-    out[p, m, k, O_COST_P90] = p90
-    out[p, m, k, O_COST_SUPPORT] = support
-    out[p, m, k, O_RESTART_COST] = restart
-    out[p, m, k, O_IMPORT_PARITY] = parity
+drop_stale_cache()
 
 
 @njit(cache=True, parallel=True, fastmath=_FAST, error_model="numpy")
@@ -231,6 +157,7 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
         arb = np.zeros((n_nodes, n_nodes))
         arb0 = np.zeros((n_nodes, n_nodes))
         to_china = np.zeros(n_nodes)
+        growth = np.ones(n_nodes)
         from_china = np.zeros(n_nodes)
         x_share = np.zeros(n_nodes)
         i_share = np.zeros(n_nodes)
@@ -363,12 +290,20 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             reg.china_shares(x_share, i_share, nodes.cn_export_share, nodes.cn_import_share, nodes.cn_import_open,
                              premium, nodes.premium0, nodes.cn_tariff, v, m, price_row, par.region_flow_elasticity[s])
             reg.arbitrage_matrix(arb, price_row, premium, nodes.freight, nodes.tariff, nodes.border, v, m)
+            for j in range(n_nodes):
+                growth[j] = nodes.demand[v, m, j] / max(nodes.demand[v, 0, j], 1e-9) * (
+                    series.season_factor[0, 1] / series.season_factor[m, 1])
             reg.flows_step(flows, nodes.base_flow, arb, arb0, nodes.open_share, v, m, price_row,
-                           par.region_flow_elasticity[s], par.region_flow_adjust[s])
-            # 5. stocks absorb the balance; nothing goes below zero (shipments, then use, are rationed)
+                           par.region_flow_elasticity[s], par.region_flow_adjust[s], growth)
+            # 5. stocks absorb the balance; nothing goes below zero (a region's shipments are rationed to
+            # what its own use leaves, then use is rationed to what arrives)
             for j in range(n_nodes):
                 to_china[j] = imports * i_share[j]
+                # a region serves its own demand before it ships abroad (the rest of the world as one region
+                # ships to China from everything it has, as the two-market model does)
                 scratch[j] = node_stock[j] + node_prod[j] + nodes.secondary[m, j]
+                if n_nodes > 1:
+                    scratch[j] = max(scratch[j] - node_dem[j], 0.0)
             imports = reg.ration_outflows(flows, to_china, scratch)
             exports = min(exports, stock_cn + acc[0, A_PROD] + sec_cn + imports)
             cons_cn = min(dem_cn, stock_cn + acc[0, A_PROD] + sec_cn + imports - exports)
@@ -408,10 +343,10 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             log_row = (np.log(price_row) + par.price_adjust[s] * (target_row - np.log(price_row))
                        + par.vol_lme[s] * draws.z_price[p, m, 1])
             # record the month (prices are the ones it traded at)
-            _record(out, p, m, acc, 0, price_cn, cons_cn, dem_cn, visible_cn, stock_cn, open_cn,
+            record_market(out, p, m, acc, 0, price_cn, cons_cn, dem_cn, visible_cn, stock_cn, open_cn,
                     visible_cn / max(dem_cn, 1e-9) * DAYS, exports, imports, sec_cn, p90_cn, support_cn,
                     book[B_RESTART_CN], parity)
-            _record(out, p, m, acc, 1, price_row, cons_row, dem_row, visible_row, stock_row, open_row,
+            record_market(out, p, m, acc, 1, price_row, cons_row, dem_row, visible_row, stock_row, open_row,
                     visible_row / max(dem_row, 1e-9) * DAYS, imports, exports, sec_row, p90_world, support_row,
                     book[B_RESTART_ROW], incentive)
             out[p, m, 1, O_GREENFIELD] = green[1]

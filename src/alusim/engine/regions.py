@@ -60,9 +60,10 @@ def arbitrage_matrix(out, lme, premium, freight, tariff, border, v, m):
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def flows_step(flows, base, arb, arb0, open_share, v, m, lme, elasticity, adjust):
-    """Move each corridor ``adjust`` of the way toward base × open share × exp(elasticity × change of
-    its arbitrage as a share of LME); kt/month, in place."""
+def flows_step(flows, base, arb, arb0, open_share, v, m, lme, elasticity, adjust, growth):
+    """Move each corridor ``adjust`` of the way toward base × the destination's demand ``growth`` since
+    the start × open share × exp(elasticity × change of its arbitrage as a share of LME); kt/month, in
+    place (trade grows with the buyers' needs, and leans toward the arbitrage)."""
     n = flows.shape[0]
     for o in range(n):
         for d in range(n):
@@ -70,7 +71,7 @@ def flows_step(flows, base, arb, arb0, open_share, v, m, lme, elasticity, adjust
                 flows[o, d] = 0.0
                 continue
             x = min(max(elasticity * (arb[o, d] - arb0[o, d]) / lme, -50.0), MAX_LOG_FLOW)
-            target = base[o, d] * open_share[v, m, o, d] * np.exp(x)
+            target = base[o, d] * growth[d] * open_share[v, m, o, d] * np.exp(x)
             flows[o, d] += adjust * (target - flows[o, d])
 
 
@@ -97,8 +98,9 @@ def china_shares(out_export, out_import, export_share, import_share, import_open
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
 def ration_outflows(flows, to_china, own):
-    """No region ships more than it has (stock + output + recycled metal): its corridors and its
-    sales to China are scaled down together; returns China's imports after rationing (kt/month)."""
+    """No region ships more than it has beyond its own use (``own``: stock + output + recycled metal −
+    demand): its corridors and its sales to China are scaled down together; returns China's imports
+    after rationing (kt/month)."""
     n = flows.shape[0]
     total_imports = 0.0
     for o in range(n):
@@ -117,9 +119,10 @@ def ration_outflows(flows, to_china, own):
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
 def parity_shift(out, base, open_share, v, m, lme, lme0, premium, premium0, freight, tariff, border):
     """(R,) USD/t by which each region's parity has moved since the start: the change of the landed
-    cost of what it imports and of the netback of what it exports, weighted by its open corridors'
-    start flows (a duty on every import lifts an importer's parity by the duty; a closed outlet drops
-    out of an exporter's). 0 for a region with no open corridor."""
+    cost of what it imports (duties, border charges, the LME they apply to) and of the netback of what
+    it exports (its buyers' premiums after freight and duty), weighted by its open corridors' start
+    flows — a duty on every import lifts an importer's parity by the duty; a closed outlet drops out of
+    an exporter's. 0 for a region with no open corridor."""
     n = premium.shape[0]
     for j in range(n):
         total = 0.0
@@ -128,7 +131,10 @@ def parity_shift(out, base, open_share, v, m, lme, lme0, premium, premium0, frei
             w = base[o, j] * open_share[v, m, o, j]
             if o == j or w <= 0.0:
                 continue
-            now = landed_over_lme(lme, premium[o], freight[o, j], tariff[v, m, o, j], border[v, m, o, j])
+            # the origin's premium held at its start: an importer's parity moves with duties, border
+            # charges and the LME they apply to, not with its suppliers' premiums (which follow the
+            # importers' through their netbacks: both ways would leave the premiums' common level adrift)
+            now = landed_over_lme(lme, premium0[o], freight[o, j], tariff[v, m, o, j], border[v, m, o, j])
             then = landed_over_lme(lme0, premium0[o], freight[o, j], tariff[v, 0, o, j], border[v, 0, o, j])
             total += w * (now - then)
             weight += w
