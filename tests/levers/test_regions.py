@@ -108,3 +108,23 @@ def test_with_the_regions_off_a_sanction_is_refused():
     sc = scenario(start="2025-01", end="2025-12", paths=2, assumptions=QUIET, events=[RUSSIA_BAN])
     with pytest.raises(InputError, match=r"^events\.0: a sanction acts between regions"):
         prepare(sc)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda regions, shares: regions.replace("US;MX", "US;MX;CA"), r"country CA is in nodes"),
+    (lambda regions, shares: shares.replace("\nCA,demand_share", "\nXX,demand_share"), r"'XX' is not a node"),
+])
+def test_bad_region_tables_are_refused_with_one_line(tmp_path, edit, message):
+    import shutil
+
+    from alusim.dataset.dataset import load_dataset
+    from alusim.dataset.paths import default_data_dir
+
+    folder = tmp_path / "data"
+    shutil.copytree(default_data_dir(), folder)
+    regions, shares = (folder / "regions.csv").read_text(), (folder / "region_shares.csv").read_text()
+    changed = edit(regions, shares)
+    target = "regions.csv" if changed != regions and "XX" not in changed else "region_shares.csv"
+    (folder / target).write_text(changed)
+    with pytest.raises(InputError, match=message):
+        load_dataset(folder, use_cache=False)

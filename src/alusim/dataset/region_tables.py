@@ -24,6 +24,10 @@ class _Sourced(pa.DataFrameModel):
     confidence: Series[str] = pa.Field(isin=CONFIDENCE)
     note: Series[str] = pa.Field(nullable=True)
 
+    class Config:             # inherited by every region table
+        strict = True
+        coerce = True
+
 
 class Regions(_Sourced):
     """A trade node: a country or bloc with its own trade policy, the countries in it, the IAI region
@@ -34,10 +38,6 @@ class Regions(_Sourced):
     iai_region: Series[str] = pa.Field(isin=IAI_REGIONS)
     countries: Series[str] = pa.Field(str_matches=r"^[A-Z]{2}(;[A-Z]{2})*$")
     premium_variable: Series[str] = pa.Field(nullable=True)
-
-    class Config:
-        strict = True
-        coerce = True
 
 
 class RegionShares(_Sourced):
@@ -50,10 +50,6 @@ class RegionShares(_Sourced):
     value: Series[float] = pa.Field(ge=0, le=1)
     year: Series[int] = pa.Field(ge=1990, le=2100)
 
-    class Config:
-        strict = True
-        coerce = True
-
 
 class TradeFlows(_Sourced):
     exporter: Series[str] = pa.Field(str_matches=r"^[A-Z+]{2,12}$")
@@ -63,20 +59,12 @@ class TradeFlows(_Sourced):
     kt: Series[float] = pa.Field(ge=0)
     unit: Series[str] = pa.Field(isin=["kt"])
 
-    class Config:
-        strict = True
-        coerce = True
-
 
 class Freight(_Sourced):
     origin: Series[str] = pa.Field(str_matches=r"^[A-Z]{2,5}$")
     destination: Series[str] = pa.Field(str_matches=r"^[A-Z]{2,5}$")
     usd_t: Series[float] = pa.Field(gt=0)
     year: Series[int] = pa.Field(ge=1990, le=2100)
-
-    class Config:
-        strict = True
-        coerce = True
 
 
 class RegionalConsumption(_Sourced):
@@ -85,20 +73,12 @@ class RegionalConsumption(_Sourced):
     consumption_kt: Series[float] = pa.Field(gt=0)
     basis: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
 
-    class Config:
-        strict = True
-        coerce = True
-
 
 class RegionPremiums(_Sourced):
     node: Series[str] = pa.Field(str_matches=r"^[A-Z]{2,4}$")
     period: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2}|Q[1-4])?$")
     usd_t: Series[float]
     basis: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
-
-    class Config:
-        strict = True
-        coerce = True
 
 
 #: file name → (Dataset field, schema)
