@@ -117,12 +117,32 @@ def ration_outflows(flows, to_china, own):
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def parity_shift(out, base, open_share, v, m, lme, lme0, premium, premium0, freight, tariff, border):
-    """(R,) USD/t by which each region's parity has moved since the start: the change of the landed
-    cost of what it imports (duties, border charges, the LME they apply to) and of the netback of what
-    it exports (its buyers' premiums after freight and duty), weighted by its open corridors' start
-    flows — a duty on every import lifts an importer's parity by the duty; a closed outlet drops out of
-    an exporter's. 0 for a region with no open corridor."""
+def netback_over_lme(lme, premium_destination, freight, tariff, border):
+    """USD/t over LME that a tonne shipped to a destination returns to its origin (the inverse of
+    :func:`landed_over_lme`)."""
+    return (lme + premium_destination - border) / (1.0 + tariff) - freight - lme
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def start_parities(landed0, netback0, lme0, premium0, freight, tariff, border, v):
+    """(R, R) landed cost and netback over LME of every corridor in the first month, at the start
+    premiums: what :func:`parity_shift` measures the changes against (once per path)."""
+    n = premium0.shape[0]
+    for o in range(n):
+        for d in range(n):
+            landed0[o, d] = landed_over_lme(lme0, premium0[o], freight[o, d], tariff[v, 0, o, d], border[v, 0, o, d])
+            netback0[o, d] = netback_over_lme(lme0, premium0[d], freight[o, d], tariff[v, 0, o, d],
+                                              border[v, 0, o, d])
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def parity_shift(out, base, open_share, v, m, lme, premium, premium0, freight, tariff, border, landed0, netback0):
+    """(R,) USD/t by which each region's parity has moved since the start (``landed0``, ``netback0``:
+    :func:`start_parities`): the change of the landed cost of what it imports (duties, border
+    charges, the LME they apply to) and of the netback of what it exports (its buyers' premiums after
+    freight and duty), weighted by its open corridors' start flows — a duty on every import lifts an
+    importer's parity by the duty; a closed outlet drops out of an exporter's. 0 for a region with no
+    open corridor."""
     n = premium.shape[0]
     for j in range(n):
         total = 0.0
@@ -135,16 +155,14 @@ def parity_shift(out, base, open_share, v, m, lme, lme0, premium, premium0, frei
             # charges and the LME they apply to, not with its suppliers' premiums (which follow the
             # importers' through their netbacks: both ways would leave the premiums' common level adrift)
             now = landed_over_lme(lme, premium0[o], freight[o, j], tariff[v, m, o, j], border[v, m, o, j])
-            then = landed_over_lme(lme0, premium0[o], freight[o, j], tariff[v, 0, o, j], border[v, 0, o, j])
-            total += w * (now - then)
+            total += w * (now - landed0[o, j])
             weight += w
         for d in range(n):
             w = base[j, d] * open_share[v, m, j, d]
             if d == j or w <= 0.0:
                 continue
-            now = (lme + premium[d] - border[v, m, j, d]) / (1.0 + tariff[v, m, j, d]) - freight[j, d] - lme
-            then = (lme0 + premium0[d] - border[v, 0, j, d]) / (1.0 + tariff[v, 0, j, d]) - freight[j, d] - lme0
-            total += w * (now - then)
+            now = netback_over_lme(lme, premium[d], freight[j, d], tariff[v, m, j, d], border[v, m, j, d])
+            total += w * (now - netback0[j, d])
             weight += w
         out[j] = total / weight if weight > 0.0 else 0.0
 
