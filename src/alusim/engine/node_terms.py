@@ -12,10 +12,10 @@ from alusim.engine import kernel as K
 from alusim.engine.nodes import (
     asset_nodes,
     china_shares,
-    country_nodes,
     demand_shares,
     fit_flows,
     freight_matrix,
+    node_lookup,
     seed_pattern,
 )
 from alusim.scenario.model import Scenario
@@ -65,13 +65,7 @@ def tariff_paths(dataset: Dataset, scenario: Scenario, nodes: list[str]) -> tupl
     from alusim.engine.inputs import month_labels
 
     labels = month_labels(scenario.start, scenario.months)
-    by_country = country_nodes(dataset.regions)
-    index = {n: i for i, n in enumerate(nodes)}
-
-    def node_of(code: str) -> int | None:
-        name = code if code in index else by_country.get(code)
-        return index.get(name) if name is not None else None
-
+    node_of = node_lookup(dataset.regions, nodes)
     rows = dataset.trade[(dataset.trade["measure"] == "import_tariff") & (dataset.trade["product"] == "primary")]
     rows = rows.assign(when=pd.to_datetime(rows["start"]).dt.to_period("M")).sort_values("when", kind="stable")
     tariff = np.zeros((scenario.months, len(nodes), len(nodes)))

@@ -58,6 +58,20 @@ def country_nodes(regions: pd.DataFrame) -> dict[str, str]:
     return {c: row.node for row in regions.itertuples() for c in str(row.countries).split(";")}
 
 
+def node_lookup(regions: pd.DataFrame, nodes: list[str]):
+    """A function from a node or country code (``EU``, ``US``, ``DE`` …) to its node's index among
+    ``nodes``, None for a code in no node (aggregates such as WORLD)."""
+    by_country = country_nodes(regions)
+    index = {n: i for i, n in enumerate(nodes)}
+
+    def node_of(code: str) -> int | None:
+        code = str(code).upper()
+        name = code if code in index else by_country.get(code)
+        return index.get(name) if name is not None else None
+
+    return node_of
+
+
 def asset_nodes(dataset: Dataset, nodes: list[str]) -> np.ndarray:
     """(A,) node index of each plant outside China (0 for China's plants)."""
     by_country = country_nodes(dataset.regions)
@@ -110,13 +124,7 @@ def china_shares(dataset: Dataset, nodes: list[str], quantity: str, fallback: np
 def seed_pattern(dataset: Dataset, nodes: list[str], year: int) -> np.ndarray:
     """(R, R) kt/yr of recorded primary trade between nodes: per corridor the latest year at or before
     ``year``, primary metal before all unwrought; rows naming a node code (EU) or a country."""
-    by_country = country_nodes(dataset.regions)
-    index = {n: i for i, n in enumerate(nodes)}
-
-    def node_of(code: str) -> int | None:
-        name = code if code in index else by_country.get(code)
-        return index.get(name) if name is not None else None
-
+    node_of = node_lookup(dataset.regions, nodes)
     flows = dataset.trade_flows
     out = np.zeros((len(nodes), len(nodes)))
     usable = flows[flows["product"].isin(("primary", "unwrought")) & (flows["year"] <= year)]

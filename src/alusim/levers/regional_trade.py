@@ -19,23 +19,20 @@ def regional(ctx: LeverContext) -> bool:
 
 def node_index(ctx: LeverContext, index: int, field: str, code: str) -> int:
     """The node of a region or country code (``EU``, ``US``, ``DE`` → EU …)."""
-    from alusim.engine.nodes import country_nodes
+    from alusim.engine.nodes import node_lookup
 
-    code = code.upper()
-    nodes = ctx.inputs.node_names
-    if code in nodes:
-        return nodes.index(code)
-    node = country_nodes(ctx.dataset.regions).get(code)
-    if node is None or node not in nodes:
-        raise InputError(f"events.{index}.{field}: unknown region or country {code!r}",
-                         fix=f"use a region of regions.csv ({', '.join(nodes)}) or one of its countries")
-    return nodes.index(node)
+    found = node_lookup(ctx.dataset.regions, ctx.inputs.node_names)(code)
+    if found is None:
+        raise InputError(f"events.{index}.{field}: unknown region or country {code.upper()!r}",
+                         fix=f"use a region of regions.csv ({', '.join(ctx.inputs.node_names)}) or one of its "
+                             "countries")
+    return found
 
 
 def china_tariff_parts(ctx: LeverContext) -> tuple[np.ndarray, np.ndarray]:
     """(V, M, R) each region's general tariff (on every exporter) and its China-specific one, from the
     data, kept on the context while events edit them (they add up in the China tariff)."""
-    if getattr(ctx, "node_tariff_parts", None) is None:
+    if ctx.node_tariff_parts is None:
         from alusim.engine.node_terms import tariff_paths
 
         _, general, specific = tariff_paths(ctx.dataset, ctx.scenario, ctx.inputs.node_names)
@@ -84,7 +81,6 @@ def apply_sanction(ctx: LeverContext, index: int, event) -> None:
     importers = ["*"] if event.importers == "*" else [str(c).upper() for c in event.importers]
     keep = 1.0 - event.share
     window = ctx.window(event)
-    names = []
     for v in ctx.variants(index):
         for code in importers:
             if code in ("*", "CN"):

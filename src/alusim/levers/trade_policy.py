@@ -101,7 +101,7 @@ def finalise(ctx: LeverContext) -> None:
         ctx.inputs.export_tax[:] = w * ctx.rates[("export_tax", "primary")] + (1 - w) * ctx.rates[("export_tax", "semis")]
         ctx.inputs.export_rebate[:] = (w * ctx.rates[("export_rebate", "primary")]
                                        + (1 - w) * ctx.rates[("export_rebate", "semis")])
-    if len(ctx.inputs.node_names) > 1 and getattr(ctx, "node_tariff_parts", None) is not None:
+    if len(ctx.inputs.node_names) > 1 and ctx.node_tariff_parts is not None:
         # with regions, China's netback loss weighs each region's tariff on Chinese metal by its share of
         # China's exports (the regions' own shares, not trade.cn_export_share.*)
         share = ctx.inputs.node_cn_export_share
