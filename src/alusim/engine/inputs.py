@@ -324,6 +324,12 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
         build_block=np.zeros((1, months, n_assets), dtype=np.bool_), input_mult=np.ones((1, months, 4, 2)),
         par=engine_parameters(dataset), start_state=observed, **trade,
         **node_arrays(dataset, scenario, arrays, demand, secondary, annual, observed))
+    if len(inputs.node_names) > 1:
+        # with regions, China's netback loss weighs each region's tariff by its export share from the
+        # start, as the levers do once an event moves a tariff (not trade.cn_export_share.*)
+        from alusim.engine.node_terms import china_netback_loss
+
+        inputs.foreign_tariff[:] = china_netback_loss(inputs.node_cn_export_share, inputs.node_cn_tariff)
     schedule_closures(inputs, scenario.start)
     schedule_relocations(inputs)
     inputs.start_state[K.S_ARB] = arbitrage(inputs, 0, inputs.start_state[K.S_PRICE_CN],

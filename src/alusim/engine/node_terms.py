@@ -43,6 +43,12 @@ def node_demand_paths(dataset: Dataset, scenario: Scenario, annual: pd.DataFrame
     return out * scale[:, None]
 
 
+def china_netback_loss(export_share: np.ndarray, cn_tariff: np.ndarray) -> np.ndarray:
+    """(V, M) share of China's duty-free export netback lost to the regions' tariffs on Chinese metal
+    ((V, M, R)), each region weighted by its share of China's exports: 1 − Σ share / (1 + t)."""
+    return 1.0 - (export_share / (1.0 + cn_tariff)).sum(axis=-1) / export_share.sum()
+
+
 def secondary_shares(dataset: Dataset, shares: pd.DataFrame) -> np.ndarray:
     """(R,) each node's share of the rest of the world's recycled supply: its demand in the base year
     times its region's recycled share (``demand.csv``)."""

@@ -104,9 +104,9 @@ def finalise(ctx: LeverContext) -> None:
     if len(ctx.inputs.node_names) > 1 and ctx.node_tariff_parts is not None:
         # with regions, China's netback loss weighs each region's tariff on Chinese metal by its share of
         # China's exports (the regions' own shares, not trade.cn_export_share.*)
-        share = ctx.inputs.node_cn_export_share
-        kept = (share[None, None, :] / (1.0 + ctx.inputs.node_cn_tariff)).sum(axis=2) / share.sum()
-        ctx.inputs.foreign_tariff[:] = 1.0 - kept
+        from alusim.engine.node_terms import china_netback_loss
+
+        ctx.inputs.foreign_tariff[:] = china_netback_loss(ctx.inputs.node_cn_export_share, ctx.inputs.node_cn_tariff)
     elif ctx.tariffs is not None:
         from alusim.engine.trade_terms import netback_loss
 
