@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from alusim.dataset.targets import target_mask  # noqa: E402,F401 - part of this module's interface
 from alusim.errors import InputError
 from alusim.units import convert, is_compatible
 
@@ -305,7 +306,8 @@ class DatasetStatistics:
         frames = []
         for name in ("smelters", "parameters", "power_tariffs", "input_prices", "emission_factors",
                      "history_annual", "history_monthly", "demand", "demand_sectors", "trade", "drivers",
-                     "demand_drivers", "sector_shares", "demand_fit", "recycling", "consumption_history"):
+                     "demand_drivers", "sector_shares", "demand_fit", "recycling", "consumption_history",
+                     "regions", "region_shares", "trade_flows", "freight", "regional_consumption", "region_premiums"):
             table = getattr(self.dataset, name)
             frames.append(pd.DataFrame({"table": name, "source": table["source"].astype(str)}))
         both = pd.concat(frames, ignore_index=True)
@@ -329,32 +331,6 @@ def empty_history_tables() -> dict[str, pd.DataFrame]:
         columns = list(OPTIONAL_TABLES[name].to_schema().columns)
         frames[key] = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     return frames
-
-
-def target_mask(table: pd.DataFrame, **target: object) -> np.ndarray:
-    """Boolean mask over an asset table for a target: asset_id, owner, province, region, country,
-    power_source, compliant. String matches ignore case; ``owner`` also matches ``parent``; a list
-    matches any of its items; every given field must match."""
-    mask = np.ones(len(table), dtype=bool)
-    for key, wanted in target.items():
-        if wanted is None:
-            continue
-        values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
-        if key == "compliant":
-            mask &= table["compliant"].to_numpy() == bool(values[0])
-            continue
-        columns = {"owner": ("owner", "parent"), "asset": ("asset_id",)}.get(key, (key,))
-        if key in ("asset", "asset_id") and "plant_id" in table.columns:
-            columns = ("asset_id", "plant_id")      # history replays split plants into capacity layers
-        if any(c not in table.columns for c in columns):
-            raise InputError(f"unknown target field {key!r}",
-                             fix="use asset_id, owner, province, region, country, power_source or compliant")
-        lowered = {str(v).strip().lower() for v in values}
-        hit = np.zeros(len(table), dtype=bool)
-        for column in columns:
-            hit |= table[column].fillna("").astype(str).str.strip().str.lower().isin(lowered).to_numpy()
-        mask &= hit
-    return mask
 
 
 def load_dataset(path: str | Path | None = None, *, use_cache: bool = True) -> Dataset:

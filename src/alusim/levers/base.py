@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alusim.dataset import Dataset
-from alusim.dataset.dataset import target_mask
+from alusim.dataset.targets import target_mask
 from alusim.engine.inputs import EngineInputs
 from alusim.errors import InputError
 from alusim.scenario.model import Scenario, Target, month_index
