@@ -44,19 +44,13 @@ from alusim.scenario.events import (  # noqa: F401 - re-exported: the event mode
     Target,
     _Strict,
 )
-from alusim.scenario.fields import (  # noqa: F401 - re-exported: the scenario's public field types
+from alusim.scenario.fields import (  # noqa: F401 - MAX_CHANGE, MIN_CHANGE re-exported (scenario.quantities reads them)
     MAX_CHANGE,
     MAX_EVENTS,
-    MAX_KT,
     MAX_SEED,
     MIN_CHANGE,
-    Kt,
     Month,
     PlainText,
-    PriceChange,
-    Rate,
-    Share,
-    SignedPct,
     month_index,
 )
 
