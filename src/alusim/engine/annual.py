@@ -92,10 +92,10 @@ def _nanmean(block: np.ndarray, axis: int) -> np.ndarray:
     the bytes). ~0.1 s of a 1,000-path run's annual aggregates."""
     nan = np.isnan(block)
     n = block.shape[axis]
-    n_nan = np.count_nonzero(nan, axis=axis)
-    empty = n_nan == n
-    if not np.all(empty | (n_nan == 0)):
+    first = np.take(nan, [0], axis=axis)
+    if n == 0 or not np.array_equal(nan, np.broadcast_to(first, nan.shape)):
         return np.nanmean(block, axis=axis)
+    empty = np.squeeze(first, axis=axis)
     total = np.sum(block, axis=axis)
     out = np.true_divide(total, np.intp(n))
     if empty.any():
