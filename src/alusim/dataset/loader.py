@@ -128,6 +128,9 @@ def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
         raise InputError(f"asset_id {duplicated.iloc[0]!r} appears in both smelter tables", where=str(folder),
                          fix="give every asset a unique asset_id")
     check_replacements(smelters, folder)
+    cause = smelters["curtailment_cause"] if "curtailment_cause" in smelters else pd.Series(index=smelters.index,
+                                                                                          dtype=object)
+    smelters["curtailment_cause"] = cause.fillna("economic").replace("", "economic")
     check_drivers(tables["drivers.csv"], str(folder / "drivers.csv"))
     out = {"smelters": smelters}
     out.update({Path(name).stem: frame for name, frame in tables.items()})
