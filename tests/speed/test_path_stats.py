@@ -146,3 +146,32 @@ def test_summary_equals_the_frame_by_frame_table(dataset, small_baseline):
         assert list(got.dtypes) == list(expected.dtypes)
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         assert got.to_csv(index=False) == expected.to_csv(index=False)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_annual_mean_equals_numpy_nanmean_bit_for_bit(seed):
+    """The annual mean's shortcut (no copy when each mean is of all numbers or all NaN) gives the bytes
+    of ``np.nanmean`` — in every layout and with NaNs anywhere (where the shortcut is not taken)."""
+    from alusim.engine.annual import _nanmean
+
+    rng = np.random.default_rng(seed)
+    shape = (int(rng.integers(1, 200)), int(rng.integers(1, 40)), 3)
+    values = rng.normal(size=shape) * 10.0 ** rng.uniform(-6, 6)
+    if seed % 3 == 0:
+        values[:, :, int(rng.integers(0, 3))] = np.nan       # a region with no value (the shortcut)
+    if seed % 7 == 0:
+        values[rng.random(shape) < 0.1] = np.nan             # scattered gaps (numpy's own nanmean)
+    if seed % 4 == 0:
+        values = np.asfortranarray(values)
+    if seed % 5 == 0:
+        values = values[:, ::-1, :]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for axis in (0, 1):
+            expected = np.nanmean(values, axis=axis)
+            got = _nanmean(values, axis)
+            assert got.shape == expected.shape and got.tobytes() == expected.tobytes()
+        years = shape[1] // 12
+        if years:
+            view = values[:, :12 * years, :].reshape(shape[0], years, 12, 3)
+            assert _nanmean(view, 2).tobytes() == np.nanmean(view, axis=2).tobytes()

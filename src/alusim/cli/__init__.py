@@ -15,6 +15,7 @@ import typer
 from alusim.cli import (
     catalogue_cmd,  # noqa: F401 - registers scenario list | new | events
     common,
+    process_exit,
 )
 from alusim.cli.bench_cmd import bench
 from alusim.cli.costcurve_cmd import costcurve
@@ -50,7 +51,16 @@ app.add_typer(runs_app, name="runs")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point; returns the exit code (0 ok, 2 bad input)."""
+    """Console entry point; returns the exit code (0 ok, 2 bad input). Without ``argv`` it is the
+    program (the ``alusim`` script, ``python -m alusim``: the arguments are ``sys.argv``) and ends the
+    process itself, quickly after a run (:func:`alusim.cli.process_exit.end_process`)."""
+    code = _main(argv)
+    if argv is None:
+        process_exit.end_process(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         with common.quiet_numerics():
             result = app(args=argv if argv is not None else sys.argv[1:], standalone_mode=False)

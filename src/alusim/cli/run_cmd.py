@@ -19,6 +19,7 @@ from alusim.cli.common import (
     table,
     without_dask,
 )
+from alusim.cli.process_exit import allow_quick_exit, collector_paused
 from alusim.errors import InputError
 from alusim.scenario.model import MAX_SEED
 from alusim.textsafe import slug
@@ -88,8 +89,9 @@ def run(
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
     defer_unused_imports()
-    with without_dask():
+    with without_dask(), collector_paused():
         _run(scenario, paths, seed, out, store, no_store, data, params, as_json)
+    allow_quick_exit()
 
 
 def _run(scenario, paths, seed, out, store, no_store, data, params, as_json) -> None:

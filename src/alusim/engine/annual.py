@@ -85,4 +85,19 @@ def _sum(block: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _nanmean(block: np.ndarray, axis: int) -> np.ndarray:
-    return np.nanmean(block, axis=axis)
+    """``np.nanmean(block, axis=axis)``, bit for bit. When each mean's values are all numbers or all
+    NaN (a run's variables: a region is defined in every month or in none), it is numpy's own
+    arithmetic without its copy of the block: the same sum of the same values in the same layout,
+    divided by the same count, and the NaN of numpy's 0 / 0 where there is no value (a test compares
+    the bytes). ~0.1 s of a 1,000-path run's annual aggregates."""
+    nan = np.isnan(block)
+    n = block.shape[axis]
+    first = np.take(nan, [0], axis=axis)
+    if n == 0 or not np.array_equal(nan, np.broadcast_to(first, nan.shape)):
+        return np.nanmean(block, axis=axis)
+    empty = np.squeeze(first, axis=axis)
+    total = np.sum(block, axis=axis)
+    out = np.true_divide(total, np.intp(n))
+    if empty.any():
+        out[empty] = np.true_divide(np.zeros(1), np.zeros(1, dtype=np.intp))[0]   # nanmean's 0 / 0
+    return out
