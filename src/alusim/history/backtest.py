@@ -195,8 +195,8 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
     earlier call loaded (calibration loops). ``regions`` also runs the replay with the regions as
     markets and scores its premiums and corridors (:mod:`alusim.history.regional`; output by IAI
     region comes from the main replay either way); the main replay keeps the regions off."""
-    from alusim.history.regional import regional_targets, score_regions
     from alusim.history.parameter_sets import NONE
+    from alusim.history.regional import regional_targets, score_regions
 
     notes: list[str] = []
     if parameters:
