@@ -89,3 +89,23 @@ def test_the_main_replay_leaves_the_measures_between_regions_out(dataset):
     record = load_record()
     russian = [e for e in record.events if getattr(e, "exporter", None) == "RU"]
     assert {e.start for e in russian} >= {"2023-03", "2024-04"}
+
+
+def test_the_embedded_regional_record_matches_iai_where_the_raw_folder_has_it(dataset):
+    from alusim.history.actuals import default_raw_dir
+
+    raw = default_raw_dir()
+    if raw is None or not (raw / "iai_stats_pv_ice").is_dir():
+        pytest.skip("no raw folder")
+    from alusim.raw.iai import read_primary_production
+
+    frame = read_primary_production(raw)
+    record = R.recorded_region_output(dataset)
+    checked = 0
+    for code, series in record.items():
+        for year, value in series.items():
+            rows = frame[(frame["year"] == year) & (frame["region"] == code)]
+            if len(rows) and 2020 <= year <= 2022:
+                assert float(rows["production_kt"].iloc[0]) == pytest.approx(value, rel=0.005), (code, year)
+                checked += 1
+    assert checked >= 10

@@ -95,7 +95,7 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     d = node_index(ctx, index, "importer", event.importer)
     names = ctx.inputs.node_names
     regions, cn = embedded_by_origin(ctx, event.scope)
-    for code, value in event.embedded_t_co2_per_t.items():
+    for code, value in (event.embedded_t_co2_per_t or {}).items():
         if code.upper() == "CN":
             cn = value
         else:

@@ -273,7 +273,7 @@ class CarbonBorder(_Event):
     benchmark_t_co2_per_t: Annotated[float, Field(ge=0.0, le=20.0)] | None = None
     scope: Literal["1", "1+2"] = "1"
     free_allocation: dict[Annotated[int, Field(ge=2000, le=2100)], Share] | None = None
-    embedded_t_co2_per_t: dict[str, Annotated[float, Field(ge=0.0, le=40.0)]] = Field(default_factory=dict)
+    embedded_t_co2_per_t: dict[str, Annotated[float, Field(ge=0.0, le=40.0)]] | None = None
 
     @field_validator("scope", mode="before")
     @classmethod
