@@ -256,7 +256,7 @@ def minimal_example(event_type: str) -> dict:
             event[f.name] = _MINIMAL[f.name]
     # the checks across fields: one magnitude or one destination is required
     extra = {"production_cut": "share", "input_price": "pct", "relocate": "to_province",
-             "driver_path": "pct"}.get(event_type)
+             "driver_path": "pct", "carbon_border": "price"}.get(event_type)
     if extra:
         event[extra] = _MINIMAL[extra]
     return event
