@@ -26,7 +26,7 @@ OWNED: dict[str, set[str]] = {
     "suspend_construction": {"build_block"},
     "close_noncompliant": {"force_close"},
     "production_cut": {"avail_share"},
-    "restart": {"force_restart"},
+    "restart": {"force_restart", "avail_share"},   # a restart lifts a held-back plant's ceiling
     "commission": {"init_state", "commission_m", "force_close"},   # a relocation project closes its plant
     "relocate": {"force_close", "commission_m", "tariff0"},
     "power_curtailment": {"avail_share"},

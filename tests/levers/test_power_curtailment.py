@@ -21,7 +21,7 @@ def test_curtailment_hits_only_the_listed_calendar_months_of_its_window(dataset)
     for m in range(inputs.months):
         expected = 0.85 if m in hit else 1.0
         assert np.all(inputs.avail_share[0, m, yunnan] == expected), m
-    assert np.all(inputs.avail_share[0][:, ~yunnan] == 1.0)
+    assert np.all(inputs.avail_share[0][:, ~yunnan] == inputs.run_ceiling[:, ~yunnan])   # held-back plants keep their ceiling
     assert "in 10 months" in inputs.lever_log[0][0]
 
 
@@ -36,7 +36,7 @@ def test_probability_adds_a_variant_in_which_the_curtailment_happens(dataset):
     inputs = inputs_of(dataset, [{**DRY, "probability": 0.35}])
     yunnan = mask(inputs, province="Yunnan")
     assert inputs.avail_share.shape[0] == 2 and inputs.variant_prob == [0.35] and inputs.variant_events == [0]
-    assert np.all(inputs.avail_share[0] == 1.0)                                # variant 0: it does not happen
+    assert np.all(inputs.avail_share[0] == inputs.run_ceiling)                 # variant 0: it does not happen
     assert np.all(inputs.avail_share[1, 0][yunnan] == 0.85)                    # variant 1: it does
     assert inputs.demand_base.shape[0] == 2 and np.array_equal(inputs.demand_base[0], inputs.demand_base[1])
 

@@ -21,7 +21,7 @@ def test_kt_cut_is_spread_over_operating_capacity_in_the_window(dataset):
         assert inputs.avail_share[0, 5:12, a] == pytest.approx(1 - 250 / 4430)
         assert (inputs.avail_share[0, :5, a] == 1).all() and (inputs.avail_share[0, 12:, a] == 1).all()
         others[a] = False
-    assert (inputs.avail_share[:, :, others] == 1).all()
+    assert (inputs.avail_share[:, :, others] == inputs.run_ceiling[:, others]).all()
 
 
 def test_share_cut_and_overlapping_cuts_multiply(dataset):

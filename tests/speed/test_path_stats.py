@@ -88,12 +88,13 @@ def test_annual_aggregates_equal_the_groupby(dataset, small_baseline):
 
 
 def test_table_file_names_are_the_schemas():
+    from alusim.dataset.alumina_tables import ALUMINA_TABLES
     from alusim.dataset.region_tables import REGION_TABLES
     from alusim.dataset.schemas import OPTIONAL_TABLES, TABLES
     from alusim.dataset.table_files import OPTIONAL_TABLE_FILES, TABLE_FILES
 
     assert tuple(TABLES) == TABLE_FILES
-    assert (*OPTIONAL_TABLES, *REGION_TABLES) == OPTIONAL_TABLE_FILES
+    assert (*OPTIONAL_TABLES, *REGION_TABLES, *ALUMINA_TABLES) == OPTIONAL_TABLE_FILES
 
 
 @pytest.mark.parametrize("seed", range(30))

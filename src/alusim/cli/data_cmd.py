@@ -49,8 +49,10 @@ def dry_run(dataset) -> None:
 def info(data: DataOpt = None,
          as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
          parameters: Annotated[bool, typer.Option("--parameters", help="List every parameter.")] = False,
-         assets: Annotated[bool, typer.Option("--assets", help="List every asset.")] = False) -> None:
-    """Capacity by country and Chinese province, totals, and the sources behind them."""
+         assets: Annotated[bool, typer.Option("--assets", help="List every asset.")] = False,
+         refineries: Annotated[bool, typer.Option("--refineries", help="List every alumina refinery.")] = False) -> None:
+    """Capacity by country and Chinese province, totals, and the sources behind them; alumina
+    refineries likewise."""
     dataset = load_data(data)
     stats = dataset.stats
     totals = stats.totals()
@@ -58,8 +60,10 @@ def info(data: DataOpt = None,
     by_province = stats.capacity_by("province", country="CN").reset_index()
     by_owner = stats.capacity_by("owner", country="CN").reset_index()
     sources = stats.sources()
+    refinery_totals = stats.refinery_totals()
     if as_json:
-        print_json({"totals": totals, "by_country": by_country.to_dict("records"),
+        print_json({"totals": totals, "refinery_totals": refinery_totals,
+                    "refineries_by_country": stats.refinery_capacity_by("country").reset_index().to_dict("records"), "by_country": by_country.to_dict("records"),
                     "by_province_cn": by_province.to_dict("records"), "by_owner_cn": by_owner.to_dict("records"),
                     "sources": sources.groupby("source")["rows"].sum().sort_values(ascending=False)
                     .reset_index().to_dict("records"),
@@ -76,6 +80,12 @@ def info(data: DataOpt = None,
         console.print(table("Assets", ["asset_id", "owner", "country", "province", "status", "capacity kt",
                                        "operating kt", "power"], rows))
         return
+    if refineries:
+        rows = [[r.asset_id, r.owner, r.country, r.province if isinstance(r.province, str) else "", r.status,
+                 r.capacity_kt, r.operating_kt, r.bauxite_origin, r.digestion] for r in dataset.refineries.itertuples()]
+        console.print(table("Alumina refineries", ["asset_id", "owner", "country", "province", "status",
+                                                   "capacity kt", "operating kt", "bauxite", "digestion"], rows))
+        return
     console.print(table("Totals (January 2025, kt/yr)", ["", "built", "operating"], [
         ["World", totals["world_built_kt"], totals["world_operating_kt"]],
         ["China", totals["china_built_kt"], totals["china_operating_kt"]],
@@ -87,6 +97,12 @@ def info(data: DataOpt = None,
                         [[r.province, r.assets, r.capacity_kt, r.operating_kt] for r in by_province.itertuples()]))
     console.print(table("China by owner (kt/yr)", ["owner", "assets", "built", "operating"],
                         [[r.owner, r.assets, r.capacity_kt, r.operating_kt] for r in by_owner.head(15).itertuples()]))
+    if refinery_totals["refineries"]:
+        console.print(table("Alumina refineries (January 2025, kt alumina/yr)", ["", "built", "operating"], [
+            ["World", refinery_totals["world_built_kt"], refinery_totals["world_operating_kt"]],
+            ["China", refinery_totals["china_built_kt"], refinery_totals["china_operating_kt"]],
+            ["Rest of world", refinery_totals["row_built_kt"], refinery_totals["row_operating_kt"]],
+            ["Pipeline (construction + planned)", refinery_totals["pipeline_kt"], float("nan")]]))
     top = sources.groupby("source")["rows"].sum().sort_values(ascending=False).head(15)
     console.print(table(f"Sources ({sources['source'].nunique()} distinct; top 15 by rows)", ["source", "rows"],
                         [[s[:100], int(n)] for s, n in top.items()]))

@@ -77,7 +77,7 @@ def backtest(
     raw_dir = _raw(raw)
     with progress_bar("backtest", paths) as update:
         bt = run_backtest(dataset, f"{start}-01", f"{end}-12", split=split, paths=paths, seed=seed, record=rec,
-                          raw_dir=raw_dir, params=parameter_set, progress=update)
+                          raw_dir=raw_dir, params=parameter_set, progress=update, regions=True)
     bt.metrics["parameters_source"] = parameter_set.source
     bt.metrics["parameters_ensemble_members"] = len(parameter_set.ensemble)
     fans = _fans_csv(bt)
@@ -97,6 +97,11 @@ def backtest(
                                                                "max_abs_error"))])
     console.print(table(f"Backtest {start}–{end} (in sample ≤ {split})",
                         ["series", "MAPE in", "MAPE out", "naive out", "p05–p95 coverage", "worst year"], rows))
+    from alusim.report.backtest_regions import regional_rows
+
+    regional = regional_rows(bt.metrics)
+    if regional:
+        console.print(table("Regions (issue 11)", ["figure", "years", "measured", "bar", "met"], regional))
     met = [c["met"] for c in bt.metrics["targets"].values() if c["met"] is not None]
     console.print(f"targets met: {sum(met)} of {len(met)}; wrote {out}/metrics.json, report.html, fans.csv, "
                   "summary.csv")

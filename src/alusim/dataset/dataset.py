@@ -114,6 +114,11 @@ class Dataset:
     freight: pd.DataFrame = field(default_factory=lambda: _empty_region("freight"))
     regional_consumption: pd.DataFrame = field(default_factory=lambda: _empty_region("regional_consumption"))
     region_premiums: pd.DataFrame = field(default_factory=lambda: _empty_region("region_premiums"))
+    # the alumina chain (alusim.dataset.alumina_tables): refineries, bauxite by origin, dated events;
+    # empty when the folder has none. No engine code reads them yet (docs/data-notes/alumina.md)
+    refineries: pd.DataFrame = field(default_factory=lambda: _empty_alumina("refineries"))
+    bauxite: pd.DataFrame = field(default_factory=lambda: _empty_alumina("bauxite"))
+    bauxite_events: pd.DataFrame = field(default_factory=lambda: _empty_alumina("bauxite_events"))
     source_dir: Path | None = None
     overrides: Mapping[str, float] = field(default_factory=dict)
 
@@ -301,18 +306,53 @@ class DatasetStatistics:
             "assets": int(len(self.dataset.smelters)),
         }
 
+    def refinery_capacity_by(self, by: str | list[str], **target: object) -> pd.DataFrame:
+        """Built and operating alumina refining capacity (kt alumina/yr) and refinery counts grouped by a
+        column of ``refineries.csv``; ``target`` filters on column values (``country="CN"``)."""
+        table = self.dataset.refineries
+        mask = table["status"].isin(BUILT_STATUSES)
+        for column, value in target.items():
+            mask &= table[column].isin(value if isinstance(value, list | tuple | set) else [value])
+        grouped = table[mask].groupby(by, dropna=False).agg(
+            refineries=("asset_id", "count"), capacity_kt=("capacity_kt", "sum"), operating_kt=("operating_kt", "sum"))
+        return grouped.sort_values("capacity_kt", ascending=False)
+
+    def refinery_totals(self) -> dict[str, float]:
+        """Built, operating and pipeline alumina refining capacity (kt/yr): world, China, rest of world."""
+        table = self.dataset.refineries
+        built = table[table["status"].isin(BUILT_STATUSES)]
+        cn = built["country"] == "CN"
+        pipeline = table["status"].isin(("construction", "planned"))
+        return {
+            "world_built_kt": float(built["capacity_kt"].sum()),
+            "world_operating_kt": float(built["operating_kt"].sum()),
+            "china_built_kt": float(built.loc[cn, "capacity_kt"].sum()),
+            "china_operating_kt": float(built.loc[cn, "operating_kt"].sum()),
+            "row_built_kt": float(built.loc[~cn, "capacity_kt"].sum()),
+            "row_operating_kt": float(built.loc[~cn, "operating_kt"].sum()),
+            "pipeline_kt": float(table.loc[pipeline, "capacity_kt"].sum()),
+            "refineries": int(len(table)),
+        }
+
     def sources(self) -> pd.DataFrame:
         """Every distinct source with the tables and row counts that cite it."""
         frames = []
         for name in ("smelters", "parameters", "power_tariffs", "input_prices", "emission_factors",
                      "history_annual", "history_monthly", "demand", "demand_sectors", "trade", "drivers",
                      "demand_drivers", "sector_shares", "demand_fit", "recycling", "consumption_history",
-                     "regions", "region_shares", "trade_flows", "freight", "regional_consumption", "region_premiums"):
+                     "regions", "region_shares", "trade_flows", "freight", "regional_consumption", "region_premiums",
+                     "refineries", "bauxite", "bauxite_events"):
             table = getattr(self.dataset, name)
             frames.append(pd.DataFrame({"table": name, "source": table["source"].astype(str)}))
         both = pd.concat(frames, ignore_index=True)
         return (both.groupby(["source", "table"]).size().rename("rows").reset_index()
                 .sort_values("rows", ascending=False, kind="stable"))
+
+
+def _empty_alumina(name: str) -> pd.DataFrame:
+    from alusim.dataset.alumina_tables import empty_alumina_table
+
+    return empty_alumina_table(name)
 
 
 def _empty_region(name: str) -> pd.DataFrame:

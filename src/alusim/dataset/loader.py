@@ -101,12 +101,14 @@ def _first_failure(exc: pandera.errors.SchemaErrors | pandera.errors.SchemaError
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read and validate one dataset table; the schema is chosen by the file name."""
+    from alusim.dataset.alumina_tables import ALUMINA_TABLES
     from alusim.dataset.region_tables import REGION_TABLES
 
-    schema = TABLES.get(path.name) or OPTIONAL_TABLES.get(path.name) or REGION_TABLES.get(path.name, (None, None))[1]
+    schema = (TABLES.get(path.name) or OPTIONAL_TABLES.get(path.name) or REGION_TABLES.get(path.name, (None, None))[1]
+              or ALUMINA_TABLES.get(path.name, (None, None))[1])
     if schema is None:
         raise InputError("not a dataset table", where=str(path),
-                         fix=f"use one of {', '.join([*TABLES, *OPTIONAL_TABLES])}")
+                         fix=f"use one of {', '.join([*TABLES, *OPTIONAL_TABLES, *REGION_TABLES, *ALUMINA_TABLES])}")
     frame = _coerce_bools(_read_csv(path), path)
     _refuse_non_finite(frame, schema, path)
     try:
@@ -128,6 +130,9 @@ def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
         raise InputError(f"asset_id {duplicated.iloc[0]!r} appears in both smelter tables", where=str(folder),
                          fix="give every asset a unique asset_id")
     check_replacements(smelters, folder)
+    cause = smelters["curtailment_cause"] if "curtailment_cause" in smelters else pd.Series(index=smelters.index,
+                                                                                          dtype=object)
+    smelters["curtailment_cause"] = cause.fillna("economic").replace("", "economic")
     check_drivers(tables["drivers.csv"], str(folder / "drivers.csv"))
     out = {"smelters": smelters}
     out.update({Path(name).stem: frame for name, frame in tables.items()})
@@ -135,6 +140,9 @@ def read_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     from alusim.dataset.region_tables import read_region_tables
 
     out.update(read_region_tables(folder))
+    from alusim.dataset.alumina_tables import read_alumina_tables
+
+    out.update(read_alumina_tables(folder, set(smelters["asset_id"]) | set(out["retired"]["asset_id"])))
     return out
 
 

@@ -31,6 +31,10 @@ class _Sourced(pa.DataFrameModel):
     confidence: Series[str] = pa.Field(isin=CONFIDENCE)
 
 
+#: reasons a plant runs below capacity (``curtailment_cause``); all but ``economic`` cap its running capacity
+CURTAILMENT_CAUSES = ("economic", "power", "equipment", "policy", "sanctions", "ramp_up")
+
+
 class Smelters(_Sourced):
     asset_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
     name: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -54,6 +58,11 @@ class Smelters(_Sourced):
     #: optional: the asset_id of the built plant whose capacity quota this planned project takes over
     #: (China's capacity replacement: a relocation); the plant closes when the project starts
     replaces: Optional[Series[str]] = pa.Field(nullable=True)  # noqa: UP045 (pandera reads the annotation)
+    #: optional: why a plant runs below capacity when the reason is not its margin — ``power`` (no power
+    #: to run more), ``equipment`` (worn or damaged lines), ``policy`` (an owner's or a state's decision),
+    #: ``sanctions``; blank or ``economic``: curtailed on margin, restarts on margin. A non-economic
+    #: curtailment is a ceiling on running capacity that only a ``restart`` event lifts
+    curtailment_cause: Optional[Series[str]] = pa.Field(nullable=True, isin=CURTAILMENT_CAUSES)  # noqa: UP045
 
     @pa.dataframe_check(error="operating_kt must not exceed capacity_kt")
     def operating_within_capacity(cls, df):
@@ -207,6 +216,9 @@ class CapacityHistory(_Sourced):
     capacity_kt: Series[float] = pa.Field(ge=0, le=10000)
     operating_kt: Series[float] = pa.Field(ge=0, le=10000)
     note: Series[str] = pa.Field(nullable=True)
+    #: optional: why the plant runs below capacity from this month (as the smelter tables' column;
+    #: ``ramp_up``: lines still coming up); blank: the latest row takes the table's, earlier ones economic
+    curtailment_cause: Optional[Series[str]] = pa.Field(nullable=True, isin=CURTAILMENT_CAUSES)  # noqa: UP045
 
     @pa.dataframe_check(error="operating_kt must not exceed capacity_kt")
     def operating_within_capacity(cls, df):

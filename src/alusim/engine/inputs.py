@@ -16,6 +16,7 @@ from alusim.costs.buildup import cost_table, direct_co2_t_per_t
 from alusim.dataset import Dataset
 from alusim.dataset.dataset import relocations
 from alusim.engine import kernel as K
+from alusim.engine.availability import run_ceiling, start_share
 from alusim.engine.nodes import node_arrays
 from alusim.engine.trade_terms import trade_paths, vat_path
 from alusim.scenario.model import Scenario
@@ -85,6 +86,9 @@ class EngineInputs:
     node_cn_import_open: np.ndarray          # (V, M, R) 1 − the share of a region's sales to China closed
     node_cn_tariff: np.ndarray               # (V, M, R) each region's tariff on Chinese metal
     node_greenfield_share: np.ndarray        # (R,) where greenfield capacity outside China runs
+    #: (M, A) share of capacity a plant held back by power, equipment or policy may run
+    #: (:mod:`alusim.engine.availability`; 1 elsewhere); ``avail_share`` starts from it
+    run_ceiling: np.ndarray = field(default_factory=lambda: np.ones((0, 0)))
     #: a calibration ensemble: one dict of kernel parameters per member (empty: ``par`` alone)
     par_sets: list[dict[str, float]] = field(default_factory=list)
     variant_prob: list[float] = field(default_factory=list)   # probability of each probabilistic event
@@ -307,6 +311,9 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
     months = scenario.months
     arrays = asset_arrays(dataset, scenario.start)
     n_assets = len(arrays["capacity_kt"])
+    ceiling = run_ceiling(dataset.smelters.reset_index(drop=True), dataset.capacity_history, scenario.start, months,
+                          1.0 / max(dataset.param("supply.ramp_up_months"), 1e-9))
+    arrays["init_share"] = start_share(arrays["init_share"], ceiling[0])
     demand, secondary, annual, level = demand_paths(dataset, scenario)
     trade = trade_paths(dataset, scenario.start, months)
     observed = start_state(dataset)
@@ -317,7 +324,7 @@ def build_inputs(dataset: Dataset, scenario: Scenario) -> EngineInputs:
         season_days=seasonal_stock_days(dataset, scenario), export_scale=level[:, 1] / max(first_year, 1e-9),
         vat=vat_path(dataset, scenario.start, months), years_from_ref=incentive_years(dataset, scenario.start, months),
         cap_limit_cn=np.full((1, months), np.inf), import_cost_add=np.zeros((1, months)),
-        avail_share=np.ones((1, months, n_assets)), power_mult=np.ones((1, months, n_assets)),
+        avail_share=ceiling[None].copy(), run_ceiling=ceiling, power_mult=np.ones((1, months, n_assets)),
         power_add=np.zeros((1, months, n_assets)), carbon1=np.zeros((1, months, n_assets)),
         carbon2=np.zeros((1, months, n_assets)), force_close=np.zeros((1, months, n_assets), dtype=np.bool_),
         force_restart=np.zeros((1, months, n_assets), dtype=np.bool_),

@@ -43,6 +43,8 @@ class Backtest:
     bands: dict[str, pd.DataFrame]           # series → p05/p50/p95 by year
     lme_monthly_bands: pd.DataFrame          # p05/p50/p95 by month (Period)
     notes: list[str] = field(default_factory=list)
+    #: the replay with the regions as markets (premiums, corridors: alusim.history.regional), if run
+    regional: SimulationResult | None = None
 
 
 def annual_bands(result: SimulationResult, variable: str, region: str) -> pd.DataFrame:
@@ -186,12 +188,15 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
                  seed: int | None = None, record: Scenario | None = None, raw_dir: Path | None = None,
                  parameters: Mapping[str, float] | None = None,
                  progress: Callable[[int, int], None] | None = None, actuals: Actuals | None = None,
-                 assets: pd.DataFrame | None = None, params=None) -> Backtest:
+                 assets: pd.DataFrame | None = None, params=None, regions: bool = False) -> Backtest:
     """Replay ``start``…``end`` and score it (see the module docstring). ``params`` is the parameter
     set (default: the shipped calibration and its ensemble); ``parameters`` override it (a
     calibration candidate, run without an ensemble). ``actuals`` and ``assets`` reuse what an
-    earlier call loaded (calibration loops)."""
+    earlier call loaded (calibration loops). ``regions`` also runs the replay with the regions as
+    markets and scores its premiums and corridors (:mod:`alusim.history.regional`; output by IAI
+    region comes from the main replay either way); the main replay keeps the regions off."""
     from alusim.history.parameter_sets import NONE
+    from alusim.history.regional import regional_targets, score_regions
 
     notes: list[str] = []
     if parameters:
@@ -202,6 +207,17 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
     result = simulate(scenario, history, progress=progress, params=params)
     actuals = actuals if actuals is not None else load_actuals(dataset, raw_dir)
     metrics, bands, lme_m = score(result, actuals, split)
+    regional = None
+    if regions:
+        regional_notes: list[str] = []
+        rscenario, rhistory = replay(dataset, start, end, record=record, paths=paths, seed=seed,
+                                     parameters=parameters, notes=regional_notes, assets=assets, fit_last=split,
+                                     regions=True)
+        regional = simulate(rscenario, rhistory, params=params)
+        notes.append("regional replay (premiums, corridors): the same record with market.regions_enabled 1 and "
+                     "the trade measures between regions")
+    metrics["regions"] = score_regions(result, regional, dataset, split)
+    metrics["targets"].update(regional_targets(metrics["regions"]))
     metrics["notes"] = notes
     return Backtest(result=result, actuals=actuals, metrics=metrics, bands=bands, lme_monthly_bands=lme_m,
-                    notes=notes)
+                    notes=notes, regional=regional)

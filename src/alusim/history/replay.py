@@ -103,6 +103,18 @@ def running_as_recorded(dataset: Dataset, assets: pd.DataFrame, start: str,
     return out
 
 
+#: event types that act only between the regions outside China (they need ``market.regions_enabled``)
+REGIONAL_TYPES = ("sanction", "carbon_border")
+
+
+def needs_regions(event: dict) -> bool:
+    """Whether an event acts only between the regions outside China: a sanction, a border charge, a
+    tariff on metal from a country or region other than China (``exporter`` not ``*`` or ``CN``)."""
+    if event["type"] in REGIONAL_TYPES:
+        return True
+    return event["type"] == "import_tariff" and str(event.get("exporter", "*")).upper() not in ("*", "CN")
+
+
 def cut_events(record: Scenario, start: str, end: str) -> list[dict]:
     """The record's events that touch ``start``…``end``, their dates clipped to it (as dicts)."""
     out = []
@@ -235,8 +247,12 @@ def default_fit_last(start: str) -> int:
 def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = None, paths: int | None = None,
            seed: int | None = None, parameters: Mapping[str, float] | None = None,
            notes: list[str] | None = None, assets: pd.DataFrame | None = None,
-           fit_last: int | None = None) -> tuple[Scenario, Dataset]:
+           fit_last: int | None = None, regions: bool = False) -> tuple[Scenario, Dataset]:
     """Scenario and dataset that replay ``start``…``end`` (months ``YYYY-MM``).
+
+    ``regions`` runs the regions outside China as markets (``market.regions_enabled: 1``) with the
+    record's trade measures between them; without it (the default, the replay the calibration and
+    the earlier backtest targets use) those measures (:func:`needs_regions`) are left out, with a note.
 
     ``parameters`` override the dataset's behavioural parameters (a calibration candidate); the
     record's own assumptions apply on top of the start state. ``fit_last`` (default: the year before
@@ -258,10 +274,19 @@ def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = 
     history = replace(fitted, smelters=assets)
     assumptions = {**start_assumptions(dataset, start, notes), **fit_overrides, **dict(parameters or {}),
                    **record.assumptions}
+    events = cut_events(record, start, end)
+    if regions:
+        assumptions["market.regions_enabled"] = 1.0
+    elif assumptions.get("market.regions_enabled", dataset.param("market.regions_enabled")) < 0.5:
+        between = [e for e in events if needs_regions(e)]
+        events = [e for e in events if not needs_regions(e)]
+        if between and notes is not None:
+            notes.append(f"{len(between)} trade measures between regions left out (regions off): "
+                         + ", ".join(sorted({f"{e['type']} {e.get('exporter', '')}".strip() for e in between})))
     scenario = Scenario.model_validate(dict(
         name=f"History replay {start}…{end}",
         description=f"{record.name}: events cut to the window, recorded input prices, start state of {start}",
         start=start, end=end, paths=paths or record.paths, seed=record.seed if seed is None else seed,
         assumptions=assumptions,
-        events=cut_events(record, start, end) + input_events(dataset, start, months, notes)))
+        events=events + input_events(dataset, start, months, notes)))
     return scenario, history

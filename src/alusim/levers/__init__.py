@@ -15,6 +15,7 @@ from alusim.errors import InputError
 from alusim.levers import (
     ban_new_capacity,
     capacity_cap,
+    carbon_border,
     carbon_price,
     close_noncompliant,
     demand_shock,
@@ -48,6 +49,7 @@ LEVERS = {
     "export_rebate": trade_policy.apply_export_rebate,
     "import_tariff": trade_policy.apply_import_tariff,
     "sanction": regional_trade.apply_sanction,
+    "carbon_border": carbon_border.apply,
     "import_cost": trade_policy.apply_import_cost,
     "demand_shock": demand_shock.apply,
     "input_price": input_price.apply,

@@ -16,6 +16,7 @@ from alusim.news.rules_capacity import (
     suspend_construction,
 )
 from alusim.news.rules_market import (
+    carbon_border,
     carbon_price,
     demand_shock,
     driver_path,
@@ -35,6 +36,7 @@ RULES = {
     "suspend_construction": suspend_construction, "close_noncompliant": close_noncompliant,
     "relocate": relocate, "power_curtailment": power_curtailment, "ban_new_capacity": ban_new_capacity,
     "capacity_cap": capacity_cap, "power_price": power_price, "carbon_price": carbon_price,
+    "carbon_border": carbon_border,
     "export_tax": lambda c: export_measure(c, "export_tax"),
     "export_rebate": lambda c: export_measure(c, "export_rebate"),
     "import_tariff": import_tariff, "sanction": sanction, "import_cost": import_cost, "demand_shock": demand_shock,

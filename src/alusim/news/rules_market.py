@@ -69,6 +69,22 @@ def carbon_price(claim: Claim):
                        q, unit=f"{currency}/t_CO2", basis="level", named=bool(regions))
 
 
+def carbon_border(claim: Claim):
+    """A carbon border charge on imports (the EU's CBAM) at the carbon price the sentence gives; the
+    importer is the region or country named, the EU by default (the only such mechanism so far)."""
+    q = nearest(claim.quantities, ("carbon", "price_t"), claim.trigger.end)
+    if q is None:
+        return claim.observe("carbon border", "no carbon price per tonne of CO2 given")
+    regions = [m.value for m in claim.mentions if m.kind in ("region", "country") and m.value != "CN"]
+    importer = regions[0] if regions else "EU"
+    currency = q.unit.split("/")[0]
+    return claim.event("carbon_border", {"importer": importer},
+                       {"importer": importer, "price": f"{q.value:g} {currency}/t_CO2"}, q,
+                       unit=f"{currency}/t_CO2", basis="level", named=bool(regions),
+                       notes=["acts between the regions: set assumptions market.regions_enabled: 1; the "
+                              "free-allocation phase-out and benchmark take their defaults"])
+
+
 def _trade_rate(claim: Claim, kind: str):
     q = nearest(claim.quantities, ("pct",), claim.trigger.end)
     removed = bool(REMOVE.search(claim.window))

@@ -102,9 +102,14 @@ PATTERNS: dict[str, list[str]] = {
     "carbon_price": [
         "carbon ~2 price*|tax*|market|allowance*|permit*",
         "emission* trading|allowance*",
-        "ets|cbam",
-        "carbon border",
+        "ets",
         "price* ~3 carbon|co2|emissions",
+    ],
+    "carbon_border": [
+        # the EU's carbon border adjustment: certificates on the embedded emissions of imports
+        "cbam",
+        "carbon border ~2 adjustment|tax|levy|charge|mechanism",
+        "border ~1 carbon ~1 tax|levy|charge|adjustment",
     ],
     "export_tax": [
         "export ~1 tax|taxes|duty|duties|tariff*|levy|levies",
@@ -162,7 +167,7 @@ PATTERNS: dict[str, list[str]] = {
 
 #: which type wins when trigger phrases of two types overlap
 PRIORITY: dict[str, int] = {
-    "export_rebate": 9, "export_tax": 8, "carbon_price": 8, "capacity_cap": 7, "ban_new_capacity": 8,
+    "export_rebate": 9, "export_tax": 8, "carbon_price": 8, "carbon_border": 9, "capacity_cap": 7, "ban_new_capacity": 8,
     "suspend_construction": 7, "close_noncompliant": 7, "relocate": 6, "power_curtailment": 6, "restart": 5,
     "production_cut": 5, "power_price": 5, "input_price": 5, "import_tariff": 4, "demand_shock": 4,
     "commission": 3, "driver_path": 7, "import_cost": 6, "sanction": 7,

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from alusim.report import figures as F
+from alusim.report.backtest_regions import regional_table
 from alusim.report.html import Table, _base_context, _environment, _events, _fig_html, _write
 
 SECTIONS = (("scores", "Scores"), ("fans", "Simulated against actual"), ("events", "Event record"),
@@ -139,7 +140,8 @@ def write_backtest_report(backtest, path: str | Path, *, split: int, record_name
         f"{record_name}: the dated event record replayed from the asset state of {scenario.start}, "
         f"simulated against what happened. {sum(met)} of {len(met)} scored targets met.", meta, SECTIONS)
     context.update(
-        scores=score_table(metrics), target_table=target_table(metrics), annual_figs=annual_figs,
+        scores=score_table(metrics), target_table=target_table(metrics), regional_table=regional_table(metrics),
+        annual_figs=annual_figs,
         monthly_figs=monthly_figs, events=_events(scenario), notes=backtest.notes,
         scoring_note=("Errors are mean absolute percentage errors of the median path against the record; coverage "
                       "is the share of recorded values inside the simulated p05–p95 band. Naive baselines are "
@@ -160,7 +162,11 @@ def write_backtest_report(backtest, path: str | Path, *, split: int, record_name
             "left open; LME monthly from " + backtest.actuals.lme_monthly_source + ".",
             f"Behavioural parameters: {metrics.get('parameters_source', 'the dataset defaults')}.",
             "Simulated annual values: flows summed over the year, prices averaged, per path; then percentiles "
-            "over paths."])
+            "over paths.",
+            "Regional figures (issue 11): output by IAI region sums the reporting plants of each region on the main "
+            "replay (countries IAI counts as unreported left out); the premiums and corridors come from a second "
+            "replay of the same record with the regions as markets (market.regions_enabled 1) and the trade "
+            "measures between regions, which the main replay leaves out."])
     html = _environment().get_template("backtest.html").render(**context)
     return _write(path, html)
 

@@ -257,6 +257,40 @@ class Sanction(_Event):
     share: Share = 1.0
 
 
+class CarbonBorder(_Event):
+    """A carbon border charge on imports into ``importer`` (the EU's CBAM): per tonne of metal from
+    each origin, the carbon ``price`` (or a ``path`` of prices by month, each holding until the next)
+    times the origin's embedded CO2 above ``benchmark_t_co2_per_t`` × the year's share of free
+    allocation (``free_allocation``, default the official phase-out 2026–2034). Embedded CO2 is each
+    origin's plants' average (scope ``1``, direct emissions, as CBAM counts them for aluminium; ``1+2``
+    adds the power's), or ``embedded_t_co2_per_t`` for an origin (a default value). Acts between the
+    regions (``market.regions_enabled: 1``)."""
+
+    type: Literal["carbon_border"]
+    importer: str = "EU"
+    price: str | None = None
+    path: dict[Month, str] | None = Field(default=None, max_length=MAX_EVENTS)
+    benchmark_t_co2_per_t: Annotated[float, Field(ge=0.0, le=20.0)] | None = None
+    scope: Literal["1", "1+2"] = "1"
+    free_allocation: dict[Annotated[int, Field(ge=2000, le=2100)], Share] | None = None
+    embedded_t_co2_per_t: dict[str, Annotated[float, Field(ge=0.0, le=40.0)]] | None = None
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _scope(cls, value: object) -> str:
+        return str(value)
+
+    @model_validator(mode="after")
+    def _prices(self) -> CarbonBorder:
+        from alusim.scenario.quantities import parse_price
+
+        if (self.price is None) == (self.path is None):
+            raise ValueError("give exactly one of price or path")
+        for text in [self.price] if self.price is not None else list(self.path.values()):
+            parse_price(text, "t_CO2")
+        return self
+
+
 class ImportCost(_Event):
     """The delivered cost of China's primary imports over LME — freight, premium, and the discount on
     metal that sanctions push toward China (Russian aluminium sold at $100–150/t under LME in 2022)
@@ -307,11 +341,12 @@ class InputPrice(_PctOrPath):
 Event = Annotated[
     CapacityCap | BanNewCapacity | SuspendConstruction | CloseNoncompliant | ProductionCut | Restart
     | Commission | Relocate | PowerCurtailment | PowerPrice | CarbonPrice | ExportTax | ExportRebate
-    | ImportTariff | Sanction | ImportCost | DemandShock | InputPrice | DriverPath,
+    | ImportTariff | Sanction | CarbonBorder | ImportCost | DemandShock | InputPrice | DriverPath,
     Field(discriminator="type"),
 ]
 
 EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "close_noncompliant",
                "production_cut", "restart", "commission", "relocate", "power_curtailment", "power_price",
-               "carbon_price", "export_tax", "export_rebate", "import_tariff", "sanction", "import_cost", "demand_shock",
+               "carbon_price", "export_tax", "export_rebate", "import_tariff", "sanction", "carbon_border", "import_cost",
+               "demand_shock",
                "input_price", "driver_path")

@@ -41,6 +41,9 @@ SUMMARY: dict[str, str] = {
                      "between two regions outside China it needs the regional model.",
     "sanction": "A share (1 = a ban) of an exporter's sales to some importers, China included, closed; "
                 "acts between the regions (market.regions_enabled: 1).",
+    "carbon_border": "A carbon border charge (the EU's CBAM) on imports into a region: carbon price × each "
+                     "origin's embedded CO2 above the benchmark × the year's free-allocation share, per "
+                     "tonne; acts between the regions (market.regions_enabled: 1).",
     "import_cost": "The delivered cost of China's primary imports over LME (freight, premium, the discount "
                    "on metal sanctions push toward China) moves by USD/t; it moves China's import parity.",
     "demand_shock": "Demand of a region (optionally one end-use sector) moves by a percentage.",
@@ -92,7 +95,16 @@ FIELDS: dict[str, tuple[str, str]] = {
                "nev_output_m, pv_installations_gw, grid_investment_bn_cny"),
     "pct": ("change", "signed fraction (−0.1 or '-10%')"),
     "input": ("which input price", "alumina, coal, anode or fx"),
-    "path": ("monthly values of the change", "mapping YYYY-MM → signed fraction"),
+    "path": ("monthly values of the change (carbon_border: of the carbon price)",
+             "mapping YYYY-MM → signed fraction (carbon_border: YYYY-MM → '90 EUR/t_CO2')"),
+    "benchmark_t_co2_per_t": ("embedded CO2 free of the charge before the phase-out (default "
+                              "carbon.cbam_benchmark_primary_t_co2_per_t)", "t CO2/t Al"),
+    "free_allocation": ("share of the benchmark still covered by free allocation, by year (default the "
+                        "CBAM factor of Directive (EU) 2023/959, 97.5 % in 2026 to 0 in 2034)",
+                        "mapping year → fraction 0–1"),
+    "embedded_t_co2_per_t": ("embedded CO2 of an origin's metal instead of its plants' average (a default "
+                             "value)", "mapping region (or CN) → t CO2/t Al"),
+    "importers": ("importing countries or regions ('CN' China, '*' all)", "list of codes or '*'"),
 }
 COMMON = ("start", "end", "source", "probability")
 
@@ -244,7 +256,7 @@ def minimal_example(event_type: str) -> dict:
             event[f.name] = _MINIMAL[f.name]
     # the checks across fields: one magnitude or one destination is required
     extra = {"production_cut": "share", "input_price": "pct", "relocate": "to_province",
-             "driver_path": "pct"}.get(event_type)
+             "driver_path": "pct", "carbon_border": "price"}.get(event_type)
     if extra:
         event[extra] = _MINIMAL[extra]
     return event

@@ -1,0 +1,132 @@
+"""Running-capacity ceilings of plants held back by something other than their margin.
+
+A smelter outside the margin logic — TALCO run at a fifth of its design on worn lines, Venalum on
+Guri's failing power, Iran's smelters under summer power cuts, Rusal's 2024 cut of 250 kt/yr decided
+by its board, Tiwai Point's fourth potline without a power contract — does not come back because the
+price covers its cash cost, however cheap its hydro power looks on the cost curve. The smelter tables
+say so in ``curtailment_cause`` (``power``, ``equipment``, ``policy``, ``sanctions``; data note
+``docs/data-notes/smelters.md``). For such a plant the running share the record gives is a *ceiling*:
+
+* from the start, the table's running share (a history replay: the share ``capacity_history.csv``
+  records at that month), and month by month the recorded share where the record goes on (a replay
+  follows TALCO down to 60 kt in 2020 and back to 100 kt in 2024 as it happened);
+* a plant in ramp-up (``ramp_up``: Vedanta's Jharsuguda-II and Xinjiang's new lines in 2015) may run
+  what its ramp allows: the recorded share rising to the next record, or a ramp step a month to full;
+* below the ceiling the plant still curtails and recovers on its margin like any other;
+* a ``restart`` event lifts the ceiling (:func:`lift`): the lines come back after the restart lag, a
+  ramp step a month.
+
+Pure arrays in, arrays out; the kernel sees the ceiling as part of ``avail_share``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: causes of running below capacity that margins do not undo (``economic``: the margin logic decides)
+HELD = ("power", "equipment", "policy", "sanctions")
+#: a plant still bringing up new or restarted lines: its ceiling rises toward full capacity
+RAMP = "ramp_up"
+
+
+def _base_id(asset_id: str) -> str:
+    """The plant an expansion layer of a history replay belongs to (``<asset_id>__<YYYYMM>``)."""
+    return asset_id.split("__", 1)[0]
+
+
+def _segments(row, history: pd.DataFrame | None) -> list[tuple[str, float, str]]:
+    """(date ``YYYY-MM``, running share, cause) of a plant, oldest first: its ``capacity_history.csv``
+    rows (a row without a cause of its own takes the table's when it is the latest, the one that
+    agrees with the table, else ``economic``), or the table's own share and cause alone."""
+    table_cause = str(row.get("curtailment_cause", "") or "economic")
+    capacity = float(row["capacity_kt"])
+    table_share = min(float(row["operating_kt"]) / capacity, 1.0) if capacity > 0 else 1.0
+    rows = history[history["asset_id"] == _base_id(str(row["asset_id"]))] if history is not None else []
+    if not len(rows):
+        return [("0000-01", table_share, table_cause)]
+    rows = rows.sort_values("date")
+    own = rows["curtailment_cause"] if "curtailment_cause" in rows else pd.Series("", index=rows.index)
+    dated = str(row.get("source_date", "") or "")
+    as_of = dated if len(dated) == 7 else (f"{dated}-12" if dated else "")
+    table_is_later = as_of > str(rows["date"].iloc[-1])      # the table's state is the newest record
+    out = []
+    for i, change in enumerate(rows.itertuples()):
+        latest = i == len(rows) - 1 and not table_is_later
+        cause = str(own.iloc[i]) if isinstance(own.iloc[i], str) and own.iloc[i] else (
+            table_cause if latest else "economic")
+        share = min(change.operating_kt / change.capacity_kt, 1.0) if change.capacity_kt > 0 else 1.0
+        out.append((str(change.date), share, cause))
+    if table_is_later:
+        out.append((as_of, table_share, table_cause))
+    return out
+
+
+def run_ceiling(assets: pd.DataFrame, capacity_history: pd.DataFrame, start: str, months: int,
+                ramp_per_month: float) -> np.ndarray:
+    """(M, A) share of built capacity each plant may run, month by month (1 for plants curtailed on
+    margin or not at all).
+
+    The latest record at or before a month decides (``capacity_history.csv``, else the smelter
+    table): a plant held back by power, equipment, policy or sanctions may run its recorded share; one
+    in ramp-up rises from its recorded share toward the next recorded one (linearly, the record's own
+    pace) or, after the last record, by ``ramp_per_month`` of capacity a month to full; any other
+    record lifts the ceiling. Planned and closed plants are not held back."""
+    n_assets = len(assets)
+    ceiling = np.ones((months, n_assets))
+    if "curtailment_cause" not in assets.columns or n_assets == 0:
+        return ceiling
+    history = capacity_history if len(capacity_history) else None
+    causes = set(HELD) | {RAMP}
+    with_history_cause = set()
+    if history is not None and "curtailment_cause" in history:
+        with_history_cause = set(history.loc[history["curtailment_cause"].isin(causes), "asset_id"])
+    first = pd.Period(start, freq="M")
+    live = assets["status"].isin(("operating", "curtailed", "idle")).to_numpy()
+    for a in np.flatnonzero(live):
+        row = assets.iloc[a]
+        base = _base_id(str(row["asset_id"]))
+        if row.get("curtailment_cause", "economic") not in causes and base not in with_history_cause:
+            continue
+        segments = _segments(row, history)
+        offsets = [max((pd.Period(date, freq="M") - first).n, 0) if date != "0000-01" else 0
+                   for date, _, _ in segments]
+        for k, (date, share, cause) in enumerate(segments):
+            lo = offsets[k]
+            hi = offsets[k + 1] if k + 1 < len(segments) else months
+            if k + 1 < len(segments) and offsets[k + 1] <= 0:
+                continue                                  # superseded before the start
+            lo, hi = min(lo, months), min(hi, months)
+            if hi <= lo:
+                continue
+            span = np.arange(lo, hi)
+            if cause in HELD:
+                ceiling[lo:hi, a] = share
+            elif cause == RAMP:
+                start_m = (pd.Period(date, freq="M") - first).n if date != "0000-01" else 0
+                if k + 1 < len(segments):
+                    target = max(segments[k + 1][1], share)
+                    length = max(offsets[k + 1] - start_m, 1)
+                    ceiling[lo:hi, a] = share + (target - share) * (span - start_m) / length
+                else:
+                    ceiling[lo:hi, a] = np.minimum(share + ramp_per_month * (span - start_m), 1.0)
+    return np.clip(ceiling, 0.0, 1.0)
+
+
+def start_share(init_share: np.ndarray, ceiling0: np.ndarray) -> np.ndarray:
+    """(A,) running share of the *allowed* capacity at the start: a plant at its ceiling runs all it
+    may (share 1), so it curtails from there on its margin and does not ramp up into the ceiling."""
+    return np.where(ceiling0 < 1.0, np.clip(init_share / np.maximum(ceiling0, 1e-12), 0.0, 1.0), init_share)
+
+
+def lift(ceiling: np.ndarray, a: int, start: int, lag_months: int, ramp_per_month: float) -> np.ndarray:
+    """(M,) factor on a held-back plant's ``avail_share`` once a restart lifts its ceiling from month
+    ``start``: 1 until the restart lag has run, then rising by ``ramp_per_month`` of capacity a month
+    until the whole plant may run (the factor is allowed / ceiling, so the lever multiplies it in)."""
+    months = ceiling.shape[0]
+    factor = np.ones(months)
+    base = np.maximum(ceiling[:, a], 1e-12)
+    for m in range(max(start + lag_months, 0), months):
+        allowed = min(base[m] + ramp_per_month * (m - start - lag_months + 1), 1.0)
+        factor[m] = allowed / base[m]
+    return factor
