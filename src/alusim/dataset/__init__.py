@@ -1,7 +1,8 @@
 """The industry dataset: tables of smelters, parameters, prices, history and policy, with accessors."""
 
-from alusim.dataset.dataset import BUILT_STATUSES, Dataset, DatasetStatistics, load_dataset
+from alusim.dataset.dataset import BUILT_STATUSES, Dataset, load_dataset
 from alusim.dataset.paths import default_data_dir
+from alusim.dataset.statistics import DatasetStatistics
 
 
 def read_table(path):

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ import xarray as xr
 from alusim.dataset.targets import target_mask  # noqa: E402,F401 - part of this module's interface
 from alusim.errors import InputError
 from alusim.units import convert, is_compatible
+
+if TYPE_CHECKING:
+    from alusim.dataset.statistics import DatasetStatistics
 
 #: numeric columns of demand.csv that assumptions may override as demand.<region>.<column>
 DEMAND_COLUMNS = ("consumption_kt", "population_m", "saturation_kg", "price_elasticity", "income_elasticity",
@@ -252,6 +256,8 @@ class Dataset:
     # -- statistics --------------------------------------------------------------------------
     @property
     def stats(self) -> DatasetStatistics:
+        from alusim.dataset.statistics import DatasetStatistics
+
         return DatasetStatistics(self)
 
     @property
@@ -271,82 +277,6 @@ class Dataset:
         table = self.history_annual
         hit = table[(table["variable"] == variable) & (table["region"] == region)]
         return hit.set_index("year")["value"].sort_index().astype(float)
-
-
-@dataclass(frozen=True)
-class DatasetStatistics:
-    """Statistics accessor: ``dataset.stats.capacity_by('province', country='CN')``."""
-
-    dataset: Dataset
-
-    def built(self) -> pd.DataFrame:
-        table = self.dataset.smelters
-        return table[table["status"].isin(BUILT_STATUSES)]
-
-    def capacity_by(self, by: str | list[str], **target: object) -> pd.DataFrame:
-        """Built and operating capacity (kt/yr) and asset counts grouped by a column."""
-        table = self.dataset.smelters
-        mask = self.dataset.select(**target) & table["status"].isin(BUILT_STATUSES).to_numpy()
-        grouped = table[mask].groupby(by, dropna=False).agg(
-            assets=("asset_id", "count"), capacity_kt=("capacity_kt", "sum"), operating_kt=("operating_kt", "sum"))
-        return grouped.sort_values("capacity_kt", ascending=False)
-
-    def totals(self) -> dict[str, float]:
-        built = self.built()
-        cn = built["country"] == "CN"
-        pipeline = self.dataset.smelters["status"].isin(("construction", "planned"))
-        return {
-            "world_built_kt": float(built["capacity_kt"].sum()),
-            "world_operating_kt": float(built["operating_kt"].sum()),
-            "china_built_kt": float(built.loc[cn, "capacity_kt"].sum()),
-            "china_operating_kt": float(built.loc[cn, "operating_kt"].sum()),
-            "row_built_kt": float(built.loc[~cn, "capacity_kt"].sum()),
-            "row_operating_kt": float(built.loc[~cn, "operating_kt"].sum()),
-            "pipeline_kt": float(self.dataset.smelters.loc[pipeline, "capacity_kt"].sum()),
-            "assets": int(len(self.dataset.smelters)),
-        }
-
-    def refinery_capacity_by(self, by: str | list[str], **target: object) -> pd.DataFrame:
-        """Built and operating alumina refining capacity (kt alumina/yr) and refinery counts grouped by a
-        column of ``refineries.csv``; ``target`` filters on column values (``country="CN"``)."""
-        table = self.dataset.refineries
-        mask = table["status"].isin(BUILT_STATUSES)
-        for column, value in target.items():
-            mask &= table[column].isin(value if isinstance(value, list | tuple | set) else [value])
-        grouped = table[mask].groupby(by, dropna=False).agg(
-            refineries=("asset_id", "count"), capacity_kt=("capacity_kt", "sum"), operating_kt=("operating_kt", "sum"))
-        return grouped.sort_values("capacity_kt", ascending=False)
-
-    def refinery_totals(self) -> dict[str, float]:
-        """Built, operating and pipeline alumina refining capacity (kt/yr): world, China, rest of world."""
-        table = self.dataset.refineries
-        built = table[table["status"].isin(BUILT_STATUSES)]
-        cn = built["country"] == "CN"
-        pipeline = table["status"].isin(("construction", "planned"))
-        return {
-            "world_built_kt": float(built["capacity_kt"].sum()),
-            "world_operating_kt": float(built["operating_kt"].sum()),
-            "china_built_kt": float(built.loc[cn, "capacity_kt"].sum()),
-            "china_operating_kt": float(built.loc[cn, "operating_kt"].sum()),
-            "row_built_kt": float(built.loc[~cn, "capacity_kt"].sum()),
-            "row_operating_kt": float(built.loc[~cn, "operating_kt"].sum()),
-            "pipeline_kt": float(table.loc[pipeline, "capacity_kt"].sum()),
-            "refineries": int(len(table)),
-        }
-
-    def sources(self) -> pd.DataFrame:
-        """Every distinct source with the tables and row counts that cite it."""
-        frames = []
-        for name in ("smelters", "parameters", "power_tariffs", "input_prices", "emission_factors",
-                     "history_annual", "history_monthly", "demand", "demand_sectors", "trade", "drivers",
-                     "demand_drivers", "sector_shares", "demand_fit", "recycling", "consumption_history",
-                     "regions", "region_shares", "trade_flows", "freight", "regional_consumption", "region_premiums",
-                     "refineries", "bauxite", "bauxite_events"):
-            table = getattr(self.dataset, name)
-            frames.append(pd.DataFrame({"table": name, "source": table["source"].astype(str)}))
-        both = pd.concat(frames, ignore_index=True)
-        return (both.groupby(["source", "table"]).size().rename("rows").reset_index()
-                .sort_values("rows", ascending=False, kind="stable"))
 
 
 def _empty_alumina(name: str) -> pd.DataFrame:
@@ -418,4 +348,4 @@ def _check_units(dataset: Dataset) -> None:
             parse_unit(unit)
 
 
-__all__ = ["Dataset", "DatasetStatistics", "load_dataset", "is_compatible"]
+__all__ = ["Dataset", "load_dataset", "is_compatible"]
