@@ -11,11 +11,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from alusim.dataset.schemas import Plant, _Sourced
 from alusim.errors import InputError
 
-CONFIDENCE = ("high", "medium", "low")
-REGIONS = ("CN", "ASIA", "GCC", "NA", "SA", "WCE", "REE", "OC", "AF")
-STATUSES = ("planned", "construction", "operating", "curtailed", "idle", "restarting", "closed")
 #: where a refinery's bauxite comes from
 BAUXITE_SOURCES = ("domestic", "imported", "mixed")
 #: digestion route: Bayer low-temperature (gibbsite, ~145 °C), Bayer high-temperature (boehmite and
@@ -31,32 +29,20 @@ EVENT_KINDS = ("export_ban", "export_relaxation", "export_suspension", "licence_
 _DATE = r"^\d{4}-\d{2}(-\d{2})?$"
 
 
-class _Sourced(pa.DataFrameModel):
-    source: Series[str] = pa.Field(str_length={"min_value": 3})
-    confidence: Series[str] = pa.Field(isin=CONFIDENCE)
-
-    class Config:             # inherited by every alumina table
+class _AluminaTable(_Sourced):
+    class Config:             # inherited by the bauxite tables
         strict = True
         coerce = True
 
 
-class Refineries(_Sourced):
+class Refineries(Plant):
     """An alumina refinery (China: a company's plants in a province), with the technical coefficients
     of its cost build-up per tonne of alumina: bauxite, caustic soda (NaOH) and energy."""
 
-    asset_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
-    name: Series[str] = pa.Field(str_length={"min_value": 1})
-    owner: Series[str] = pa.Field(str_length={"min_value": 1})
-    parent: Series[str] = pa.Field(nullable=True)
-    country: Series[str] = pa.Field(str_matches=r"^[A-Z]{2}$")
-    region: Series[str] = pa.Field(isin=REGIONS)
-    province: Series[str] = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=STATUSES)
     capacity_kt: Series[float] = pa.Field(ge=0, le=20000)
     operating_kt: Series[float] = pa.Field(ge=0, le=20000)
     #: alumina produced in 2024 where the owner publishes it (or our estimate, said in ``notes``); empty: not known
     output_2024_kt: Series[float] = pa.Field(nullable=True, ge=0, le=20000)
-    start_year: Series[int] = pa.Field(ge=1880, le=2040)
     bauxite_source: Series[str] = pa.Field(isin=BAUXITE_SOURCES)
     bauxite_origin: Series[str] = pa.Field(str_matches=r"^[A-Z]{2}$")
     digestion: Series[str] = pa.Field(isin=DIGESTION)
@@ -66,23 +52,13 @@ class Refineries(_Sourced):
     bauxite_t_t: Series[float] = pa.Field(nullable=True, ge=1.5, le=4.5)
     integrated_smelter: Series[str] = pa.Field(str_length={"min_value": 1})
     cost_basis: Series[str] = pa.Field(nullable=True)
-    source_date: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2})?$")
-    notes: Series[str] = pa.Field(nullable=True)
-
-    @pa.dataframe_check(error="operating_kt must not exceed capacity_kt")
-    def operating_within_capacity(cls, df):
-        return df["operating_kt"] <= df["capacity_kt"] + 1e-9
-
-    @pa.dataframe_check(error="province is required for Chinese refineries")
-    def china_has_province(cls, df):
-        return ~((df["country"] == "CN") & (df["province"].fillna("").str.len() == 0))
 
     @pa.dataframe_check(error="bauxite_t_t is required unless digestion is sinter")
     def bauxite_use_known(cls, df):
         return df["bauxite_t_t"].notna() | (df["digestion"] == "sinter")
 
 
-class Bauxite(_Sourced):
+class Bauxite(_AluminaTable):
     """Bauxite by origin: China's imports, mine output and exports (Mt) and prices delivered to China
     (CIF, USD/t) or at Chinese mines (CNY/t, by ``province``)."""
 
@@ -99,7 +75,7 @@ class Bauxite(_Sourced):
         return df["unit"] == df["quantity"].map(BAUXITE_QUANTITIES)
 
 
-class BauxiteEvents(_Sourced):
+class BauxiteEvents(_AluminaTable):
     """A dated fact a scenario can refer to: an export ban, its relaxation, a licence revocation, an
     outage. ``share`` (0–1) is the part of the country's (or the asset's) supply it removed, where known."""
 

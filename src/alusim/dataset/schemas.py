@@ -35,7 +35,10 @@ class _Sourced(pa.DataFrameModel):
 CURTAILMENT_CAUSES = ("economic", "power", "equipment", "policy", "sanctions", "ramp_up")
 
 
-class Smelters(_Sourced):
+class Plant(_Sourced):
+    """The columns every plant table shares (smelters, alumina refineries): identity, place, state and
+    first metal; each table adds its capacity bounds and technical columns."""
+
     asset_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
     name: Series[str] = pa.Field(str_length={"min_value": 1})
     owner: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -44,25 +47,9 @@ class Smelters(_Sourced):
     region: Series[str] = pa.Field(isin=REGIONS)
     province: Series[str] = pa.Field(nullable=True)
     status: Series[str] = pa.Field(isin=STATUSES)
-    capacity_kt: Series[float] = pa.Field(ge=0, le=5000)
-    operating_kt: Series[float] = pa.Field(ge=0, le=5000)
     start_year: Series[int] = pa.Field(ge=1880, le=2040)
-    power_source: Series[str] = pa.Field(isin=POWER_SOURCES)
-    power_kwh_t: Series[float] = pa.Field(ge=10000, le=19000)
-    cell_technology: Series[str] = pa.Field(isin=CELL_TECHNOLOGIES)
-    cell_ka: Series[float] = pa.Field(nullable=True, ge=50, le=700)
-    alumina_integrated: Series[bool]
-    compliant: Series[bool]
     source_date: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2})?$")
     notes: Series[str] = pa.Field(nullable=True)
-    #: optional: the asset_id of the built plant whose capacity quota this planned project takes over
-    #: (China's capacity replacement: a relocation); the plant closes when the project starts
-    replaces: Optional[Series[str]] = pa.Field(nullable=True)  # noqa: UP045 (pandera reads the annotation)
-    #: optional: why a plant runs below capacity when the reason is not its margin — ``power`` (no power
-    #: to run more), ``equipment`` (worn or damaged lines), ``policy`` (an owner's or a state's decision),
-    #: ``sanctions``; blank or ``economic``: curtailed on margin, restarts on margin. A non-economic
-    #: curtailment is a ceiling on running capacity that only a ``restart`` event lifts
-    curtailment_cause: Optional[Series[str]] = pa.Field(nullable=True, isin=CURTAILMENT_CAUSES)  # noqa: UP045
 
     @pa.dataframe_check(error="operating_kt must not exceed capacity_kt")
     def operating_within_capacity(cls, df):
@@ -72,9 +59,28 @@ class Smelters(_Sourced):
     def china_has_province(cls, df):
         return ~((df["country"] == "CN") & (df["province"].fillna("").str.len() == 0))
 
-    class Config:
+    class Config:             # inherited by every plant table
         strict = True
         coerce = True
+
+
+class Smelters(Plant):
+    capacity_kt: Series[float] = pa.Field(ge=0, le=5000)
+    operating_kt: Series[float] = pa.Field(ge=0, le=5000)
+    power_source: Series[str] = pa.Field(isin=POWER_SOURCES)
+    power_kwh_t: Series[float] = pa.Field(ge=10000, le=19000)
+    cell_technology: Series[str] = pa.Field(isin=CELL_TECHNOLOGIES)
+    cell_ka: Series[float] = pa.Field(nullable=True, ge=50, le=700)
+    alumina_integrated: Series[bool]
+    compliant: Series[bool]
+    #: optional: the asset_id of the built plant whose capacity quota this planned project takes over
+    #: (China's capacity replacement: a relocation); the plant closes when the project starts
+    replaces: Optional[Series[str]] = pa.Field(nullable=True)  # noqa: UP045 (pandera reads the annotation)
+    #: optional: why a plant runs below capacity when the reason is not its margin — ``power`` (no power
+    #: to run more), ``equipment`` (worn or damaged lines), ``policy`` (an owner's or a state's decision),
+    #: ``sanctions``, ``ramp_up`` (lines still coming up); blank or ``economic``: curtailed on margin,
+    #: restarts on margin. Any other cause is a ceiling on running capacity (engine/availability.py)
+    curtailment_cause: Optional[Series[str]] = pa.Field(nullable=True, isin=CURTAILMENT_CAUSES)  # noqa: UP045
 
 
 class Parameters(_Sourced):
