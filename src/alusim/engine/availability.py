@@ -36,7 +36,7 @@ def _base_id(asset_id: str) -> str:
 
 
 def _segments(row, history: pd.DataFrame | None) -> list[tuple[str, float, str]]:
-    """(date ``YYYY-MM``, running share, cause) of a plant, oldest first: its ``capacity_history.csv``
+    """(date ``YYYY-MM`` or "" for the start, running share, cause) of a plant, oldest first: its ``capacity_history.csv``
     rows (a row without a cause of its own takes the table's when it is the latest, the one that
     agrees with the table, else ``economic``), or the table's own share and cause alone."""
     table_cause = str(row.get("curtailment_cause", "") or "economic")
@@ -44,7 +44,7 @@ def _segments(row, history: pd.DataFrame | None) -> list[tuple[str, float, str]]
     table_share = min(float(row["operating_kt"]) / capacity, 1.0) if capacity > 0 else 1.0
     rows = history[history["asset_id"] == _base_id(str(row["asset_id"]))] if history is not None else []
     if not len(rows):
-        return [("0000-01", table_share, table_cause)]
+        return [("", table_share, table_cause)]            # no record but the table: from the start
     rows = rows.sort_values("date")
     own = rows["curtailment_cause"] if "curtailment_cause" in rows else pd.Series("", index=rows.index)
     dated = str(row.get("source_date", "") or "")
@@ -89,27 +89,21 @@ def run_ceiling(assets: pd.DataFrame, capacity_history: pd.DataFrame, start: str
         if row.get("curtailment_cause", "economic") not in causes and base not in with_history_cause:
             continue
         segments = _segments(row, history)
-        offsets = [max((pd.Period(date, freq="M") - first).n, 0) if date != "0000-01" else 0
-                   for date, _, _ in segments]
-        for k, (date, share, cause) in enumerate(segments):
-            lo = offsets[k]
-            hi = offsets[k + 1] if k + 1 < len(segments) else months
-            if k + 1 < len(segments) and offsets[k + 1] <= 0:
-                continue                                  # superseded before the start
-            lo, hi = min(lo, months), min(hi, months)
+        # signed months from the start at which each record takes over (before the start: negative)
+        at = [(pd.Period(date, freq="M") - first).n if date else 0 for date, _, _ in segments]
+        for k, (_, share, cause) in enumerate(segments):
+            last = k + 1 == len(segments)
+            lo, hi = min(max(at[k], 0), months), min(months if last else max(at[k + 1], 0), months)
             if hi <= lo:
-                continue
+                continue                                  # superseded before the start, or after the run
             span = np.arange(lo, hi)
             if cause in HELD:
                 ceiling[lo:hi, a] = share
+            elif cause == RAMP and not last:
+                target = max(segments[k + 1][1], share)
+                ceiling[lo:hi, a] = share + (target - share) * (span - at[k]) / max(at[k + 1] - at[k], 1)
             elif cause == RAMP:
-                start_m = (pd.Period(date, freq="M") - first).n if date != "0000-01" else 0
-                if k + 1 < len(segments):
-                    target = max(segments[k + 1][1], share)
-                    length = max(offsets[k + 1] - start_m, 1)
-                    ceiling[lo:hi, a] = share + (target - share) * (span - start_m) / length
-                else:
-                    ceiling[lo:hi, a] = np.minimum(share + ramp_per_month * (span - start_m), 1.0)
+                ceiling[lo:hi, a] = np.minimum(share + ramp_per_month * (span - at[k]), 1.0)
     return np.clip(ceiling, 0.0, 1.0)
 
 
