@@ -109,3 +109,12 @@ def test_the_embedded_regional_record_matches_iai_where_the_raw_folder_has_it(da
                 assert float(rows["production_kt"].iloc[0]) == pytest.approx(value, rel=0.005), (code, year)
                 checked += 1
     assert checked >= 10
+
+
+def test_annual_flows_carry_their_weighted_absolute_error_in_and_out_of_sample(backtest_out):
+    metrics = json.loads((backtest_out / "metrics.json").read_text())
+    imports = metrics["china_imports"]
+    years = {int(y): d for y, d in imports["years"].items()}
+    out = [d for y, d in years.items() if y > 2019]
+    expected = sum(abs(d["p50"] - d["actual"]) for d in out) / sum(abs(d["actual"]) for d in out)
+    assert imports["wape_out_of_sample"] == pytest.approx(expected)

@@ -55,3 +55,16 @@ def test_every_fitted_parameter_moved_the_loss_in_the_screening():
     for name in screening["kept"]:
         assert screening["effect_on_loss"][name] >= screening["tolerance"], name
     assert set(screening["kept"]) | set(screening["dropped_at_prior"]) >= set(BOUNDS)
+
+
+def test_china_imports_enter_the_loss_by_their_weighted_absolute_error_capped_at_one():
+    base = {"china_production": {"mape_in_sample": 0.02}}
+    w = WEIGHTS
+    # a fit that imports 12× the recorded tonnes costs as much as one that is wrong by 100 %
+    wild = {**base, "china_imports": {"wape_in_sample": 12.0, "mape_in_sample": 30.0}}
+    capped = {**base, "china_imports": {"wape_in_sample": 1.0}}
+    assert loss(wild) == pytest.approx(loss(capped))
+    expected = (w["china_production"] * 0.02 + w["china_imports"] * 1.0) / (w["china_production"] + w["china_imports"])
+    assert loss(wild) == pytest.approx(expected)
+    close = {**base, "china_imports": {"wape_in_sample": 0.1}}
+    assert loss(close) < loss(wild)

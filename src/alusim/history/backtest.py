@@ -81,6 +81,12 @@ def score(result: SimulationResult, actuals: Actuals, split: int) -> tuple[dict,
         metrics[key]["max_abs_error"] = float(errors.max()) if len(errors) else float("nan")
         metrics[key]["error_by_year"] = {int(y): float(v) for y, v in (bands[key]["p50"].reindex(scored)
                                                                        / actual.reindex(scored) - 1.0).items()}
+        # flows whose years can be near zero (China's primary imports in 2015–2019) are fitted on their
+        # weighted absolute error, not on a percentage per year
+        in_scored = [y for y in in_years if y in actual.index]
+        out_scored = [y for y in out_years if y in actual.index]
+        metrics[key]["wape_in_sample"] = wape(bands[key]["p50"].reindex(in_scored), actual.reindex(in_scored))
+        metrics[key]["wape_out_of_sample"] = wape(bands[key]["p50"].reindex(out_scored), actual.reindex(out_scored))
     lme_m = monthly_bands(result, "price_lme_usd_t", "WORLD")
     split_month = pd.Period(f"{split}-12", freq="M")
     if actuals.lme_monthly is not None:
