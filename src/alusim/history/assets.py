@@ -11,6 +11,8 @@ Built capacity is a fact the replay takes from the data; running capacity is tak
 becomes a *layer*: an expansion is a new asset (``<asset_id>__<YYYYMM>``) under construction until
 its month, a reduction closes the newest layers first (splitting one when needed). Plants closed by
 policy (``closed_by = policy``) are left for the event record to close (e.g. the 2017 clean-up).
+A plant today's table lists as ``closed`` shuts for good at its newest history record when that has
+nothing running (Intalco 2020-07), as a retired plant does at its ``closed`` month.
 """
 
 from __future__ import annotations
@@ -74,6 +76,14 @@ def _layers(row: pd.Series, rows: pd.DataFrame, start: pd.Period) -> tuple[list[
     return layers, share
 
 
+def _closing_month(rows: pd.DataFrame) -> str:
+    """``YYYY-MM`` from which a plant today's table lists as closed is shut for good: its newest
+    ``capacity_history.csv`` record when that has nothing running (Intalco 2020-07, Rheinwerk 2023-10),
+    else "" (no dated closure on record)."""
+    last = rows.sort_values("date").iloc[-1]
+    return str(last["date"]) if float(last["operating_kt"]) <= 0 else ""
+
+
 def assets_at(dataset: Dataset, start: str) -> pd.DataFrame:
     """The asset table at month ``start`` (``YYYY-MM``), with layers for later capacity changes.
 
@@ -100,6 +110,10 @@ def assets_at(dataset: Dataset, start: str) -> pd.DataFrame:
         rows = history[history["asset_id"] == row["asset_id"]]
         if row["status"] == "closed" and not closed and not len(rows):
             continue
+        if row["status"] == "closed" and not closed:
+            closed = _closing_month(rows)
+            if closed and _month(closed) <= begin:
+                continue
         layers, share = _layers(row, rows, begin)
         for k, layer in enumerate(layers):
             closes = layer["closes"]
