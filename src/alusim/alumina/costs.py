@@ -114,10 +114,12 @@ class RefineryPrices:
     caustic_row_usd_t: float
 
 
-def prices_in(dataset: Dataset, year: int) -> RefineryPrices:
+def prices_in(dataset: Dataset, year: int, when: float | None = None) -> RefineryPrices:
+    """Input prices of ``year`` (CIF bauxite at ``when``, a decimal year, default mid-year)."""
     p = dataset.param
     return RefineryPrices(year=year, fx_cny_per_usd=fx_cny_per_usd(dataset, year),
-                          cif_cn_usd_t=cif_china_usd_t(dataset, year + 0.5), coal_cny_t=coal_cny_t(dataset, year),
+                          cif_cn_usd_t=cif_china_usd_t(dataset, year + 0.5 if when is None else when),
+                          coal_cny_t=coal_cny_t(dataset, year),
                           caustic_cn_cny_t=p("alumina.caustic.cn_cny_t"),
                           caustic_row_usd_t=p("alumina.caustic.row_usd_t"))
 
@@ -130,7 +132,8 @@ def _domestic_cn_cny_t(dataset: Dataset, provinces: pd.Series, when: float) -> n
     return np.array([quoted.get(str(prov), fallback) for prov in provinces], dtype=float)
 
 
-def cost_table(dataset: Dataset, year: int = 2024, *, refineries: pd.DataFrame | None = None) -> pd.DataFrame:
+def cost_table(dataset: Dataset, year: int = 2024, *, refineries: pd.DataFrame | None = None,
+               when: float | None = None) -> pd.DataFrame:
     """One row per refinery with its cash cost per t alumina by component, in its own currency
     (``currency``: CNY for China, USD elsewhere), and the delivered bauxite price it pays.
 
@@ -139,7 +142,7 @@ def cost_table(dataset: Dataset, year: int = 2024, *, refineries: pd.DataFrame |
     that moves with the CIF price, own currency per t alumina) — what the market engine scales.
     """
     p = dataset.param
-    prices = prices_in(dataset, year)
+    prices = prices_in(dataset, year, when)
     table = (dataset.refineries if refineries is None else refineries).copy().reset_index(drop=True)
     is_cn = (table["country"] == "CN").to_numpy()
     source = table["bauxite_source"].to_numpy()
@@ -152,7 +155,7 @@ def cost_table(dataset: Dataset, year: int = 2024, *, refineries: pd.DataFrame |
     haul = np.where(coastal, p("alumina.bauxite.port_to_plant_cny_t.coastal"),
                     p("alumina.bauxite.port_to_plant_cny_t.inland"))
     imported_cn = cif * fx * (1.0 + vat) + haul                          # CNY/t bauxite
-    domestic_cn = _domestic_cn_cny_t(dataset, table["province"], year + 0.5)
+    domestic_cn = _domestic_cn_cny_t(dataset, table["province"], year + 0.5 if when is None else when)
     imported_row = cif - p("alumina.bauxite.freight_to_cn_usd_t") + p("alumina.bauxite.freight_row_usd_t")
     mine_row = np.full(len(table), p("alumina.bauxite.mine_cost_usd_t"))
     share = np.where(source == "imported", 1.0, np.where(source == "mixed",
