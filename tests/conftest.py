@@ -34,4 +34,4 @@ QUIET = {"price.lme.vol_pct_per_month": 0.0, "price.shfe.vol_pct_per_month": 0.0
          "fx.cny_per_usd_vol_pct_per_year": 0.0, "supply.planned_realisation_prob": 0.0,
          "supply.restart_lag_spread": 0.0, "supply.curtail_threshold_spread": 0.0,
          "demand.driver_growth_sd_pct_per_year.cn": 0.0, "demand.driver_growth_sd_pct_per_year.row": 0.0,
-         "calibration.use_ensemble": 0.0}
+         "calibration.use_ensemble": 0.0, "alumina.market.vol_pct_per_month": 0.0}

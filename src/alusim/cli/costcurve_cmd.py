@@ -16,10 +16,12 @@ PRICE_MAX = {"USD": 40_000.0, "CNY": 250_000.0}
 
 
 def costcurve(
+    product: Annotated[str, typer.Option(help="aluminium (smelters) or alumina (refineries).")] = "aluminium",
     region: Annotated[str, typer.Option(help="CN, ROW, WORLD, an IAI region code or an ISO2 country.")] = "CN",
     year: Annotated[int, typer.Option(help="Year of the capacity and input prices.", min=2000, max=2060)] = 2025,
     basis: Annotated[str, typer.Option(help="cash (C1-like) or full (cash + sustaining).")] = "cash",
-    currency: Annotated[str, typer.Option(help="CNY (tax-inclusive) or USD.")] = "CNY",
+    currency: Annotated[str | None, typer.Option(help="CNY (tax-inclusive) or USD; default CNY (alumina: CNY "
+                                                      "for CN, USD elsewhere).")] = None,
     capacity: Annotated[str, typer.Option(help="operating or built capacity on the x axis.")] = "operating",
     price: Annotated[float | None, typer.Option(help="Price (same currency) for the share of capacity losing "
                                                     "money.", min=0)] = None,
@@ -32,6 +34,11 @@ def costcurve(
     if out is not None and out.suffix.lower() not in SUFFIXES:
         raise InputError(f"unsupported file type {out.suffix or '(none)'!r}", where="--out",
                          fix="end the file name with .csv, .xlsx, .html or .png")
+    product = product.lower()
+    if product not in ("aluminium", "aluminum", "alumina"):
+        raise InputError(f"unknown product {product!r}", where="--product", fix="use aluminium or alumina")
+    if currency is None:
+        currency = "CNY" if product != "alumina" or region.upper() == "CN" else "USD"
     if price is not None:
         check_price(price, currency.upper())
     if out is not None:
@@ -39,8 +46,16 @@ def costcurve(
 
         check_writable_file(out, "--out")
     dataset = load_data(data)
-    curve = cost_curve(dataset, region=region, year=year, basis=basis.lower(), currency=currency.upper(),
-                       capacity=capacity.lower())
+    if product == "alumina":
+        from alusim.alumina import refinery_curve
+
+        if basis.lower() != "cash":
+            raise InputError(f"basis {basis!r} is not built for refineries", where="--basis", fix="use cash")
+        curve = refinery_curve(dataset, region=region, year=year, currency=currency.upper(),
+                               capacity=capacity.lower())
+    else:
+        curve = cost_curve(dataset, region=region, year=year, basis=basis.lower(), currency=currency.upper(),
+                           capacity=capacity.lower())
     stats = curve_statistics(curve, price)
     unit = f"{currency.upper()}/t"
     rows = [["capacity (kt/yr)", stats.capacity_kt], ["mean", stats.mean], ["p25", stats.p25], ["median", stats.p50],
@@ -48,7 +63,8 @@ def costcurve(
     if price is not None:
         rows += [["price", price], ["capacity losing money (kt/yr)", stats.loss_making_kt],
                  ["share losing money", stats.share_loss_making]]
-    console.print(table(f"{region.upper()} {basis} cost curve {year} ({unit}, {capacity} capacity)",
+    what = "refinery (alumina) " if product == "alumina" else ""
+    console.print(table(f"{region.upper()} {what}{basis} cost curve {year} ({unit}, {capacity} capacity)",
                         ["", "value"], rows))
     if out is not None:
         _write(curve, stats, price, out)

@@ -22,8 +22,11 @@ def write_png(curve: pd.DataFrame, stats: CurveStatistics, price: float | None, 
     unit = "CNY/t" if cost.endswith("cny_t") else "USD/t"
     fig, ax = plt.subplots(figsize=(11, 5.5), dpi=110)
     left = curve["cumulative_capacity_kt"] - curve["capacity_kt"]
-    for source, colour in POWER_COLOURS.items():
-        part = curve["power_source"] == source
+    group = curve.attrs.get("colour_by", "power_source")    # refinery curves: bauxite_source
+    colours = POWER_COLOURS if group == "power_source" else dict(zip(
+        sorted(set(curve[group])), ("#3d3d3d", "#2f7fd1", "#e8912d", "#4caf6a", "#7a8ca3"), strict=False))
+    for source, colour in colours.items():
+        part = curve[group] == source
         if part.any():
             ax.bar(left[part], curve.loc[part, cost], width=curve.loc[part, "capacity_kt"], align="edge",
                    color=colour, edgecolor="white", linewidth=0.3, label=source.replace("_", " "))

@@ -331,7 +331,7 @@ def load_dataset(path: str | Path | None = None, *, use_cache: bool = True) -> D
 ALLOWED_UNITS = frozenset((
     "t/t", "kt", "t", "CNY/t", "USD/t", "EUR/t", "CNY/kWh", "USD/MWh", "kWh/t", "t_CO2/MWh", "t_CO2/t", "t_CO2e/t",
     "kg", "kg/person", "month", "months", "day", "days", "year", "percent", "fraction", "dimensionless", "CNY/USD",
-    "million persons", "USD_bn", "1/month"))
+    "million persons", "USD_bn", "1/month", "GJ/t", "USD/GJ"))
 
 
 def _check_units(dataset: Dataset) -> None:

@@ -94,6 +94,8 @@ class EngineInputs:
     variant_prob: list[float] = field(default_factory=list)   # probability of each probabilistic event
     variant_events: list[int] = field(default_factory=list)   # scenario event index per probabilistic event
     notes: list[str] = field(default_factory=list)
+    #: alumina-chain events (``supply_disruption``, ``export_ban``) for :mod:`alusim.alumina.engine`
+    alumina_events: list[dict] = field(default_factory=list)
     lever_log: dict[int, list[str]] = field(default_factory=dict)
     #: (variant, month, plant rows, variants then) closed by :func:`schedule_relocations`, undone when it
     #: runs again

@@ -37,6 +37,32 @@ def _alumina_co2(dataset: Dataset, production: np.ndarray, alumina_t_per_t: floa
 QUANTILES = (0.05, 0.5, 0.95)
 
 
+def _alumina_variables(drivers, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """The alumina market's variables by region (CN, ROW, WORLD): prices (China CNY/t VAT-inclusive;
+    FOB Australia USD/t for ROW and WORLD, as the record has it) and the balance (alusim.alumina)."""
+    market = drivers.alumina_market
+    out = {}
+    cny = np.full(shape, np.nan)
+    cny[..., 0] = drivers.alumina_px[..., 0]
+    usd = np.full(shape, np.nan)
+    usd[..., 1] = usd[..., 2] = drivers.alumina_px[..., 1]
+    out["price_alumina_cny_t"], out["price_alumina_usd_t"] = cny, usd
+    for name, k in (("alumina_cost_support_cny_t", 0), ("alumina_cost_support_usd_t", 1)):
+        support = np.full(shape, np.nan)
+        support[..., k] = market["support"][..., k]
+        out[name] = support
+    for name, key, world in (("production_alumina_kt", "production_kt", "sum"),
+                             ("consumption_alumina_kt", "consumption_kt", "sum"),
+                             ("inventory_alumina_kt", "inventory_kt", "sum"), ("unmet_alumina_kt", "unmet_kt", "sum"),
+                             ("imports_alumina_kt", "imports_kt", "none"), ("exports_alumina_kt", "exports_kt", "none"),
+                             ("bauxite_shortfall_alumina_kt", "bauxite_cut_kt", "sum")):
+        values = np.full(shape, np.nan)
+        values[..., :2] = market[key]
+        values[..., 2] = market[key].sum(axis=-1) if world == "sum" else np.nan
+        out[name] = values
+    return out
+
+
 def start_stocks(out: np.ndarray) -> np.ndarray:
     """(P, 2) total stocks (visible + unreported) each path opened with, kt — the kernel's opening
     balance, so that the mass balance can be checked from the first month."""
@@ -46,9 +72,11 @@ def start_stocks(out: np.ndarray) -> np.ndarray:
 #: flows summed over a year in annual summaries (the rest are averaged, stocks taken at year end)
 FLOW_VARIABLES = ("production_kt", "consumption_kt", "demand_kt", "unmet_demand_kt", "net_exports_kt",
                   "imports_primary_kt", "exports_semis_kt", "secondary_production_kt", "co2_mt", "co2_alumina_mt",
-                  "restart_cost_musd")
+                  "restart_cost_musd", "production_alumina_kt", "consumption_alumina_kt", "imports_alumina_kt",
+                  "exports_alumina_kt", "unmet_alumina_kt", "bauxite_shortfall_alumina_kt")
 #: stocks and stock days are year-end values in annual summaries (as in balance tables)
-STOCK_VARIABLES = ("inventory_kt", "inventory_total_kt", "capacity_built_kt", "capacity_greenfield_kt", "stock_days")
+STOCK_VARIABLES = ("inventory_kt", "inventory_total_kt", "capacity_built_kt", "capacity_greenfield_kt", "stock_days",
+                   "inventory_alumina_kt")
 
 
 @dataclass
@@ -150,6 +178,8 @@ class SimulationResult:
             "co2_t_per_t": co2 / np.maximum(production, 1e-9), "restart_cost_musd": restart,
             "co2_alumina_mt": _alumina_co2(dataset, production, inputs.par["alumina_q"]),
         }
+        if getattr(drivers, "alumina_market", None) is not None:
+            variables.update(_alumina_variables(drivers, shape))
         data = xr.Dataset(
             {name: (("path", "month", "region"), values) for name, values in variables.items()},
             coords={"path": np.arange(n_paths), "month": months, "region": list(REGIONS)},

@@ -32,6 +32,7 @@ class Drivers:
     u_threshold: np.ndarray    # (P, A) uniform draw placing each plant's curtailment threshold within its spread
     path_variant: np.ndarray   # (P,) which event variant a path follows
     path_set: np.ndarray       # (P,) which parameter set (calibration ensemble member) a path follows
+    alumina_market: dict | None = None  # the alumina market's (P, M, 2) outputs (alusim.alumina), when on
 
 
 def _ou_log(rng: np.random.Generator, n: int, months: int, start: np.ndarray, long_run: np.ndarray,
@@ -109,6 +110,14 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     anode *= mult[:, :, 2, :]
     coal *= mult[:, :, 1, 0]
     fx *= mult[:, :, 3, 0]
+    # the alumina market (issue 12, ``alumina.market`` 1) replaces the random alumina path where the
+    # record does not hold it; its own random stream, so every other draw stays as it was
+    alumina_market = None
+    if dataset.param_or("alumina.market", 0.0) >= 0.5:
+        from alusim.alumina.engine import alumina_prices
+
+        alumina, alumina_market = alumina_prices(inputs, dataset, alumina, mult[:, :, 0, :], coal, fx, variant,
+                                                 _stream(seed, 5).standard_normal((paths, months, 2)))
     # what smelters expect alumina to cost over their decision horizon: the process's own forecast
     # (mean reversion toward the long-run level), as a futures curve in backwardation would show
     horizon = p("supply.margin_horizon_months")
@@ -122,7 +131,7 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
                 else np.zeros(paths, dtype=np.int64)).astype(np.int64)
     return Drivers(u_lag=per_asset[1], u_threshold=per_asset[2], alumina_px=alumina, anode_px=anode, coal_idx=coal,
                    fx=fx, z_price=z_price, demand_noise=noise, planned_go=planned_go, alumina_fwd_delta=fwd_delta,
-                   path_variant=variant, path_set=path_set)
+                   path_variant=variant, path_set=path_set, alumina_market=alumina_market)
 
 
 def driver_uncertainty(dataset: Dataset, paths: int, months: int, seed: int) -> np.ndarray:

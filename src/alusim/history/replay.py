@@ -274,6 +274,10 @@ def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = 
     history = replace(fitted, smelters=assets)
     assumptions = {**start_assumptions(dataset, start, notes), **fit_overrides, **dict(parameters or {}),
                    **record.assumptions}
+    # the alumina market (alumina.market 1) keeps the recorded alumina price through the in-sample
+    # window and forms it after (alusim.alumina.engine)
+    assumptions.setdefault("alumina.market.pin_until_year",
+                           float(fit_last if fit_last is not None else default_fit_last(start)))
     events = cut_events(record, start, end)
     if regions:
         assumptions["market.regions_enabled"] = 1.0

@@ -13,6 +13,7 @@ from alusim.dataset import Dataset
 from alusim.engine.inputs import EngineInputs, schedule_relocations
 from alusim.errors import InputError
 from alusim.levers import (
+    alumina_supply,
     ban_new_capacity,
     capacity_cap,
     carbon_border,
@@ -54,6 +55,8 @@ LEVERS = {
     "demand_shock": demand_shock.apply,
     "input_price": input_price.apply,
     "driver_path": driver_path.apply,
+    "supply_disruption": alumina_supply.apply_disruption,
+    "export_ban": alumina_supply.apply_export_ban,
 }
 
 #: (V, M, …) arrays that get one slice per event variant

@@ -28,7 +28,11 @@ from alusim.news.rules_market import (
     sanction,
 )
 
-__all__ = ["RULES", "Claim", "apply_rule"]
+__all__ = ["NOT_DRAFTED", "RULES", "Claim", "apply_rule"]
+
+#: event types ``alusim news`` does not draft yet (issue 12's alumina-chain events: no trigger words,
+#: rule or gold articles so far) — written by hand in a scenario
+NOT_DRAFTED = ("supply_disruption", "export_ban")
 
 
 RULES = {

@@ -178,12 +178,14 @@ def cost_curve_figure(curve: pd.DataFrame, stats=None, price: float | None = Non
     if title is None and "year" in curve.attrs:
         title = f"{curve.attrs.get('region', '')} {basis} cost curve, {curve.attrs['year']}".strip()
     ccy = currency.lower()
-    comps = [c for c in (f"{k}_{ccy}_t" for k in ("alumina", "power", "anode", "other", "carbon")) if c in curve]
+    parts = curve.attrs.get("components", ("alumina", "power", "anode", "other", "carbon"))
+    comps = [c for c in (f"{k}_{ccy}_t" for k in parts) if c in curve]
+    group = curve.attrs.get("colour_by", "power_source")      # refinery curves: bauxite_source
     fig = FigureSpec()
-    sources = [s for s in POWER_COLOURS if s in set(curve["power_source"])]
-    sources += sorted(set(curve["power_source"]) - set(sources))
+    sources = [s for s in POWER_COLOURS if s in set(curve[group])]
+    sources += sorted(set(curve[group]) - set(sources))
     for source in sources:
-        part = curve[curve["power_source"] == source]
+        part = curve[curve[group] == source]
         left = part["cumulative_capacity_kt"] - part["capacity_kt"]
         custom = np.column_stack([part[c].astype(str).to_numpy() for c in ("name", "owner", "province")]
                                  + [part[c].to_numpy(float) for c in ["capacity_kt", *comps]])

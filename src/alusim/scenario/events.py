@@ -338,10 +338,13 @@ class InputPrice(_PctOrPath):
     region: Literal["CN", "ROW", "WORLD"] = "WORLD"
 
 
+from alusim.scenario.alumina_events import ExportBan, SupplyDisruption  # noqa: E402 - they subclass _Event
+
 Event = Annotated[
     CapacityCap | BanNewCapacity | SuspendConstruction | CloseNoncompliant | ProductionCut | Restart
     | Commission | Relocate | PowerCurtailment | PowerPrice | CarbonPrice | ExportTax | ExportRebate
-    | ImportTariff | Sanction | CarbonBorder | ImportCost | DemandShock | InputPrice | DriverPath,
+    | ImportTariff | Sanction | CarbonBorder | ImportCost | DemandShock | InputPrice | DriverPath
+    | SupplyDisruption | ExportBan,
     Field(discriminator="type"),
 ]
 
@@ -349,4 +352,4 @@ EVENT_TYPES = ("capacity_cap", "ban_new_capacity", "suspend_construction", "clos
                "production_cut", "restart", "commission", "relocate", "power_curtailment", "power_price",
                "carbon_price", "export_tax", "export_rebate", "import_tariff", "sanction", "carbon_border", "import_cost",
                "demand_shock",
-               "input_price", "driver_path")
+               "input_price", "driver_path", "supply_disruption", "export_ban")

@@ -49,6 +49,11 @@ SUMMARY: dict[str, str] = {
     "demand_shock": "Demand of a region (optionally one end-use sector) moves by a percentage.",
     "input_price": "The price of alumina, coal, anodes or the CNY/USD rate moves by a percentage or "
                    "along a monthly path.",
+    "supply_disruption": "A share of an origin's bauxite (or of some refineries' output) lost for some months: "
+                         "the refineries on that ore lose it, dearest first, and the seaborne bauxite price "
+                         "rises; acts through the alumina market (alumina.market: 1).",
+    "export_ban": "A country bans exports of bauxite or alumina (share 0 lifts a ban in force); acts through "
+                  "the alumina market (alumina.market: 1).",
     "driver_path": "An activity driver of demand (GDP, investment, vehicles, NEVs, PV, grid investment …) "
                    "leaves its recorded or forecast path by a percentage or along a monthly path; every "
                    "sector it drives moves with its own fitted elasticity.",
@@ -83,7 +88,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "change": ("change of the tariff", "'+0.05 CNY/kWh', '+10 USD/MWh' or '+15%'"),
     "price": ("carbon price", "e.g. '100 CNY/t_CO2' or '80 USD/t_CO2'"),
     "scope": ("emissions priced", "'1' (direct) or '1+2' (with power)"),
-    "product": ("traded product", "primary or semis"),
+    "product": ("traded product", "primary or semis (export_ban: bauxite or alumina)"),
     "rate": ("tax, rebate or tariff rate", "fraction 0–5 or '25%'"),
     "importer": ("importing country", "ISO2 code"),
     "change_usd_t": ("change of the import cost over LME (negative: a discount)", "USD/t, −2,000…2,000"),
@@ -104,6 +109,8 @@ FIELDS: dict[str, tuple[str, str]] = {
                         "mapping year → fraction 0–1"),
     "embedded_t_co2_per_t": ("embedded CO2 of an origin's metal instead of its plants' average (a default "
                              "value)", "mapping region (or CN) → t CO2/t Al"),
+    "origin": ("country whose bauxite is disrupted", "ISO2 code (GN, AU, BR, ID …)"),
+    "duration_months": ("months the disruption lasts from start (instead of end)", "months"),
     "importers": ("importing countries or regions ('CN' China, '*' all)", "list of codes or '*'"),
 }
 COMMON = ("start", "end", "source", "probability")
@@ -246,7 +253,8 @@ def markdown(event_types: typing.Iterable[str] | None = None, *, heading: bool =
 _MINIMAL = {"target": {"province": "Shandong"}, "from": {"province": "Shandong"}, "kt": 100.0,
             "limit_kt": 45000.0, "share": 0.1, "rate": 0.1, "pct": 0.05, "region": "CN", "importer": "US",
             "change": "+0.05 CNY/kWh", "price": "100 CNY/t_CO2", "input": "alumina", "asset": "cn_example",
-            "to_province": "Yunnan", "driver": "pv_installations_gw", "change_usd_t": -100.0, "exporter": "RU"}
+            "to_province": "Yunnan", "driver": "pv_installations_gw", "change_usd_t": -100.0, "exporter": "RU",
+            "origin": "GN", "country": "ID", "product": "bauxite"}
 
 
 def minimal_example(event_type: str) -> dict:
@@ -256,7 +264,7 @@ def minimal_example(event_type: str) -> dict:
             event[f.name] = _MINIMAL[f.name]
     # the checks across fields: one magnitude or one destination is required
     extra = {"production_cut": "share", "input_price": "pct", "relocate": "to_province",
-             "driver_path": "pct", "carbon_border": "price"}.get(event_type)
+             "driver_path": "pct", "carbon_border": "price", "supply_disruption": "origin"}.get(event_type)
     if extra:
         event[extra] = _MINIMAL[extra]
     return event
