@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from ruamel.yaml import YAML
 
-from alusim.history.calibrate import BOUNDS, WEIGHTS, loss
+from alusim.history.calibrate import BOUNDS, WAPE_CAP, WEIGHTS, loss
 from alusim.history.parameter_sets import read_parameter_set, resolve, shipped_path
 
 
@@ -57,14 +57,17 @@ def test_every_fitted_parameter_moved_the_loss_in_the_screening():
     assert set(screening["kept"]) | set(screening["dropped_at_prior"]) >= set(BOUNDS)
 
 
-def test_china_imports_enter_the_loss_by_their_weighted_absolute_error_capped_at_one():
+def test_china_imports_enter_the_loss_by_their_weighted_absolute_error_capped():
     base = {"china_production": {"mape_in_sample": 0.02}}
     w = WEIGHTS
-    # a fit that imports 12× the recorded tonnes costs as much as one that is wrong by 100 %
+    # a fit that imports 12× the recorded tonnes costs the cap, not 12 (one flow cannot swamp the rest) …
     wild = {**base, "china_imports": {"wape_in_sample": 12.0, "mape_in_sample": 30.0}}
-    capped = {**base, "china_imports": {"wape_in_sample": 1.0}}
+    capped = {**base, "china_imports": {"wape_in_sample": WAPE_CAP}}
     assert loss(wild) == pytest.approx(loss(capped))
-    expected = (w["china_production"] * 0.02 + w["china_imports"] * 1.0) / (w["china_production"] + w["china_imports"])
+    expected = ((w["china_production"] * 0.02 + w["china_imports"] * WAPE_CAP)
+                / (w["china_production"] + w["china_imports"]))
     assert loss(wild) == pytest.approx(expected)
+    # … but more than importing nothing (WAPE 1), so the shape of the import response is identified
+    nothing = {**base, "china_imports": {"wape_in_sample": 1.0}}
     close = {**base, "china_imports": {"wape_in_sample": 0.1}}
-    assert loss(close) < loss(wild)
+    assert loss(close) < loss(nothing) < loss(wild)
