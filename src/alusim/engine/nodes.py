@@ -38,6 +38,8 @@ LAND_PAIRS = frozenset({("CA", "US"), ("RU", "EU"), ("RU", "ASIA"), ("GCC", "IN"
 GRAVITY_WEIGHT = 0.05
 #: iterations of the proportional fit
 FIT_ITERATIONS = 500
+#: years after the start a corridor's first record may be taken from when none is at or before it
+SEED_LOOKAHEAD_YEARS = 4
 
 
 def single_region(months: int, n_assets: int, demand_row: np.ndarray, secondary_row: np.ndarray) -> dict:
@@ -123,15 +125,20 @@ def china_shares(dataset: Dataset, nodes: list[str], quantity: str, fallback: np
 
 def seed_pattern(dataset: Dataset, nodes: list[str], year: int) -> np.ndarray:
     """(R, R) kt/yr of recorded primary trade between nodes: per corridor the latest year at or before
-    ``year``, primary metal before all unwrought; rows naming a node code (EU) or a country."""
+    ``year``, else the earliest within :data:`SEED_LOOKAHEAD_YEARS` after it (a relationship the record
+    first shows a few years after the start was there at the start: without it a 2015 start, which the
+    record covers by no corridor, would split every exporter's surplus over the importers in the same
+    proportions — Canada a fifth of the US's imports instead of over half); primary metal before all
+    unwrought; rows naming a node code (EU) or a country."""
     node_of = node_lookup(dataset.regions, nodes)
     flows = dataset.trade_flows
     out = np.zeros((len(nodes), len(nodes)))
-    usable = flows[flows["product"].isin(("primary", "unwrought")) & (flows["year"] <= year)]
+    usable = flows[flows["product"].isin(("primary", "unwrought")) & (flows["year"] <= year + SEED_LOOKAHEAD_YEARS)]
     if usable.empty:
         return out
-    ranked = usable.assign(rank=(usable["product"] != "primary").astype(int))
-    best = ranked.sort_values(["exporter", "importer", "year", "rank"], ascending=[True, True, False, True])
+    ranked = usable.assign(rank=(usable["product"] != "primary").astype(int), after=(usable["year"] > year).astype(int),
+                           distance=(usable["year"] - year).abs())
+    best = ranked.sort_values(["exporter", "importer", "after", "distance", "rank"])
     best = best.drop_duplicates(["exporter", "importer"])
     for row in best.itertuples():
         o, d = node_of(str(row.exporter)), node_of(str(row.importer))
