@@ -12,9 +12,10 @@ Where the record is silent a stated rule fills in, never a typed-in number:
   ``cn_import_share``; what the rows leave unassigned goes in proportion to each node's demand
   (exports) or to its surplus at the start (imports);
 * the corridors start from the recorded trade pattern (``trade_flows.csv``, the latest year at or
-  before the start, primary before unwrought) scaled so that each node's shipments match its surplus
-  and its receipts its deficit at the start (iterative proportional fitting, :func:`fit_flows`), a
-  small gravity term letting a surplus reach a deficit the record does not link;
+  before the start, else the earliest within four years after it, primary before unwrought) scaled
+  so that each node's shipments match its surplus and its receipts its deficit at the start
+  (iterative proportional fitting, :func:`fit_flows`), a small gravity term letting a surplus reach a
+  deficit the record does not link;
 * a node's start premium is its recorded premium at the start month (``regions.csv``
   ``premium_variable``; ``region_premiums.csv`` for the others) or, for an exporter, the best netback
   to the nodes it ships to; freight is ``trade.freight_sea_usd_t`` (``trade.freight_land_usd_t``

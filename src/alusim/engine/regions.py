@@ -13,9 +13,10 @@ Plain arrays in, arrays out; inlined into the kernel's month step. The rules (do
   as CBAM) — has widened since the start, less where it has narrowed; a sanction closes a share of a
   corridor; each month a corridor moves ``adjust`` of the way to its target, and no origin ships more
   than it has;
-* a region's **premium** follows its parity — the landed cost of its imports, the netback of its
-  exports, as they move from the start (a duty on every import lifts an importer's premium by the
-  duty) — and its own stocks against the pool's (scarcer than the rest of the world: up — the LME
+* a region's **premium** follows its parity — the landed cost of its marginal supplier's imports,
+  the netback of its exports, as they move from the start (a duty on every import lifts an
+  importer's premium by the duty; an exempt cheap supplier or a priced-out dear one does not move
+  it) — and its own stocks against the pool's (scarcer than the rest of the world: up — the LME
   already prices the pool); a region whose outlets close fills its stocks and sells at a discount
   until its metal finds other buyers;
 * China's primary imports come from the regions (more from the cheaper origins, none through a
