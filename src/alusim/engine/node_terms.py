@@ -105,9 +105,10 @@ def tariff_paths(dataset: Dataset, scenario: Scenario, nodes: list[str]) -> tupl
 def start_premiums(dataset: Dataset, scenario: Scenario, nodes: list[str], base: np.ndarray, freight: np.ndarray,
                    tariff0: np.ndarray, lme: float) -> np.ndarray:
     """(R,) USD/t premium over LME in the first month: the recorded premium where a node has one
-    (its ``premium_variable`` in the monthly or annual record, else ``region_premiums.csv``), for an
-    exporter the netback of its shipments (freight and duty off each destination's premium, weighted by
-    the corridors' start flows), 0 where neither exists."""
+    (its ``premium_variable`` in the monthly or annual record, else its ``region_premiums.csv``
+    reading at or before the start — an importer with only later readings takes the earliest), for
+    an exporter without either the netback of its shipments (freight and duty off each destination's
+    premium, weighted by the corridors' start flows), 0 where neither exists."""
     from alusim.engine.record_inputs import recorded_path
 
     premium = np.full(len(nodes), np.nan)
@@ -124,8 +125,13 @@ def start_premiums(dataset: Dataset, scenario: Scenario, nodes: list[str], base:
         readings = dataset.region_premiums[dataset.region_premiums["node"] == row.node]
         if len(readings):
             before = readings[readings["period"].astype(str) <= scenario.start]
-            pick = before.iloc[-1] if len(before) else readings.iloc[0]
-            premium[j] = float(pick["usd_t"])
+            if len(before):
+                premium[j] = float(before.iloc[-1]["usd_t"])
+            elif base[j].sum() <= 0:
+                # an importer with only later readings: the earliest is the best there is (an exporter
+                # takes its netback instead: a later reading may belong to another regime, e.g. the
+                # discount on Russian metal since the 2022 sanctions, not a 2015 price)
+                premium[j] = float(readings.iloc[0]["usd_t"])
     for o in range(len(nodes)):
         if np.isfinite(premium[o]):
             continue

@@ -12,9 +12,10 @@ Where the record is silent a stated rule fills in, never a typed-in number:
   ``cn_import_share``; what the rows leave unassigned goes in proportion to each node's demand
   (exports) or to its surplus at the start (imports);
 * the corridors start from the recorded trade pattern (``trade_flows.csv``, the latest year at or
-  before the start, primary before unwrought) scaled so that each node's shipments match its surplus
-  and its receipts its deficit at the start (iterative proportional fitting, :func:`fit_flows`), a
-  small gravity term letting a surplus reach a deficit the record does not link;
+  before the start, else the earliest within four years after it, primary before unwrought) scaled
+  so that each node's shipments match its surplus and its receipts its deficit at the start
+  (iterative proportional fitting, :func:`fit_flows`), a small gravity term letting a surplus reach a
+  deficit the record does not link;
 * a node's start premium is its recorded premium at the start month (``regions.csv``
   ``premium_variable``; ``region_premiums.csv`` for the others) or, for an exporter, the best netback
   to the nodes it ships to; freight is ``trade.freight_sea_usd_t`` (``trade.freight_land_usd_t``
@@ -38,6 +39,8 @@ LAND_PAIRS = frozenset({("CA", "US"), ("RU", "EU"), ("RU", "ASIA"), ("GCC", "IN"
 GRAVITY_WEIGHT = 0.05
 #: iterations of the proportional fit
 FIT_ITERATIONS = 500
+#: years after the start a corridor's first record may be taken from when none is at or before it
+SEED_LOOKAHEAD_YEARS = 4
 
 
 def single_region(months: int, n_assets: int, demand_row: np.ndarray, secondary_row: np.ndarray) -> dict:
@@ -123,15 +126,20 @@ def china_shares(dataset: Dataset, nodes: list[str], quantity: str, fallback: np
 
 def seed_pattern(dataset: Dataset, nodes: list[str], year: int) -> np.ndarray:
     """(R, R) kt/yr of recorded primary trade between nodes: per corridor the latest year at or before
-    ``year``, primary metal before all unwrought; rows naming a node code (EU) or a country."""
+    ``year``, else the earliest within :data:`SEED_LOOKAHEAD_YEARS` after it (a relationship the record
+    first shows a few years after the start was there at the start: without it a 2015 start, which the
+    record covers by no corridor, would split every exporter's surplus over the importers in the same
+    proportions — Canada a fifth of the US's imports instead of over half); primary metal before all
+    unwrought; rows naming a node code (EU) or a country."""
     node_of = node_lookup(dataset.regions, nodes)
     flows = dataset.trade_flows
     out = np.zeros((len(nodes), len(nodes)))
-    usable = flows[flows["product"].isin(("primary", "unwrought")) & (flows["year"] <= year)]
+    usable = flows[flows["product"].isin(("primary", "unwrought")) & (flows["year"] <= year + SEED_LOOKAHEAD_YEARS)]
     if usable.empty:
         return out
-    ranked = usable.assign(rank=(usable["product"] != "primary").astype(int))
-    best = ranked.sort_values(["exporter", "importer", "year", "rank"], ascending=[True, True, False, True])
+    ranked = usable.assign(rank=(usable["product"] != "primary").astype(int), after=(usable["year"] > year).astype(int),
+                           distance=(usable["year"] - year).abs())
+    best = ranked.sort_values(["exporter", "importer", "after", "distance", "rank"])
     best = best.drop_duplicates(["exporter", "importer"])
     for row in best.itertuples():
         o, d = node_of(str(row.exporter)), node_of(str(row.importer))

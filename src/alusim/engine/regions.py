@@ -13,9 +13,10 @@ Plain arrays in, arrays out; inlined into the kernel's month step. The rules (do
   as CBAM) — has widened since the start, less where it has narrowed; a sanction closes a share of a
   corridor; each month a corridor moves ``adjust`` of the way to its target, and no origin ships more
   than it has;
-* a region's **premium** follows its parity — the landed cost of its imports, the netback of its
-  exports, as they move from the start (a duty on every import lifts an importer's premium by the
-  duty) — and its own stocks against the pool's (scarcer than the rest of the world: up — the LME
+* a region's **premium** follows its parity — the landed cost of its marginal supplier's imports,
+  the netback of its exports, as they move from the start (a duty on every import lifts an
+  importer's premium by the duty; an exempt cheap supplier or a priced-out dear one does not move
+  it) — and its own stocks against the pool's (scarcer than the rest of the world: up — the LME
   already prices the pool); a region whose outlets close fills its stocks and sells at a discount
   until its metal finds other buyers;
 * China's primary imports come from the regions (more from the cheaper origins, none through a
@@ -34,6 +35,13 @@ from alusim.engine.curves import FAST as _FAST
 
 #: the exponent of a flow target is bounded (a corridor grows at most e^5 ≈ 150-fold of its base)
 MAX_LOG_FLOW = 5.0
+#: share of an importer's supply (its open corridors' start flows, cheapest first) at which the
+#: marginal supplier that sets its parity sits: the dearest 30 % is swing tonnage (spot lots, the
+#: suppliers a buyer drops first). Above the share the cheapest suppliers the record shows hold in
+#: the big importers (Canada ~56 % of US imports 2018–19, trade_flows.csv) the duty-free cheapest
+#: supplier leaves the parity with the duty-paying margin; below one minus the share of the dearest
+#: small supplier (Russia ~24 % of the US's start corridors) a prohibitive duty on it prices it out.
+MARGINAL_SUPPLY_SHARE = 0.7
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
@@ -136,35 +144,84 @@ def start_parities(landed0, netback0, lme0, premium0, freight, tariff, border, v
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def marginal_cost(cost, weight, share):
+    """The marginal supplier's landed cost: suppliers (``cost``, ``weight`` > 0) ordered from the
+    cheapest, the one at which the cumulative weight first reaches ``share`` of the total (ties in
+    index order); 0 with no supplier. The cheaper suppliers sell at the marginal one's price; the
+    dearer ``1 − share`` is swing tonnage that drops out when it is priced out."""
+    n = cost.shape[0]
+    total = 0.0
+    for k in range(n):
+        if weight[k] > 0.0:
+            total += weight[k]
+    best = 0.0
+    found = False
+    for k in range(n):
+        if weight[k] <= 0.0:
+            continue
+        below = 0.0
+        for q in range(n):
+            if weight[q] > 0.0 and (cost[q] < cost[k] or (cost[q] == cost[k] and q <= k)):
+                below += weight[q]
+        if below >= share * total * (1.0 - 1e-12) and (not found or cost[k] < best):
+            best = cost[k]
+            found = True
+    return best
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
 def parity_shift(out, base, open_share, v, m, lme, premium, premium0, freight, tariff, border, landed0, netback0):
     """(R,) USD/t by which each region's parity has moved since the start (``landed0``, ``netback0``:
-    :func:`start_parities`): the change of the landed cost of what it imports (duties, border
-    charges, the LME they apply to) and of the netback of what it exports (its buyers' premiums after
-    freight and duty), weighted by its open corridors' start flows — a duty on every import lifts an
-    importer's parity by the duty; a closed outlet drops out of an exporter's. 0 for a region with no
-    open corridor."""
+    :func:`start_parities`).
+
+    An importer's parity is its **marginal supplier's** landed cost (:func:`marginal_cost` at
+    :data:`MARGINAL_SUPPLY_SHARE` of its open corridors' start flows, cheapest first), now against
+    the start: a duty on every import lifts it by the duty; an exemption for its cheapest supplier
+    leaves it with the duty-paying margin (Canada from May 2019: the Midwest premium kept the duty); a
+    prohibitive duty on a small supplier prices that supplier out instead of lifting the parity (the
+    US 200 % on Russian metal, 2023); closing its cheapest supplier moves the margin to a dearer one (a
+    ban on Russian metal in the EU). An exporter's parity is the netback of what it exports (its
+    buyers' premiums after freight and duty), weighted by its open corridors' start flows; a closed
+    outlet drops out. A region that does both weighs the two by their flows. 0 for a region with no
+    open corridor. ``m`` is the month just simulated: the terms are read for the month after it (the
+    month the new premiums trade in), the last month's at the end."""
     n = premium.shape[0]
+    # the premiums formed at the end of month m are next month's (as ``lme`` is): they price the
+    # terms in force then — a duty is quoted into the premium from the month it applies
+    m = min(m + 1, tariff.shape[1] - 1)
+    cost = np.empty(n)
+    weight = np.empty(n)
+    cost0 = np.empty(n)
+    weight0 = np.empty(n)
     for j in range(n):
-        total = 0.0
-        weight = 0.0
+        imported = 0.0
         for o in range(n):
+            cost[o] = 0.0
+            weight[o] = 0.0
+            cost0[o] = landed0[o, j]
+            weight0[o] = base[o, j] * open_share[v, 0, o, j] if o != j else 0.0
             w = base[o, j] * open_share[v, m, o, j]
             if o == j or w <= 0.0:
                 continue
             # the origin's premium held at its start: an importer's parity moves with duties, border
             # charges and the LME they apply to, not with its suppliers' premiums (which follow the
             # importers' through their netbacks: both ways would leave the premiums' common level adrift)
-            now = landed_over_lme(lme, premium0[o], freight[o, j], tariff[v, m, o, j], border[v, m, o, j])
-            total += w * (now - landed0[o, j])
-            weight += w
+            cost[o] = landed_over_lme(lme, premium0[o], freight[o, j], tariff[v, m, o, j], border[v, m, o, j])
+            weight[o] = w
+            imported += w
+        total = 0.0
+        if imported > 0.0:
+            total = imported * (marginal_cost(cost, weight, MARGINAL_SUPPLY_SHARE)
+                                - marginal_cost(cost0, weight0, MARGINAL_SUPPLY_SHARE))
+        wsum = imported
         for d in range(n):
             w = base[j, d] * open_share[v, m, j, d]
             if d == j or w <= 0.0:
                 continue
             now = netback_over_lme(lme, premium[d], freight[j, d], tariff[v, m, j, d], border[v, m, j, d])
             total += w * (now - netback0[j, d])
-            weight += w
-        out[j] = total / weight if weight > 0.0 else 0.0
+            wsum += w
+        out[j] = total / wsum if wsum > 0.0 else 0.0
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
