@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alusim.engine.availability import lift, run_ceiling
+from alusim.engine.availability import lift, lifted_share, run_ceiling
 from alusim.errors import InputError
 from tests.levers.helpers import index, inputs_of, run
 
@@ -54,9 +54,22 @@ def test_the_table_is_the_newest_record_when_dated_after_the_history():
 
 def test_lift_ramps_the_plant_to_full_after_the_lag():
     ceiling = np.full((24, 1), 0.25)
-    factor = lift(ceiling, 0, 2, 6, 0.25)
-    allowed = ceiling[:, 0] * factor
+    allowed = lift(ceiling, 0, 2, 6, 0.25)
     assert np.allclose(allowed[:8], 0.25) and allowed[8] == pytest.approx(0.5) and np.allclose(allowed[11:], 1.0)
+
+
+def test_lift_restarts_a_plant_idled_to_zero():
+    # a plant idled whole for power (Hawesville, 2022) has a ceiling of zero: a restart must still
+    # bring it back (a factor on zero would leave it idle for ever)
+    ceiling = np.zeros((24, 1))
+    allowed = lift(ceiling, 0, 2, 6, 0.25)
+    assert np.allclose(allowed[:8], 0.0) and allowed[8] == pytest.approx(0.25) and np.allclose(allowed[11:], 1.0)
+    share = lifted_share(np.zeros(24), ceiling[:, 0], allowed)
+    assert np.allclose(share, allowed)
+    # where the ceiling was above zero, other factors on the plant (a power cut of half) scale with it
+    half = np.full(24, 0.5)
+    ceiling = np.full(24, 0.25)
+    assert np.allclose(lifted_share(half * ceiling, ceiling, np.full(24, 1.0)), half)
 
 
 def test_held_back_plants_in_the_baseline_do_not_restart_on_margin(dataset):

@@ -65,7 +65,8 @@ def effect(baseline_run, result, variable, region, years=(2025, 2026, 2027, 2028
 def test_every_seed_article_and_policy_has_a_file():
     assert {p.name[:3] for p in SEEDS} == {"000", "001", "002", "003", "004"}
     assert {p.stem for p in POLICIES} == {"tiered_power_prices", "china_ets", "export_rebate_restored",
-                                         "section232_steps", "cbam", "trade_between_regions", "cbam_regions"}
+                                         "section232_steps", "cbam", "trade_between_regions", "cbam_regions",
+                                         "guinea_bauxite_disruption"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=_ids(FILES))

@@ -114,13 +114,18 @@ def start_share(init_share: np.ndarray, ceiling0: np.ndarray) -> np.ndarray:
 
 
 def lift(ceiling: np.ndarray, a: int, start: int, lag_months: int, ramp_per_month: float) -> np.ndarray:
-    """(M,) factor on a held-back plant's ``avail_share`` once a restart lifts its ceiling from month
-    ``start``: 1 until the restart lag has run, then rising by ``ramp_per_month`` of capacity a month
-    until the whole plant may run (the factor is allowed / ceiling, so the lever multiplies it in)."""
-    months = ceiling.shape[0]
-    factor = np.ones(months)
-    base = np.maximum(ceiling[:, a], 1e-12)
-    for m in range(max(start + lag_months, 0), months):
-        allowed = min(base[m] + ramp_per_month * (m - start - lag_months + 1), 1.0)
-        factor[m] = allowed / base[m]
-    return factor
+    """(M,) share of a held-back plant's capacity that may run once a restart lifts its ceiling from
+    month ``start``: the ceiling until the restart lag has run, then rising by ``ramp_per_month`` of
+    capacity a month until the whole plant may run — from zero too (a plant idled for power)."""
+    allowed = ceiling[:, a].astype(float).copy()
+    for m in range(max(start + lag_months, 0), ceiling.shape[0]):
+        allowed[m] = min(max(ceiling[m, a], 0.0) + ramp_per_month * (m - start - lag_months + 1), 1.0)
+    return allowed
+
+
+def lifted_share(avail_share: np.ndarray, ceiling: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """A plant's ``avail_share`` path once its ceiling becomes ``allowed``: the other factors on it
+    (power curtailments, cuts) scale with the ceiling where it was above zero; where the ceiling was
+    zero there is nothing to scale, and the plant may run what the restart allows."""
+    held = ceiling > 1e-12
+    return np.where(held, avail_share * allowed / np.where(held, ceiling, 1.0), allowed)

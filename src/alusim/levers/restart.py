@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from alusim.engine.availability import lift
+from alusim.engine.availability import lift, lifted_share
 from alusim.levers.base import LeverContext, pick_up_to
 
 IDLE_OR_CURTAILED = (3, 4)
@@ -31,8 +31,8 @@ def apply(ctx: LeverContext, index: int, event) -> None:
     for v in ctx.variants(index):
         inputs.force_restart[v, window, chosen] = True
     for a in np.flatnonzero(chosen & held):
-        factor = lift(ceiling, a, start, lag, inputs.par["ramp_step"])
+        allowed_share = lift(ceiling, a, start, lag, inputs.par["ramp_step"])
         for v in ctx.variants(index):
-            inputs.avail_share[v, :, a] *= factor
+            inputs.avail_share[v, :, a] = lifted_share(inputs.avail_share[v, :, a], ceiling[:, a], allowed_share)
     ctx.note(index, f"restarts {np.count_nonzero(chosen)} assets with {spare[chosen].sum():,.0f} kt/yr idle "
                     f"({ctx.describe_assets(chosen)})")
