@@ -37,6 +37,13 @@ def _note_off(ctx: LeverContext, index: int) -> None:
         ctx.note(index, "no effect: the alumina market is off (assumptions: {alumina.market: 1})")
 
 
+def _some(mask, message: str, fix: str):
+    """The refinery mask an event selects, refused with one line when it selects none."""
+    if not mask.any():
+        raise InputError(message, fix=fix)
+    return mask
+
+
 def apply_disruption(ctx: LeverContext, index: int, event) -> None:
     window = _window(ctx, event)
     spec = {"window": window, "variants": list(ctx.variants(index)), "share": float(event.share)}
@@ -49,10 +56,8 @@ def apply_disruption(ctx: LeverContext, index: int, event) -> None:
             mask = target_mask(refineries, **event.target.as_dict())
         except InputError as exc:
             raise InputError(f"events.{index}.target: {exc}", fix=exc.fix) from None
-        if not mask.any():
-            raise InputError(f"events.{index}.target selects no refinery",
-                             fix="check the spelling against `alusim data info --refineries`")
-        spec["refineries"] = mask
+        spec["refineries"] = _some(mask, f"events.{index}.target selects no refinery",
+                                   "check the spelling against `alusim data info --refineries`")
         what = f"{int(mask.sum())} refineries ({refineries.loc[mask, 'capacity_kt'].sum():,.0f} kt/yr)"
     ctx.inputs.alumina_events.append(spec)
     ctx.note(index, f"{what}: {event.share:.0%} lost in months {window.start + 1}–{window.stop}")
@@ -72,12 +77,10 @@ def apply_export_ban(ctx: LeverContext, index: int, event) -> None:
         text = "China's alumina exports closed"
     else:
         mask = (ctx.dataset.refineries["country"] == country).to_numpy()
-        if not mask.any():
-            raise InputError(f"events.{index}.country: no alumina refinery in {country!r}",
-                             fix="use a country with refineries (`alusim data info --refineries`)")
         # a ban keeps the country's alumina at home: its refineries' output beyond its smelters' use
         # leaves the seaborne market (kept simple: the banned share of their capacity)
-        spec["refineries"] = mask
+        spec["refineries"] = _some(mask, f"events.{index}.country: no alumina refinery in {country!r}",
+                                   "use a country with refineries (`alusim data info --refineries`)")
         text = f"{event.share:.0%} of {int(mask.sum())} refineries' exports banned"
     ctx.inputs.alumina_events.append(spec)
     ctx.note(index, f"{country} {event.product} exports {text}, months {window.start + 1}–{window.stop}")
