@@ -35,9 +35,11 @@ def shift_of(base, premium0, freight, tariff, border, open_share, m=0):
     n = base.shape[0]
     landed0, netback0 = np.zeros((n, n)), np.zeros((n, n))
     reg.start_parities(landed0, netback0, LME, premium0, freight, tariff, border, 0)
+    marginal0, cost, weight = np.zeros(n), np.zeros(n), np.zeros(n)
+    reg.start_marginals(marginal0, landed0, base, open_share, 0, cost, weight)
     out = np.zeros(n)
-    reg.parity_shift(out, base, open_share, 0, m, LME, premium0.copy(), premium0, freight, tariff, border, landed0,
-                     netback0)
+    reg.parity_shift(out, base, open_share, 0, m, LME, premium0.copy(), premium0, freight, tariff, border, netback0,
+                     marginal0, cost, weight)
     return out[0]
 
 

@@ -158,6 +158,9 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
         arb0 = np.zeros((n_nodes, n_nodes))
         landed0 = np.zeros((n_nodes, n_nodes))
         netback0 = np.zeros((n_nodes, n_nodes))
+        marginal0 = np.zeros(n_nodes)
+        node_cost = np.zeros(n_nodes)
+        node_weight = np.zeros(n_nodes)
         to_china = np.zeros(n_nodes)
         growth = np.ones(n_nodes)
         from_china = np.zeros(n_nodes)
@@ -277,6 +280,7 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
                     node_stock[j] = stock_row * node_normal[j] / max(normal_row, 1e-9)
                 reg.arbitrage_matrix(arb0, price_row, premium, nodes.freight, nodes.tariff, nodes.border, v, 0)
                 reg.start_parities(landed0, netback0, price_row, premium, nodes.freight, nodes.tariff, nodes.border, v)
+                reg.start_marginals(marginal0, landed0, nodes.base_flow, nodes.open_share, v, node_cost, node_weight)
             open_cn = stock_cn
             open_row = stock_row
             m_target = mkt.imports_target(price_cn, parity, par.import_max[s], par.import_threshold[s],
@@ -373,7 +377,7 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             price_cn = np.exp(log_cn)
             price_row = np.exp(log_row)
             reg.parity_shift(scratch, nodes.base_flow, nodes.open_share, v, m, price_row, premium, nodes.premium0,
-                             nodes.freight, nodes.tariff, nodes.border, landed0, netback0)
+                             nodes.freight, nodes.tariff, nodes.border, netback0, marginal0, node_cost, node_weight)
             reg.premiums_step(premium, nodes.premium0, scratch, node_stock, node_normal,
                               stock_row / max(normal_row, 1e-9), price_row, par.premium_sensitivity[s],
                               par.premium_adjust[s], par.stock_floor[s], par.stock_ceiling[s])

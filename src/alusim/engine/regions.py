@@ -170,7 +170,22 @@ def marginal_cost(cost, weight, share):
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
-def parity_shift(out, base, open_share, v, m, lme, premium, premium0, freight, tariff, border, landed0, netback0):
+def start_marginals(marginal0, landed0, base, open_share, v, cost, weight):
+    """(R,) each importer's marginal supplier's landed cost over LME in the first month
+    (:func:`marginal_cost` of :func:`start_parities`' ``landed0`` on the open start corridors): what
+    :func:`parity_shift` measures an importer's parity against (once per path, not every month);
+    ``cost``, ``weight``: (R,) scratch."""
+    n = marginal0.shape[0]
+    for j in range(n):
+        for o in range(n):
+            cost[o] = landed0[o, j]
+            weight[o] = base[o, j] * open_share[v, 0, o, j] if o != j else 0.0
+        marginal0[j] = marginal_cost(cost, weight, MARGINAL_SUPPLY_SHARE)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def parity_shift(out, base, open_share, v, m, lme, premium, premium0, freight, tariff, border, netback0, marginal0,
+                 cost, weight):
     """(R,) USD/t by which each region's parity has moved since the start (``landed0``, ``netback0``:
     :func:`start_parities`).
 
@@ -184,22 +199,17 @@ def parity_shift(out, base, open_share, v, m, lme, premium, premium0, freight, t
     buyers' premiums after freight and duty), weighted by its open corridors' start flows; a closed
     outlet drops out. A region that does both weighs the two by their flows. 0 for a region with no
     open corridor. ``m`` is the month just simulated: the terms are read for the month after it (the
-    month the new premiums trade in), the last month's at the end."""
+    month the new premiums trade in), the last month's at the end. ``marginal0``: the start's marginal
+    costs (:func:`start_marginals`); ``cost``, ``weight``: (R,) scratch."""
     n = premium.shape[0]
     # the premiums formed at the end of month m are next month's (as ``lme`` is): they price the
     # terms in force then — a duty is quoted into the premium from the month it applies
     m = min(m + 1, tariff.shape[1] - 1)
-    cost = np.empty(n)
-    weight = np.empty(n)
-    cost0 = np.empty(n)
-    weight0 = np.empty(n)
     for j in range(n):
         imported = 0.0
         for o in range(n):
             cost[o] = 0.0
             weight[o] = 0.0
-            cost0[o] = landed0[o, j]
-            weight0[o] = base[o, j] * open_share[v, 0, o, j] if o != j else 0.0
             w = base[o, j] * open_share[v, m, o, j]
             if o == j or w <= 0.0:
                 continue
@@ -211,8 +221,7 @@ def parity_shift(out, base, open_share, v, m, lme, premium, premium0, freight, t
             imported += w
         total = 0.0
         if imported > 0.0:
-            total = imported * (marginal_cost(cost, weight, MARGINAL_SUPPLY_SHARE)
-                                - marginal_cost(cost0, weight0, MARGINAL_SUPPLY_SHARE))
+            total = imported * (marginal_cost(cost, weight, MARGINAL_SUPPLY_SHARE) - marginal0[j])
         wsum = imported
         for d in range(n):
             w = base[j, d] * open_share[v, m, j, d]
