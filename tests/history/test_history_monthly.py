@@ -117,7 +117,7 @@ def test_known_values_of_the_record(dataset):
 
 
 @pytest.mark.xfail(strict=True, reason="issue 9, open: the compiled record has SHFE for 68 of the 132 months of "
-                                       "2015-2025, China output for 105 and China's stocks for 80 "
+                                       "2015-2025, China output for 105 and China's stocks for 81 "
                                        "(docs/data-notes/history_monthly.md)")
 def test_every_month_of_2015_2025_has_shfe_lme_china_output_and_stocks(dataset):
     cube = dataset.history.sel(month=slice("2015-01-01", "2025-12-01"))
