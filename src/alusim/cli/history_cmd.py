@@ -126,7 +126,9 @@ def backtest(
         rows = [[alumina[k]["label"], *(_pct(alumina[k].get(f)) for f in ("mape_in_sample", "mape_out_of_sample",
                                                                           "max_abs_error"))]
                 for k in ("alumina_cn", "alumina_fob", "china_alumina_production")]
-        console.print(table("Alumina (issue 12; in-sample prices pinned to the record)",
+        pinned = alumina.get("pinned_years") or []
+        title = "Alumina (issue 12" + (f"; prices pinned to the record {pinned[0]}–{pinned[-1]})" if pinned else ")")
+        console.print(table(title,
                             ["series", "MAPE in", "MAPE out", "worst year"], rows))
     else:
         console.print(f"alumina targets not scored: {alumina.get('reason', 'no alumina metrics')}")

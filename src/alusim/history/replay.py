@@ -278,10 +278,10 @@ def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = 
     extra = dict(assumptions or {})
     assumptions = {**start_assumptions(dataset, start, notes), **fit_overrides, **dict(parameters or {}),
                    **record.assumptions, **extra}
-    # the alumina market (alumina.market 1) keeps the recorded alumina price through the in-sample
-    # window and forms it after (alusim.alumina.engine)
-    assumptions.setdefault("alumina.market.pin_until_year",
-                           float(fit_last if fit_last is not None else default_fit_last(start)))
+    # the alumina market (alumina.market 1) forms the alumina price from the first month: pinned to
+    # the record through the in-sample years, China's refineries answered a price their own balance
+    # never set and piled 12-78 Mt of stock by 2019 (docs/history.md, "Alumina");
+    # --assume alumina.market.pin_until_year=2019 pins it again
     events = cut_events(record, start, end)
     if regions:
         assumptions["market.regions_enabled"] = 1.0
