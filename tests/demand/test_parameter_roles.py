@@ -39,7 +39,7 @@ def engine_reads(dataset):
     with tracking_reads() as r:
         run_backtest(dataset, "2015-01", "2015-12", paths=2)
     reads |= r
-    # the alumina market in a replay (it pins the recorded alumina price to the split year)
+    # the alumina market in a replay (alumina.market.pin_until_year read in the replay branch)
     with tracking_reads() as r:
         run_backtest(dataset, "2015-01", "2015-12", paths=2, parameters={"alumina.market": 1.0})
     return reads | r

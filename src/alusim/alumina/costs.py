@@ -132,6 +132,25 @@ def _domestic_cn_cny_t(dataset: Dataset, provinces: pd.Series, when: float) -> n
     return np.array([quoted.get(str(prov), fallback) for prov in provinces], dtype=float)
 
 
+def domestic_cn_path(dataset: Dataset, provinces: pd.Series, when: np.ndarray) -> np.ndarray:
+    """(M, R) delivered price of Chinese domestic ore (CNY/t) at each decimal year of ``when`` for each
+    refinery's province: linear between the province's quotes, the nearest held outside them;
+    provinces without a quote take the mean of those with one (as :func:`cost_table`)."""
+    table = dataset.bauxite
+    rows = table[(table["quantity"] == "price_domestic_cny_t") & (table["origin"] == "CN")]
+    when = np.asarray(when, float)
+    paths = {}
+    for prov, part in rows.groupby(rows["province"].fillna("")):
+        if not prov:
+            continue
+        x = np.array([_decimal_year(p) for p in part["period"]])
+        order = np.argsort(x, kind="stable")
+        paths[prov] = np.interp(when, x[order], part["value"].to_numpy(float)[order])
+    fallback = np.mean(list(paths.values()), axis=0) if paths else np.full(len(when), np.nan)
+    return np.stack([paths.get(str(prov), fallback) for prov in provinces], axis=1) if len(provinces) else \
+        np.zeros((len(when), 0))
+
+
 def cost_table(dataset: Dataset, year: int = 2024, *, refineries: pd.DataFrame | None = None,
                when: float | None = None) -> pd.DataFrame:
     """One row per refinery with its cash cost per t alumina by component, in its own currency

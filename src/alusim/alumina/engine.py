@@ -14,8 +14,9 @@ The smelters' own margin curtailments in the run do not feed back on alumina dem
 **Where the record is followed.** In a run that starts inside the record (``inputs.follow_record``
 1) the months the record covers keep the recorded price — the market's refineries and stocks answer
 it, and the market forms the price from the month after. A history replay (``follow_record`` 0)
-pins the replay's recorded path up to ``alumina.market.pin_until_year`` (the backtest sets its split
-year: the in-sample window is as before) and forms it after; the replay's ``input_price`` path on
+pins the replay's recorded path up to ``alumina.market.pin_until_year`` (0 by default: the market
+forms the price from the first month; ``alusim backtest --assume alumina.market.pin_until_year=2019``
+pins the in-sample years) and forms it after; the replay's ``input_price`` path on
 alumina does not apply in those free months.
 """
 
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from alusim.alumina.bauxite import known_origins, physical_cut, recorded_losses, seaborne_weight
-from alusim.alumina.costs import cost_table, price_at
+from alusim.alumina.costs import cost_table, domestic_cn_path, price_at
 from alusim.alumina.market import MarketInputs, MarketParams, run_market
 from alusim.dataset import Dataset
 
@@ -85,6 +86,39 @@ def smelter_alumina_demand(inputs, dataset: Dataset) -> np.ndarray:
     running = cap[None, None, :] * share[None, :, :] * inputs.avail_share * ~closed
     out = np.stack([running[..., inputs.market == k].sum(axis=-1) for k in (0, 1)], axis=-1)
     return out * p("supply.utilisation_max") / 12.0 * p("cost.alumina_t_per_t")
+
+
+#: runs starting before this month open from a balanced market rather than January 2025's running shares
+FLEET_MONTH = "2025-01"
+
+
+def balanced_start(run0: np.ndarray, capacity: np.ndarray, cost: np.ndarray, market: np.ndarray,
+                   demand: np.ndarray, headroom: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Opening running shares and ceilings of a run that starts before January 2025 (a replay): in each
+    market the refineries running at the start (``capacity`` (R,) kt/yr × ``run0``) are cut to what
+    the smelters use then (``demand`` (2,) kt/month), the dearest (``cost`` (R,), market currency)
+    idled whole first and the one at the margin in part — January 2025's shares on an older fleet
+    would run ~20 Mt/yr more than China made in 2015. A refinery idled this way is idle for its
+    margin, not for ore or a permit: it may restart in full (ceiling 1); the others keep ``run0`` +
+    ``headroom``. Returns (run0, ceiling, notes)."""
+    run = np.asarray(run0, float).copy()
+    ceiling = np.minimum(run + headroom, 1.0)
+    notes = []
+    for k in (0, 1):
+        rows = np.flatnonzero((market == k) & (capacity * run > 0))
+        running = capacity[rows] * run[rows]
+        target = float(demand[k]) * 12.0
+        if running.sum() <= target:
+            continue
+        order = rows[np.argsort(cost[rows], kind="stable")]          # cheapest keep running
+        kept = np.clip(target - (np.cumsum(capacity[order] * run[order]) - capacity[order] * run[order]), 0.0,
+                       capacity[order] * run[order])
+        new = kept / np.maximum(capacity[order], 1e-9)
+        ceiling[order] = np.where(new < run[order] - 1e-9, 1.0, ceiling[order])
+        notes.append(f"alumina start ({'CN' if k == 0 else 'ROW'}): refineries running {running.sum():,.0f} kt/yr "
+                     f"cut to the smelters' use {target:,.0f}; {int((new <= 1e-9).sum())} dearest start idle")
+        run[order] = new
+    return run, ceiling, notes
 
 
 def _pinned(inputs, dataset: Dataset, alumina: np.ndarray) -> np.ndarray:
@@ -156,11 +190,23 @@ def alumina_prices(inputs, dataset: Dataset, alumina: np.ndarray, alumina_mult: 
     cif_mult = (cif / cif[0])[None, :] * np.clip(supply, 0.25, 2.0) ** (-flex)
     demand = smelter_alumina_demand(inputs, dataset)
     pinned = _pinned(inputs, dataset, alumina)
+    # Chinese domestic ore follows its provincial quotes through the run
+    is_cn = market == 0
+    t_t = np.nan_to_num(refineries["bauxite_t_t"].to_numpy(float))
+    dom = domestic_cn_path(dataset, refineries["province"], when)                       # (M, R)
+    dom0 = np.where(is_cn, t_t * (1.0 - table["imported_share"].to_numpy(float)) * np.nan_to_num(dom[0]), 0.0)
+    dom_mult = np.where(is_cn[None, :] & (dom[:1] > 0), dom / np.where(dom[:1] > 0, dom[:1], 1.0), 1.0)
+    run0, ceiling = running_share(refineries), None
+    if inputs.start < FLEET_MONTH:
+        cost_own = table["cash_cost"].to_numpy(float)
+        run0, ceiling, start_notes = balanced_start(run0, capacity[0, 0], cost_own, market, demand[0, 0],
+                                                    dataset.param("alumina.market.restart_headroom"))
+        notes = notes + start_notes
     x = MarketInputs(market=market, capacity_kt=capacity, cost0=table["cash_cost"].to_numpy(float),
                      seaborne0=table["seaborne_bauxite_cost"].to_numpy(float),
                      energy0=table["energy_cost"].to_numpy(float), cif_mult=cif_mult, demand_kt=demand,
-                     run0=running_share(refineries), variant=variant, coal_idx=coal, fx=fx, price0=alumina[:, 0].copy(), pinned=pinned,
-                     shocks=shocks)
+                     run0=run0, variant=variant, coal_idx=coal, fx=fx, price0=alumina[:, 0].copy(), pinned=pinned,
+                     shocks=shocks, domestic0=dom0, domestic_mult=dom_mult, ceiling=ceiling)
     out = run_market(x, market_params(dataset), cn_export_open=cn_export_open)
     free = ~np.isfinite(pinned)
     scale = alumina_mult if dataset.param_or("inputs.follow_record", 1.0) > 0 else np.ones_like(alumina_mult)

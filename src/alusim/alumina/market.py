@@ -5,7 +5,8 @@ One month, in order (docs/model.md, "The alumina market"):
 
 1. **Costs** of every refinery: its cash cost at the start (:mod:`alusim.alumina.costs`), the part
    bought on the seaborne bauxite market scaled by the CIF multiplier (bauxite tightness) and, in
-   China, by CNY/USD; Chinese energy by the coal index.
+   China, by CNY/USD; Chinese energy by the coal index; Chinese domestic ore by its provincial price
+   path (``domestic_mult``).
 2. **Price** (from the second month): the log price moves ``adjust`` of the way to its target plus a
    shock of ``vol``; target = support × ``price_to_cost`` × (stocks / normal)^−``stock_elasticity``,
    the stock ratio bounded by ``ratio_floor``…``ratio_ceiling``, the target at least ``cost_floor_ratio``
@@ -80,6 +81,9 @@ class MarketInputs:
     price0: np.ndarray               # (P, 2) first-month price
     pinned: np.ndarray               # (P, M, 2) a given price, NaN where the market forms it
     shocks: np.ndarray               # (P, M, 2) standard-normal price shocks
+    domestic0: np.ndarray | None = None   # (R,) part of cost0 bought as domestic (Chinese) ore
+    domestic_mult: np.ndarray | None = None  # (M, R) the domestic ore price over its start level
+    ceiling: np.ndarray | None = None     # (R,) most of capacity_kt a refinery may run (default run0 + headroom)
 
 
 def weighted_percentile(cost: np.ndarray, weight: np.ndarray, q: float) -> np.ndarray:
@@ -107,7 +111,8 @@ def run_market(x: MarketInputs, par: MarketParams, cn_export_open: np.ndarray | 
     run = np.repeat(np.asarray(x.run0, float)[None, :], n_paths, axis=0)
     # capacity idle at the start is idle mostly for want of ore, power or a permit: it comes back only
     # up to ``headroom`` of capacity above the opening share
-    ceiling = np.minimum(run + par.headroom, 1.0)
+    ceiling = np.minimum(run + par.headroom, 1.0) if x.ceiling is None else np.broadcast_to(
+        np.asarray(x.ceiling, float), run.shape)
     bad = np.zeros_like(run)
     good = np.zeros_like(run)
     flow = np.zeros(n_paths)                       # China's net imports, kt/month
@@ -120,6 +125,8 @@ def run_market(x: MarketInputs, par: MarketParams, cn_export_open: np.ndarray | 
         fx_ratio = np.where(is_cn[None, :], (x.fx[:, m:m + 1] / fx0), 1.0)
         coal = np.where(is_cn[None, :], x.coal_idx[:, m:m + 1], 1.0)
         cost = x.cost0 + x.seaborne0 * (cif * fx_ratio - 1.0) + x.energy0 * (coal - 1.0)
+        if x.domestic0 is not None and x.domestic_mult is not None:
+            cost = cost + x.domestic0 * (x.domestic_mult[m] - 1.0)
         weight = cap * run
         support = np.empty((n_paths, 2))
         for k, mask in enumerate(masks):

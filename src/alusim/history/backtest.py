@@ -184,6 +184,24 @@ def targets(metrics: dict) -> dict:
     return out
 
 
+def alumina_metrics(result: SimulationResult, dataset: Dataset, split: int) -> dict:
+    """``metrics.json`` ``alumina`` (:mod:`alusim.history.alumina_scoring`): scored when the replay ran
+    the alumina market, reported as not scored otherwise."""
+    from alusim.history.alumina_scoring import ALUMINA_SERIES, recorded_alumina, score_alumina
+
+    first, last = int(result.scenario.start[:4]), int(result.scenario.end[:4])
+    in_years = [y for y in range(first, last + 1) if y <= split]
+    out_years = [y for y in range(first, last + 1) if y > split]
+    chosen = result.scenario.assumptions
+    on = (float(chosen.get("alumina.market", dataset.param_or("alumina.market", 0.0))) >= 0.5
+          and "production_alumina_kt" in result.data)
+    pinned = float(chosen.get("alumina.market.pin_until_year", dataset.param_or("alumina.market.pin_until_year", 0.0)))
+    bands = {key: annual_bands(result, variable, region)
+             for key, (variable, region, *_rest) in ALUMINA_SERIES.items()} if on else None
+    return score_alumina(bands, recorded_alumina(dataset), in_years, out_years, split, on=on,
+                         pinned_until=pinned)
+
+
 def _check(value, test: Callable[[float], bool]) -> dict:
     if value is None or not np.isfinite(value):
         return {"value": None, "met": None}
@@ -194,13 +212,15 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
                  seed: int | None = None, record: Scenario | None = None, raw_dir: Path | None = None,
                  parameters: Mapping[str, float] | None = None,
                  progress: Callable[[int, int], None] | None = None, actuals: Actuals | None = None,
-                 assets: pd.DataFrame | None = None, params=None, regions: bool = False) -> Backtest:
+                 assets: pd.DataFrame | None = None, params=None, regions: bool = False,
+                 assumptions: Mapping[str, float] | None = None) -> Backtest:
     """Replay ``start``…``end`` and score it (see the module docstring). ``params`` is the parameter
     set (default: the shipped calibration and its ensemble); ``parameters`` override it (a
     calibration candidate, run without an ensemble). ``actuals`` and ``assets`` reuse what an
     earlier call loaded (calibration loops). ``regions`` also runs the replay with the regions as
     markets and scores its premiums and corridors (:mod:`alusim.history.regional`; output by IAI
-    region comes from the main replay either way); the main replay keeps the regions off."""
+    region comes from the main replay either way); the main replay keeps the regions off.
+    ``assumptions`` go on top of the replay's, in both replays (``--assume alumina.market=1``)."""
     from alusim.history.parameter_sets import NONE
     from alusim.history.regional import regional_targets, score_regions
 
@@ -208,7 +228,8 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
     if parameters:
         params = NONE
     scenario, history = replay(dataset, start, end, record=record, paths=paths, seed=seed,
-                               parameters=parameters, notes=notes, assets=assets, fit_last=split)
+                               parameters=parameters, notes=notes, assets=assets, fit_last=split,
+                               assumptions=assumptions)
     notes[:] = list(dict.fromkeys(notes))
     result = simulate(scenario, history, progress=progress, params=params)
     actuals = actuals if actuals is not None else load_actuals(dataset, raw_dir)
@@ -218,12 +239,14 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
         regional_notes: list[str] = []
         rscenario, rhistory = replay(dataset, start, end, record=record, paths=paths, seed=seed,
                                      parameters=parameters, notes=regional_notes, assets=assets, fit_last=split,
-                                     regions=True)
+                                     regions=True, assumptions=assumptions)
         regional = simulate(rscenario, rhistory, params=params)
         notes.append("regional replay (premiums, corridors): the same record with market.regions_enabled 1 and "
                      "the trade measures between regions")
     metrics["regions"] = score_regions(result, regional, dataset, split)
     metrics["targets"].update(regional_targets(metrics["regions"]))
+    metrics["alumina"] = alumina_metrics(result, dataset, split)
+    metrics["targets"].update({f"alumina.{k}": v for k, v in metrics["alumina"]["targets"].items()})
     metrics["notes"] = notes
     return Backtest(result=result, actuals=actuals, metrics=metrics, bands=bands, lme_monthly_bands=lme_m,
                     notes=notes, regional=regional)

@@ -247,7 +247,8 @@ def default_fit_last(start: str) -> int:
 def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = None, paths: int | None = None,
            seed: int | None = None, parameters: Mapping[str, float] | None = None,
            notes: list[str] | None = None, assets: pd.DataFrame | None = None,
-           fit_last: int | None = None, regions: bool = False) -> tuple[Scenario, Dataset]:
+           fit_last: int | None = None, regions: bool = False,
+           assumptions: Mapping[str, float] | None = None) -> tuple[Scenario, Dataset]:
     """Scenario and dataset that replay ``start``…``end`` (months ``YYYY-MM``).
 
     ``regions`` runs the regions outside China as markets (``market.regions_enabled: 1``) with the
@@ -255,7 +256,9 @@ def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = 
     the earlier backtest targets use) those measures (:func:`needs_regions`) are left out, with a note.
 
     ``parameters`` override the dataset's behavioural parameters (a calibration candidate); the
-    record's own assumptions apply on top of the start state. ``fit_last`` (default: the year before
+    record's own assumptions apply on top of the start state, and ``assumptions`` (``alusim backtest
+    --assume``, e.g. ``alumina.market=1``) on top of those: unlike ``parameters`` they keep the
+    calibration's ensemble. ``fit_last`` (default: the year before
     ``start``, at least 2019: :func:`default_fit_last`) is the last year the demand and scrap fits may see: a conditional backtest feeds the
     recorded drivers, with elasticities estimated on the in-sample years only. Gaps filled in the record (years
     interpolated, series held) are appended to ``notes``. ``assets`` reuses an
@@ -272,12 +275,13 @@ def replay(dataset: Dataset, start: str, end: str, *, record: Scenario | None = 
     assets = running_as_recorded(dataset, assets, start, notes)
     fitted, fit_overrides = in_sample_fits(dataset, fit_last if fit_last is not None else default_fit_last(start), notes)
     history = replace(fitted, smelters=assets)
+    extra = dict(assumptions or {})
     assumptions = {**start_assumptions(dataset, start, notes), **fit_overrides, **dict(parameters or {}),
-                   **record.assumptions}
-    # the alumina market (alumina.market 1) keeps the recorded alumina price through the in-sample
-    # window and forms it after (alusim.alumina.engine)
-    assumptions.setdefault("alumina.market.pin_until_year",
-                           float(fit_last if fit_last is not None else default_fit_last(start)))
+                   **record.assumptions, **extra}
+    # the alumina market (alumina.market 1) forms the alumina price from the first month: pinned to
+    # the record through the in-sample years, China's refineries answered a price their own balance
+    # never set and piled 12-78 Mt of stock by 2019 (docs/history.md, "Alumina");
+    # --assume alumina.market.pin_until_year=2019 pins it again
     events = cut_events(record, start, end)
     if regions:
         assumptions["market.regions_enabled"] = 1.0
