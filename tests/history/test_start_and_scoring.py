@@ -44,11 +44,20 @@ def test_missing_years_are_interpolated_or_extended_and_said(dataset):
 
 
 def test_coal_multiplies_tariffs_relative_to_the_tariff_years(dataset):
-    paths = input_paths(dataset, "2015-01", 120)
+    notes = []
+    paths = input_paths(dataset, "2015-01", 120, notes)
     coal = paths[("coal", "WORLD")]
     recorded = dataset.annual_series("coal_price_cny_t", "CN")
-    july_2021 = (2021 - 2015) * 12 + 6
-    assert coal[july_2021] == pytest.approx(recorded.loc[2021] / coal_reference_cny_t(dataset))
+    reference = coal_reference_cny_t(dataset)
+    # 2022 has fewer than six monthly readings: its annual average sits at July
+    july_2022 = (2022 - 2015) * 12 + 6
+    assert coal[july_2022] == pytest.approx(recorded.loc[2022] / reference)
+    # a recorded month is taken as it is (October 2021: the Qinhuangdao spot reading)
+    october_2021 = (2021 - 2015) * 12 + 9
+    spot = dataset.history.sel(variable="price_coal_cny_t", region="CN", month=pd.Timestamp("2021-10-01"))
+    assert coal[october_2021] == pytest.approx(float(spot) / reference)
+    # 2021 has enough monthly readings to stand in for its annual average, and the notes say so
+    assert any(n.startswith("coal (WORLD) 2021:") and f"{recorded.loc[2021]:,.0f}" in n for n in notes)
     fx = paths[("fx", "WORLD")]
     assert fx[0] == pytest.approx(1.0)                        # FX starts at the previous year's average
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from alusim.dataset import Dataset
-from alusim.engine.record_inputs import INPUT_SERIES, TARIFF_COAL_YEARS, recorded_path
+from alusim.engine.record_inputs import INPUT_SERIES, TARIFF_COAL_YEARS, annual_record, recorded_path
 from alusim.errors import InputError
 
 #: a series with fewer recorded anchors in the window follows the relative path of its proxy (the
@@ -96,6 +96,7 @@ def input_paths(dataset: Dataset, start: str, months: int,
         if notes is not None:
             notes.append(f"{item} ({market}): {n_monthly} recorded months and {n_annual} annual averages "
                          f"(at July), linear in between")
+            notes.extend(unused_annual_averages(dataset, monthly, annual, region, start, path, item, market))
     for key, proxy in PROXY.items():
         if counts.get(key, 0) < MIN_ANCHORS and counts.get(proxy, 0) >= MIN_ANCHORS:
             out[key] = out[proxy].copy()
@@ -105,6 +106,33 @@ def input_paths(dataset: Dataset, start: str, months: int,
         elif counts.get(key, 0) == 0 and notes is not None:
             notes.append(f"{key[0]} ({key[1]}): no record — held at its start level")
     return out
+
+
+def unused_annual_averages(dataset: Dataset, monthly: str, annual: str, region: str, start: str,
+                           path: np.ndarray, item: str, market: str) -> list[str]:
+    """One line for each year of the window whose recorded annual average the path does not use (a year
+    with six or more monthly readings follows them instead): the average, the path's mean over the
+    year and the difference, so that an annual figure is never overridden unsaid. A full year of
+    monthly readings within 2 % of the average is not reported."""
+    labels = pd.period_range(start, periods=len(path), freq="M")
+    cube = dataset.history
+    monthly_years = pd.Series(dtype=int)
+    if monthly in cube["variable"].values and region in cube["region"].values:
+        stamps = cube.sel(variable=monthly, region=region).to_series().dropna().index
+        monthly_years = pd.Series(pd.DatetimeIndex(stamps).year).value_counts()
+    lines = []
+    for year, value in annual_record(dataset, monthly, annual, region).items():
+        in_window = labels.year == int(year)
+        if monthly_years.get(int(year), 0) < 6 or in_window.sum() < 12:
+            continue
+        mean = float(path[in_window].mean())
+        n = int(monthly_years[int(year)])
+        if n == 12 and abs(mean / value - 1) <= 0.02:      # a full monthly record that agrees: nothing to say
+            continue
+        fmt = ",.0f" if abs(value) >= 100 else ".3f"
+        lines.append(f"{item} ({market}) {int(year)}: {n} monthly readings stand in for the recorded annual "
+                     f"average {value:{fmt}}; the path averages {mean:{fmt}} ({(mean / value - 1) * 100:+.1f} %)")
+    return lines
 
 
 def start_input_level(dataset: Dataset, item: str, market: str, start: str) -> float | None:
