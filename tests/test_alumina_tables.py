@@ -124,10 +124,11 @@ def test_alumina_prices_not_duplicated(dataset):
 def test_a_folder_without_alumina_tables_loads_empty(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(default_data_dir(), target)
-    for name in ("refineries.csv", "bauxite.csv", "bauxite_events.csv"):
+    for name in ("refineries.csv", "bauxite.csv", "bauxite_events.csv", "refinery_history.csv"):
         (target / name).unlink()
     loaded = load_dataset(target, use_cache=False)
     assert loaded.refineries.empty and loaded.bauxite.empty and loaded.bauxite_events.empty
+    assert loaded.refinery_history.empty
     assert "capacity_kt" in loaded.refineries.columns
     assert loaded.stats.refinery_totals()["refineries"] == 0
 

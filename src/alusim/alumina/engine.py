@@ -66,6 +66,57 @@ def refinery_capacity(refineries: pd.DataFrame, start: str, months: int) -> np.n
     return np.where(t >= online[None, :], level[None, :], 0.0)
 
 
+def fleet_history(refineries: pd.DataFrame, history: pd.DataFrame, start: str, months: int,
+                  base: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(M, R) kt/yr each refinery may run in a replay, from ``base`` (:func:`refinery_capacity`) and
+    ``refinery_history.csv``, for the months before :data:`FLEET_MONTH` (January 2025's table holds from
+    then on): a refinery with rows runs the ``capacity_kt`` of its latest row at or before the month (0 when
+    idle or closed; before its first row, ``base``); China's refineries built before the run starts
+    are then scaled (never up) so that China's total meets the national capacity of the ``CN`` rows,
+    interpolated linearly between them and held before the first — the table's provinces are January
+    2025's, ~22 Mt/yr more than China had built in 2016. Also returns (R,) whether a refinery the
+    history runs in the run has no running share in January 2025 (it opens running, free to run in
+    full) and notes."""
+    cap = base.copy()
+    first = pd.Period(start, freq="M")
+    stop = min(max((pd.Period(FLEET_MONTH, freq="M") - first).n, 0), months)
+    revived = np.zeros(len(refineries), dtype=bool)
+    notes: list[str] = []
+    if stop == 0 or history is None or history.empty:
+        return cap, revived, notes
+    ids = {a: i for i, a in enumerate(refineries["asset_id"])}
+    rows = history.assign(m=[(pd.Period(str(x), freq="M") - first).n for x in history["month"]])
+    for asset, part in rows[rows["asset_id"] != "CN"].groupby("asset_id"):
+        if asset not in ids:
+            continue
+        r = ids[asset]
+        part = part.sort_values("m")
+        for k, row in enumerate(part.itertuples()):
+            a = max(int(row.m), 0)
+            b = stop if k + 1 == len(part) else min(max(int(part["m"].iloc[k + 1]), 0), stop)
+            if int(row.m) < 0 and k + 1 < len(part) and int(part["m"].iloc[k + 1]) <= 0:
+                continue                                           # superseded before the start
+            if a < b:
+                cap[a:b, r] = float(row.capacity_kt)
+        notes.append(f"alumina fleet history: {asset} {len(part)} rows")
+    share = running_share(refineries)
+    listed = refineries["asset_id"].isin(set(rows["asset_id"])).to_numpy()
+    revived = listed & (share <= 0) & (cap[:stop] > 0).any(axis=0)
+    national = rows[rows["asset_id"] == "CN"].sort_values("m")
+    if len(national):
+        is_cn = (refineries["country"] == "CN").to_numpy()
+        old = is_cn & (cap[0] > 0)
+        t = np.arange(stop)
+        target = np.interp(t, national["m"].to_numpy(float), national["capacity_kt"].to_numpy(float))
+        new = cap[:stop][:, is_cn & ~old].sum(axis=1)
+        have = cap[:stop][:, old].sum(axis=1)
+        factor = np.clip((target - new) / np.maximum(have, 1e-9), 0.0, 1.0)
+        cap[:stop, old] = cap[:stop, old] * factor[:, None]
+        notes.append(f"alumina fleet history: China's refineries built at the start held to the national "
+                     f"capacity ({have[0]:,.0f} → {have[0] * factor[0]:,.0f} kt/yr in the first month)")
+    return cap, revived, notes
+
+
 def running_share(refineries: pd.DataFrame) -> np.ndarray:
     """(R,) operating over built capacity in January 2025 (construction projects run full when done)."""
     cap = refineries["capacity_kt"].to_numpy(float)
@@ -178,6 +229,11 @@ def alumina_prices(inputs, dataset: Dataset, alumina: np.ndarray, alumina_mult: 
     lost = 1.0 - (1.0 - rec_lost[None]) * (1.0 - scen_lost)
     origin_of = np.array([origins.index(o) if o in origins else -1 for o in refineries["bauxite_origin"]])
     base = refinery_capacity(refineries, inputs.start, inputs.months)                  # (M, R)
+    revived = np.zeros(len(ids), dtype=bool)
+    if inputs.start < FLEET_MONTH and dataset.param_or("alumina.engine.fleet_history", 1.0) >= 0.5:
+        base, revived, fleet_notes = fleet_history(refineries, dataset.refinery_history, inputs.start,
+                                                   inputs.months, base)
+        notes = notes + fleet_notes
     need = refineries["capacity_kt"].to_numpy(float) * refineries["bauxite_t_t"].fillna(0.0).to_numpy(float)
     cut = physical_cut(lost, origin_of, table["imported_share"].to_numpy(float), need, cost_usd)
     capacity = base[None] * (1.0 - rec_out[None]) * (1.0 - ref_out) * (1.0 - cut)
@@ -198,21 +254,51 @@ def alumina_prices(inputs, dataset: Dataset, alumina: np.ndarray, alumina_mult: 
     dom_mult = np.where(is_cn[None, :] & (dom[:1] > 0), dom / np.where(dom[:1] > 0, dom[:1], 1.0), 1.0)
     run0, ceiling = running_share(refineries), None
     if inputs.start < FLEET_MONTH:
+        run0 = np.where(revived, 1.0, run0)            # ran in the replay, idle or closed by January 2025
         cost_own = table["cash_cost"].to_numpy(float)
         run0, ceiling, start_notes = balanced_start(run0, capacity[0, 0], cost_own, market, demand[0, 0],
                                                     dataset.param("alumina.market.restart_headroom"))
+        ceiling = np.where(revived, 1.0, ceiling)
         notes = notes + start_notes
     x = MarketInputs(market=market, capacity_kt=capacity, cost0=table["cash_cost"].to_numpy(float),
                      seaborne0=table["seaborne_bauxite_cost"].to_numpy(float),
                      energy0=table["energy_cost"].to_numpy(float), cif_mult=cif_mult, demand_kt=demand,
                      run0=run0, variant=variant, coal_idx=coal, fx=fx, price0=alumina[:, 0].copy(), pinned=pinned,
                      shocks=shocks, domestic0=dom0, domestic_mult=dom_mult, ceiling=ceiling)
-    out = run_market(x, market_params(dataset), cn_export_open=cn_export_open)
+    par = market_params(dataset)
+    out = run_market(x, par, cn_export_open=cn_export_open)
     free = ~np.isfinite(pinned)
     scale = alumina_mult if dataset.param_or("inputs.follow_record", 1.0) > 0 else np.ones_like(alumina_mult)
     price = np.where(free, out["price"] * scale, alumina)
     out["cif_mult"] = cif_mult[variant]
     out["bauxite_cut_kt"] = np.stack([(base[None] * cut)[..., market == k].sum(-1) for k in (0, 1)], -1)[variant] / 12
+    out["_rerun"] = {"x": x, "par": par, "cn_export_open": cn_export_open, "free": free, "scale": scale,
+                     "alumina": alumina}
     inputs.notes.extend(["alumina market on (alumina.market 1): " + f"{len(ids)} refineries, "
                          f"{int(free[0, :, 0].sum())} free months (CN)"] + notes)
     return price, out
+
+
+def kernel_feedback(inputs, dataset: Dataset, drivers, kernel_out: np.ndarray):
+    """The drivers of a second kernel pass whose alumina market's demand is the smelters' output in the
+    first (``cost.alumina_t_per_t`` × ``kernel_out[..., k, O_PRODUCTION]``, path by path: restarts,
+    margin curtailments and all), or ``None`` when ``alumina.market.demand_from_kernel`` is 0. One
+    pass of the fixed point: the second kernel runs on the prices this market forms, so its output
+    differs a little from the demand the market answered (docs/model.md, "The alumina market")."""
+    import dataclasses
+
+    from alusim.engine import kernel as K
+    from alusim.engine.stochastic import alumina_forward_delta
+
+    market = drivers.alumina_market
+    if market is None or "_rerun" not in market or dataset.param_or("alumina.market.demand_from_kernel", 0.0) < 0.5:
+        return None
+    state = market["_rerun"]
+    demand = np.ascontiguousarray(kernel_out[..., :2, K.O_PRODUCTION]) * dataset.param("cost.alumina_t_per_t")
+    x = dataclasses.replace(state["x"], demand_path_kt=demand)
+    again = run_market(x, state["par"], cn_export_open=state["cn_export_open"])
+    price = np.where(state["free"], again["price"] * state["scale"], state["alumina"])
+    again.update(cif_mult=market["cif_mult"], bauxite_cut_kt=market["bauxite_cut_kt"], _rerun=state)
+    inputs.notes.append("alumina market: demand from the smelter kernel's first-pass output (second pass)")
+    return dataclasses.replace(drivers, alumina_px=price, alumina_fwd_delta=alumina_forward_delta(dataset, price),
+                               alumina_market=again)

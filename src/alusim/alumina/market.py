@@ -84,6 +84,8 @@ class MarketInputs:
     domestic0: np.ndarray | None = None   # (R,) part of cost0 bought as domestic (Chinese) ore
     domestic_mult: np.ndarray | None = None  # (M, R) the domestic ore price over its start level
     ceiling: np.ndarray | None = None     # (R,) most of capacity_kt a refinery may run (default run0 + headroom)
+    demand_path_kt: np.ndarray | None = None  # (P, M, 2) per-path demand, in place of demand_kt (the smelter
+    #                                          kernel's own output: alusim.alumina.engine.kernel_feedback)
 
 
 def weighted_percentile(cost: np.ndarray, weight: np.ndarray, q: float) -> np.ndarray:
@@ -132,7 +134,7 @@ def run_market(x: MarketInputs, par: MarketParams, cn_export_open: np.ndarray | 
         for k, mask in enumerate(masks):
             w = np.where(weight[:, mask].sum(axis=1, keepdims=True) > 0, weight[:, mask], cap[:, mask] + 1e-12)
             support[:, k] = weighted_percentile(cost[:, mask], w, par.percentile)
-        demand = x.demand_kt[x.variant, m]                                     # (P, 2)
+        demand = x.demand_kt[x.variant, m] if x.demand_path_kt is None else x.demand_path_kt[:, m]   # (P, 2)
         normal = par.days_normal[None, :] * demand * 12.0 / 365.25
         if stock is None:
             # the unseen stock is the latent state: the opening price is what the price rule gives

@@ -1,5 +1,5 @@
 """The optional tables of the alumina chain: refineries as assets, bauxite supply and prices by origin,
-and dated bauxite/alumina events (export bans, disruptions). Pandera schemas, the reader, the empty
+dated bauxite/alumina events (export bans, disruptions), and the refineries' history for replays. Pandera schemas, the reader, the empty
 defaults and the cross-table checks. A dataset folder without these files loads with empty tables;
 no engine code reads them yet (docs/data-notes/alumina.md)."""
 
@@ -95,11 +95,41 @@ class BauxiteEvents(_AluminaTable):
         return df["end"].isna() | (df["end"].fillna("") >= df["start"].str[:7])
 
 
+#: what a row of refinery_history.csv says from its month on: the refinery runs ``capacity_kt``, is idle
+#: or closed (0), or (asset_id ``CN``) China's built capacity in that month, to which a replay holds the
+#: Chinese rows (docs/data-notes/alumina.md, "Refinery history")
+HISTORY_STATES = ("running", "idle", "closed", "national")
+
+
+class RefineryHistory(_AluminaTable):
+    """A dated state of a refinery (or of China's national capacity, ``asset_id`` CN) for replays that
+    start before January 2025: from ``month`` until the asset's next row."""
+
+    asset_id: Series[str] = pa.Field(str_matches=r"^([a-z0-9_]+|CN)$")
+    month: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
+    state: Series[str] = pa.Field(isin=HISTORY_STATES)
+    capacity_kt: Series[float] = pa.Field(ge=0, le=200000)
+    description: Series[str] = pa.Field(str_length={"min_value": 10})
+
+    @pa.dataframe_check(error="an idle or closed row has capacity_kt 0, a running or national row more")
+    def capacity_matches_state(cls, df):
+        return (df["state"].isin(["idle", "closed"]) == (df["capacity_kt"] == 0))
+
+    @pa.dataframe_check(error="state national only on asset_id CN, and CN only with state national")
+    def national_is_cn(cls, df):
+        return (df["asset_id"] == "CN") == (df["state"] == "national")
+
+    @pa.dataframe_check(error="an asset has at most one row per month")
+    def one_row_per_month(cls, df):
+        return ~df.duplicated(["asset_id", "month"], keep=False)
+
+
 #: file name → (Dataset field, schema)
 ALUMINA_TABLES: dict[str, tuple[str, type[pa.DataFrameModel]]] = {
     "refineries.csv": ("refineries", Refineries),
     "bauxite.csv": ("bauxite", Bauxite),
     "bauxite_events.csv": ("bauxite_events", BauxiteEvents),
+    "refinery_history.csv": ("refinery_history", RefineryHistory),
 }
 
 
@@ -152,6 +182,13 @@ def check_alumina(tables: dict[str, pd.DataFrame], folder: Path, smelter_ids: se
         raise InputError(f"line {line} column asset_id: {events['asset_id'][named].iloc[0]!r} is not a refinery "
                          "of refineries.csv", where=str(folder / "bauxite_events.csv"),
                          fix="name a refinery's asset_id or leave the cell empty for a country-wide event")
+    history = tables["refinery_history"]
+    unknown = (history["asset_id"] != "CN") & ~history["asset_id"].isin(set(refineries["asset_id"]))
+    if unknown.any():
+        line = _first_bad(history, unknown)
+        raise InputError(f"line {line} column asset_id: {history['asset_id'][unknown].iloc[0]!r} is not a refinery "
+                         "of refineries.csv", where=str(folder / "refinery_history.csv"),
+                         fix="name a refinery's asset_id, or CN for China's national capacity")
     bauxite = tables["bauxite"]
     misplaced = bauxite["province"].notna() & (bauxite["origin"] != "CN")
     if misplaced.any():

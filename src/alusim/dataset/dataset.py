@@ -123,6 +123,7 @@ class Dataset:
     refineries: pd.DataFrame = field(default_factory=lambda: _empty_alumina("refineries"))
     bauxite: pd.DataFrame = field(default_factory=lambda: _empty_alumina("bauxite"))
     bauxite_events: pd.DataFrame = field(default_factory=lambda: _empty_alumina("bauxite_events"))
+    refinery_history: pd.DataFrame = field(default_factory=lambda: _empty_alumina("refinery_history"))
     source_dir: Path | None = None
     overrides: Mapping[str, float] = field(default_factory=dict)
 

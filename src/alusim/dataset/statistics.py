@@ -14,7 +14,7 @@ SOURCED_TABLES = ("smelters", "parameters", "power_tariffs", "input_prices", "em
                   "history_annual", "history_monthly", "demand", "demand_sectors", "trade", "drivers",
                   "demand_drivers", "sector_shares", "demand_fit", "recycling", "consumption_history",
                   "regions", "region_shares", "trade_flows", "freight", "regional_consumption", "region_premiums",
-                  "refineries", "bauxite", "bauxite_events")
+                  "refineries", "bauxite", "bauxite_events", "refinery_history")
 
 
 def _grouped(table: pd.DataFrame, mask, by: str | list[str], count: str) -> pd.DataFrame:

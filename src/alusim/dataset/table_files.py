@@ -9,4 +9,5 @@ TABLE_FILES = ("smelters_cn.csv", "smelters_row.csv", "parameters.csv", "power_t
 #: tables a dataset may leave out (:data:`alusim.dataset.schemas.OPTIONAL_TABLES`)
 OPTIONAL_TABLE_FILES = ("smelters_retired.csv", "capacity_history.csv", "history_monthly.csv", "regions.csv",
                         "region_shares.csv", "trade_flows.csv", "freight.csv", "regional_consumption.csv",
-                        "region_premiums.csv", "refineries.csv", "bauxite.csv", "bauxite_events.csv")
+                        "region_premiums.csv", "refineries.csv", "bauxite.csv", "bauxite_events.csv",
+                        "refinery_history.csv")

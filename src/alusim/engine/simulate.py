@@ -187,6 +187,18 @@ def simulate(scenario: Scenario, dataset: Dataset | None = None, *, paths: int |
         run_kernel(inputs, drivers, slice(int(edges[i]), int(edges[i + 1])), arguments, outputs)
         if progress is not None:
             progress(int(edges[i + 1]), n)
+    if drivers.alumina_market is not None:
+        # the alumina market's demand from the smelters that ran (alumina.market.demand_from_kernel 1):
+        # the market once more on the kernel's output, then the kernel on its prices
+        from alusim.alumina.engine import kernel_feedback
+
+        again = kernel_feedback(inputs, dataset, drivers, outputs[0])
+        if again is not None:
+            drivers = again
+            arguments = kernel_arguments(inputs, drivers)
+            outputs = kernel_outputs(inputs, n)
+            for i in range(len(edges) - 1):
+                run_kernel(inputs, drivers, slice(int(edges[i]), int(edges[i + 1])), arguments, outputs)
     out, asset_year, state_end, region_out, flow_year = outputs
     t2 = time.perf_counter()
     timings = {"prepare_s": t1 - t0, "kernel_s": t2 - t1}

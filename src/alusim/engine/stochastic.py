@@ -120,11 +120,7 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
                                                  _stream(seed, 5).standard_normal((paths, months, 2)))
     # what smelters expect alumina to cost over their decision horizon: the process's own forecast
     # (mean reversion toward the long-run level), as a futures curve in backwardation would show
-    horizon = p("supply.margin_horizon_months")
-    weight = (1.0 - speed) ** horizon
-    long_run = np.array([p("price.alumina.cn_long_run_cny_t"), p("price.alumina.row_long_run_usd_t")])
-    expected = np.exp(np.log(long_run)[None, None, :] + weight * (np.log(alumina) - np.log(long_run)[None, None, :]))
-    fwd_delta = p("cost.alumina_t_per_t") * (expected - alumina)
+    fwd_delta = alumina_forward_delta(dataset, alumina)
     # each path follows one member of a calibration ensemble (its own stream: nothing else moves)
     n_sets = max(len(inputs.par_sets), 1)
     path_set = (_stream(seed, 4).integers(0, n_sets, paths) if n_sets > 1
@@ -132,6 +128,17 @@ def draw_drivers(inputs: EngineInputs, dataset: Dataset, paths: int, seed: int) 
     return Drivers(u_lag=per_asset[1], u_threshold=per_asset[2], alumina_px=alumina, anode_px=anode, coal_idx=coal,
                    fx=fx, z_price=z_price, demand_noise=noise, planned_go=planned_go, alumina_fwd_delta=fwd_delta,
                    path_variant=variant, path_set=path_set, alumina_market=alumina_market)
+
+
+def alumina_forward_delta(dataset: Dataset, alumina: np.ndarray) -> np.ndarray:
+    """(P, M, 2) expected minus spot alumina cost per t of aluminium over the smelters' decision horizon:
+    the alumina process's own forecast (mean reversion toward the long-run level), as a futures curve
+    in backwardation would show."""
+    p = dataset.param
+    weight = (1.0 - p("price.alumina.mean_reversion_per_month")) ** p("supply.margin_horizon_months")
+    long_run = np.array([p("price.alumina.cn_long_run_cny_t"), p("price.alumina.row_long_run_usd_t")])
+    expected = np.exp(np.log(long_run)[None, None, :] + weight * (np.log(alumina) - np.log(long_run)[None, None, :]))
+    return p("cost.alumina_t_per_t") * (expected - alumina)
 
 
 def driver_uncertainty(dataset: Dataset, paths: int, months: int, seed: int) -> np.ndarray:
