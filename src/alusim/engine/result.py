@@ -224,13 +224,17 @@ class SimulationResult:
         for data, name in blocks:
             arr = data[name].transpose("path", "month", "region").values
             names_r = [str(r) for r in data["region"].values]
-            # one sort per variable gives every percentile (bit for bit np.nanquantile's)
-            qs = path_quantiles(arr, QUANTILES)          # (3, month, region)
             nan = np.isnan(arr)
-            for r, region in enumerate(names_r):
+            # regions with no value in any month or path (e.g. SHFE outside China) have no rows: they
+            # are not sorted (a percentile of a column depends on that column alone)
+            defined = [r for r in range(len(names_r)) if not nan[:, :, r].all()]
+            if not defined:
+                continue
+            # one sort per variable gives every percentile (bit for bit np.nanquantile's)
+            qs = path_quantiles(arr if len(defined) == len(names_r) else arr[:, :, defined], QUANTILES)
+            for j, r in enumerate(defined):      # qs: (3, month, defined region)
+                region = names_r[r]
                 column, column_nan = arr[:, :, r], nan[:, :, r]
-                if column_nan.all():
-                    continue
                 if column_nan.any():      # rare (e.g. a cost percentile with no plant running)
                     with np.errstate(all="ignore"), warnings.catch_warnings():
                         warnings.simplefilter("ignore", RuntimeWarning)
@@ -240,9 +244,9 @@ class SimulationResult:
                 names.append(name)
                 regions.append(region)
                 means.append(mean)
-                p05.append(qs[0, :, r])
-                p50.append(qs[1, :, r])
-                p95.append(qs[2, :, r])
+                p05.append(qs[0, :, j])
+                p50.append(qs[1, :, j])
+                p95.append(qs[2, :, j])
         n = len(labels)
         out = pd.DataFrame({"variable": np.repeat(np.array(names, dtype=object), n),
                             "region": np.repeat(np.array(regions, dtype=object), n),
