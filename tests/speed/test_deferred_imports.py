@@ -65,3 +65,24 @@ def test_xarray_does_not_import_pint_during_a_run():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_dask_hidden_after_xarray_looked_for_it():
+    """A session that imported xarray (which may have found dask installed) can still run in process:
+    xarray's answer is forgotten while dask is hidden."""
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        import pandas as pd
+        import xarray as xr
+        from xarray.namedarray.utils import module_available
+        installed = module_available("dask")
+        from alusim.cli.common import without_dask
+        with without_dask():
+            months = pd.date_range("2025-01-01", periods=3, freq="MS")
+            data = xr.Dataset({"a": (("month",), np.zeros(3))}, coords={"month": months, "path": np.arange(2)})
+            assert data["a"].sum().item() == 0.0
+        assert module_available("dask") == installed
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr

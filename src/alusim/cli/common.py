@@ -150,11 +150,22 @@ def without_dask() -> Iterator[None]:
         yield
         return
     sys.modules["dask"] = None       # ``import dask`` fails and ``find_spec("dask")`` is None
+    _forget_module_lookups()
     try:
         yield
     finally:
         if sys.modules.get("dask", 0) is None:
             del sys.modules["dask"]
+        _forget_module_lookups()
+
+
+def _forget_module_lookups() -> None:
+    """Clear xarray's cache of which modules are installed (``module_available``), when xarray is
+    imported: an answer given before dask was hidden (or while it was) must not outlive that."""
+    utils = sys.modules.get("xarray.namedarray.utils")
+    cached = getattr(utils, "module_available", None)
+    if callable(getattr(cached, "cache_clear", None)):
+        cached.cache_clear()
 
 
 @contextmanager
