@@ -176,3 +176,17 @@ def test_annual_mean_equals_numpy_nanmean_bit_for_bit(seed):
         if years:
             view = values[:, :12 * years, :].reshape(shape[0], years, 12, 3)
             assert _nanmean(view, 2).tobytes() == np.nanmean(view, axis=2).tobytes()
+
+
+def test_ordered_values_are_the_transposed_dataarrays_values():
+    from alusim.engine.annual import ordered_values
+
+    rng = np.random.default_rng(3)
+    data = xr.Dataset({"a": (("path", "month", "region"), rng.normal(size=(4, 5, 3))),
+                       "b": (("region", "path", "month"), rng.normal(size=(3, 4, 5)))})
+    for name in ("a", "b"):
+        expected = data[name].transpose("path", "month", "region").values
+        got = ordered_values(data, name)
+        assert got.shape == expected.shape and got.strides == expected.strides
+        assert np.array_equal(got, expected)
+    assert np.shares_memory(ordered_values(data, "a"), data["a"].values)      # no copy

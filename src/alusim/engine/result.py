@@ -15,6 +15,7 @@ import xarray as xr
 
 from alusim.dataset import Dataset
 from alusim.engine import kernel as K
+from alusim.engine.annual import ordered_values
 from alusim.engine.inputs import EngineInputs, month_labels
 from alusim.engine.stochastic import Drivers
 from alusim.quantiles import path_quantiles
@@ -193,7 +194,7 @@ class SimulationResult:
     # -- summaries ---------------------------------------------------------------------------
     @property
     def variables(self) -> list[str]:
-        return [v for v in self.data.data_vars if "region" in self.data[v].dims]
+        return [v for v in self.data.data_vars if "region" in self.data.variables[v].dims]
 
     def annual(self) -> xr.Dataset:
         """Per path and calendar year: flows summed, stocks at year end, the rest averaged (cached)."""
@@ -220,9 +221,10 @@ class SimulationResult:
         blocks = [(source, name) for name in self.variables]
         if self.regions is not None:      # the regions outside China, after the aggregates
             nodes = self.regions if key == "M" else self._regions_annual()
-            blocks += [(nodes, name) for name in nodes.data_vars if nodes[name].dims == ("path", "month", "region")]
+            blocks += [(nodes, name) for name in nodes.data_vars
+                       if nodes.variables[name].dims == ("path", "month", "region")]
         for data, name in blocks:
-            arr = data[name].transpose("path", "month", "region").values
+            arr = ordered_values(data, name)
             names_r = [str(r) for r in data["region"].values]
             nan = np.isnan(arr)
             # regions with no value in any month or path (e.g. SHFE outside China) have no rows: they
