@@ -162,6 +162,10 @@ def test_annual_mean_equals_numpy_nanmean_bit_for_bit(seed):
         values[:, :, int(rng.integers(0, 3))] = np.nan       # a region with no value (the shortcut)
     if seed % 7 == 0:
         values[rng.random(shape) < 0.1] = np.nan             # scattered gaps (numpy's own nanmean)
+    if seed % 11 == 0:
+        values[: shape[0] // 2, :, 1] = np.nan               # some paths with no value in a region
+    if seed % 13 == 0:
+        values[0, 0, 0], values[-1, 0, 0] = np.inf, -np.inf  # infinities (a NaN sum without a NaN)
     if seed % 4 == 0:
         values = np.asfortranarray(values)
     if seed % 5 == 0:
