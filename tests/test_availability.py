@@ -105,3 +105,19 @@ def test_an_unknown_cause_in_the_smelter_table_is_refused(tmp_path):
     (folder / "smelters_row.csv").write_text(text.replace(",policy,", ",weather,", 1))
     with pytest.raises(InputError, match="curtailment_cause"):
         load_dataset(folder, use_cache=False)
+
+
+def test_segments_from_columns_are_the_pandas_rows_segments():
+    """run_ceiling's segments read from column lists equal _segments of each pandas row."""
+    from alusim.dataset import load_dataset
+    from alusim.engine.availability import _base_id, _Columns, _segments
+
+    dataset = load_dataset()
+    assets = dataset.smelters.reset_index(drop=True)
+    for history in (dataset.capacity_history, None):
+        table = _Columns(assets, history)
+        for a in range(len(assets)):
+            ours = table.segments(a, _base_id(str(assets["asset_id"].iloc[a])))
+            assert ours == _segments(assets.iloc[a], history), assets["asset_id"].iloc[a]
+    duplicated = pd.concat([dataset.capacity_history.iloc[:1]] * 2, ignore_index=True)
+    assert _Columns(assets, duplicated).segments(0, str(duplicated["asset_id"].iloc[0])) is None

@@ -147,3 +147,25 @@ def test_no_power_tariff_row_is_shadowed(dataset):
     for row in tariffs[(tariffs["province"] != "*") & (tariffs["power_source"] == "*")].itertuples():
         assert any((row.country, "*", s) not in country_rows for s in sources), \
             f"({row.country}, {row.province}, *) is never used: give (province, source) rows instead"
+
+
+def test_row_positions_select_the_rows_a_comparison_selects():
+    """annual_series and the recorded inputs' annual rows look rows up by positions built once; the
+    same rows, in the same order, as comparing the columns."""
+    import pandas as pd
+
+    from alusim.dataset import load_dataset
+
+    dataset = load_dataset()
+    table = dataset.history_annual
+    pairs = set(zip(table["variable"], table["region"], strict=True)) | {("no_such_variable", "CN")}
+    for variable, region in sorted(pairs, key=str):
+        hit = table[(table["variable"] == variable) & (table["region"] == region)]
+        expected = hit.set_index("year")["value"].sort_index().astype(float)
+        pd.testing.assert_series_equal(dataset.annual_series(variable, region), expected)
+    monthly = dataset.history_monthly
+    positions = dataset.row_positions("history_monthly", ("variable", "region", "basis"))
+    keys = set(zip(monthly["variable"], monthly["region"], monthly["basis"], strict=True))
+    for key in sorted(keys, key=str):
+        mask = (monthly["variable"] == key[0]) & (monthly["region"] == key[1]) & (monthly["basis"] == key[2])
+        pd.testing.assert_frame_equal(monthly.iloc[positions.get(key, [])], monthly[mask])

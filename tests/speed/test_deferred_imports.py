@@ -24,3 +24,65 @@ def test_deferred_modules_load_on_first_use():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_scipy_linalg_deferred_with_numbas_blas_check():
+    """numba's BLAS check finds scipy's BLAS without executing scipy.linalg, which still works."""
+    code = textwrap.dedent("""
+        import sys
+        from alusim.cli.common import defer_unused_imports
+        defer_unused_imports()
+        import numba.np.arraymath as arraymath               # numba's BLAS check runs on import
+        assert arraymath._HAVE_BLAS
+        assert type(sys.modules["scipy.linalg"]).__name__ == "_LazyModule"
+        import numpy as np
+        from numba import njit
+        dot = njit(lambda a, b: np.dot(a, b))                 # BLAS through scipy's cython_blas
+        assert dot(np.eye(3), np.arange(3.0)).tolist() == [0.0, 1.0, 2.0]
+        import scipy.linalg
+        assert scipy.linalg.solve(np.eye(2), np.ones(2)).tolist() == [1.0, 1.0]   # executed on first use
+        assert scipy.linalg.cython_blas is sys.modules["scipy.linalg.cython_blas"]
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_xarray_does_not_import_pint_during_a_run():
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        import xarray as xr
+        from alusim.cli.common import pint_unseen_by_xarray
+        with pint_unseen_by_xarray():
+            data = xr.Dataset({"a": (("x",), np.arange(3.0))})
+            assert data["a"].values.tolist() == [0.0, 1.0, 2.0]
+            assert "pint" not in sys.modules
+            from alusim.units import parse_unit
+            assert str(parse_unit("kt"))                     # pint still loads for a unit to parse
+        from xarray.namedarray.pycompat import array_type
+        import pint
+        assert array_type("pint") == (pint.Quantity,)        # xarray's own look-up afterwards
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_dask_hidden_after_xarray_looked_for_it():
+    """A session that imported xarray (which may have found dask installed) can still run in process:
+    xarray's answer is forgotten while dask is hidden."""
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        import pandas as pd
+        import xarray as xr
+        from xarray.namedarray.utils import module_available
+        installed = module_available("dask")
+        from alusim.cli.common import without_dask
+        with without_dask():
+            months = pd.date_range("2025-01-01", periods=3, freq="MS")
+            data = xr.Dataset({"a": (("month",), np.zeros(3))}, coords={"month": months, "path": np.arange(2)})
+            assert data["a"].sum().item() == 0.0
+        assert module_available("dask") == installed
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr

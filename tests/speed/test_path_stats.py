@@ -162,6 +162,10 @@ def test_annual_mean_equals_numpy_nanmean_bit_for_bit(seed):
         values[:, :, int(rng.integers(0, 3))] = np.nan       # a region with no value (the shortcut)
     if seed % 7 == 0:
         values[rng.random(shape) < 0.1] = np.nan             # scattered gaps (numpy's own nanmean)
+    if seed % 11 == 0:
+        values[: shape[0] // 2, :, 1] = np.nan               # some paths with no value in a region
+    if seed % 13 == 0:
+        values[0, 0, 0], values[-1, 0, 0] = np.inf, -np.inf  # infinities (a NaN sum without a NaN)
     if seed % 4 == 0:
         values = np.asfortranarray(values)
     if seed % 5 == 0:
@@ -176,3 +180,17 @@ def test_annual_mean_equals_numpy_nanmean_bit_for_bit(seed):
         if years:
             view = values[:, :12 * years, :].reshape(shape[0], years, 12, 3)
             assert _nanmean(view, 2).tobytes() == np.nanmean(view, axis=2).tobytes()
+
+
+def test_ordered_values_are_the_transposed_dataarrays_values():
+    from alusim.engine.annual import ordered_values
+
+    rng = np.random.default_rng(3)
+    data = xr.Dataset({"a": (("path", "month", "region"), rng.normal(size=(4, 5, 3))),
+                       "b": (("region", "path", "month"), rng.normal(size=(3, 4, 5)))})
+    for name in ("a", "b"):
+        expected = data[name].transpose("path", "month", "region").values
+        got = ordered_values(data, name)
+        assert got.shape == expected.shape and got.strides == expected.strides
+        assert np.array_equal(got, expected)
+    assert np.shares_memory(ordered_values(data, "a"), data["a"].values)      # no copy

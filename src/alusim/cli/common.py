@@ -150,11 +150,63 @@ def without_dask() -> Iterator[None]:
         yield
         return
     sys.modules["dask"] = None       # ``import dask`` fails and ``find_spec("dask")`` is None
+    _forget_module_lookups()
     try:
         yield
     finally:
         if sys.modules.get("dask", 0) is None:
             del sys.modules["dask"]
+        _forget_module_lookups()
+
+
+def _forget_module_lookups() -> None:
+    """Clear xarray's cache of which modules are installed (``module_available``), when xarray is
+    imported: an answer given before dask was hidden (or while it was) must not outlive that."""
+    utils = sys.modules.get("xarray.namedarray.utils")
+    cached = getattr(utils, "module_available", None)
+    if callable(getattr(cached, "cache_clear", None)):
+        cached.cache_clear()
+
+
+@contextmanager
+def pint_unseen_by_xarray() -> Iterator[None]:
+    """Within ``alusim run``, xarray's check of every array it wraps for a pint ``Quantity`` does not
+    import pint (~0.09 s; xarray imports it just to ask ``isinstance``): until the block ends, xarray is
+    told that pint has no array type. A run's variables are plain numpy arrays (alusim converts units
+    at the edges, :mod:`alusim.units`, and pint still loads there when a unit has to be parsed);
+    nothing changes when pint is already imported or xarray has already looked for it."""
+    if "pint" in sys.modules:
+        yield
+        return
+    try:
+        from xarray.namedarray import pycompat
+    except ImportError:            # pragma: no cover - xarray without the cache: it imports pint itself
+        yield
+        return
+    cache = getattr(pycompat, "_cached_duck_array_modules", None)
+    if not isinstance(cache, dict) or "pint" in cache:
+        yield
+        return
+    cache["pint"] = _NoPintArrays()
+    try:
+        yield
+    finally:
+        if isinstance(cache.get("pint"), _NoPintArrays):
+            del cache["pint"]      # the next look-up imports pint, as xarray does by itself
+
+
+class _NoPintArrays:
+    """What xarray's duck-array cache holds for a module it could not import: no array type."""
+
+    module = None
+    type: tuple = ()
+    available = False
+
+    @property
+    def version(self):
+        from packaging.version import Version
+
+        return Version("0.0.0")
 
 
 #: numpy submodules that scipy imports only to copy numpy's namespace (``scipy._lib.array_api_compat``
@@ -165,8 +217,9 @@ UNUSED_AT_RUN = ("numpy.f2py", "numpy.testing")
 def defer_unused_imports() -> None:
     """Make :data:`UNUSED_AT_RUN` lazy modules (``importlib.util.LazyLoader``): they are executed on
     first attribute access, which a run never makes, instead of on import (~0.1 s at every
-    ``alusim run``, numpy.f2py's Fortran parser and ``unittest``). Used by one-shot commands only; a
-    module already imported is left as it is."""
+    ``alusim run``, numpy.f2py's Fortran parser and ``unittest``); and scipy.linalg too, its BLAS
+    extension loaded alone (:func:`_blas_without_linalg`). Used by one-shot commands only; a module
+    already imported is left as it is."""
     import importlib.util
 
     for name in UNUSED_AT_RUN:
@@ -175,9 +228,49 @@ def defer_unused_imports() -> None:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
             continue
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        parent, _, child = name.rpartition(".")
-        setattr(sys.modules[parent], child, module)
+        _lazy(spec)
+    _blas_without_linalg()
+
+
+def _lazy(spec):
+    """Put a module that executes on first attribute access in ``sys.modules`` (and on its parent)."""
+    import importlib.util
+
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    parent, _, child = spec.name.rpartition(".")
+    setattr(sys.modules[parent], child, module)
+    return module
+
+
+def _blas_without_linalg() -> None:
+    """numba checks that BLAS is there when its array functions load, at the first call of a compiled
+    function: ``import scipy.linalg.cython_blas``, which executes the whole of scipy.linalg first
+    (~0.1 s; a run calls no linear algebra). Here the extension module ``scipy.linalg.cython_blas`` is
+    loaded on its own (~10 ms) and scipy.linalg made lazy: executed, with that same extension, on first
+    use. Nothing is done when scipy.linalg is already imported or cannot be found."""
+    import importlib.machinery
+    import importlib.util
+
+    if "scipy.linalg" in sys.modules or "scipy.linalg.cython_blas" in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec("scipy.linalg")
+    except ImportError:
+        return
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        return
+    blas_spec = importlib.machinery.PathFinder.find_spec("scipy.linalg.cython_blas", spec.submodule_search_locations)
+    if blas_spec is None or blas_spec.loader is None:
+        return
+    blas = importlib.util.module_from_spec(blas_spec)
+    sys.modules[blas_spec.name] = blas
+    try:
+        blas_spec.loader.exec_module(blas)
+    except BaseException:
+        del sys.modules[blas_spec.name]
+        raise
+    linalg = _lazy(spec)
+    linalg.cython_blas = blas      # kept when the package executes (LazyLoader keeps attributes set before)

@@ -14,6 +14,7 @@ from alusim.cli.common import (
     defer_unused_imports,
     load_data,
     out_path,
+    pint_unseen_by_xarray,
     print_json,
     progress_bar,
     table,
@@ -89,7 +90,7 @@ def run(
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
     defer_unused_imports()
-    with without_dask(), collector_paused():
+    with without_dask(), collector_paused(), pint_unseen_by_xarray():
         _run(scenario, paths, seed, out, store, no_store, data, params, as_json)
     allow_quick_exit()
 

@@ -89,10 +89,17 @@ def load_cached(folder: Path) -> dict[str, pd.DataFrame] | None:
             path = entry / f"{name}.parquet"
             if _sha256(path) != meta["sha256"]:
                 return None
-            tables[name] = _with_dtypes(pq.read_table(path).to_pandas(), meta.get("dtypes") or {})
+            tables[name] = _with_dtypes(_read_parquet(path).to_pandas(), meta.get("dtypes") or {})
         return tables
     except (OSError, ValueError, KeyError, TypeError, AttributeError, pa.ArrowException):
         return None
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    """One cached table, read as a single Parquet file: the same table as ``pq.read_table`` (a test
+    compares them), without its dataset discovery (``pyarrow.dataset``, ~20 ms of every run)."""
+    with pq.ParquetFile(path) as file:
+        return file.read()
 
 
 @functools.lru_cache(maxsize=64)

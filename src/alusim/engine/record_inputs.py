@@ -60,8 +60,8 @@ def annual_record(dataset: Dataset, monthly_variable: str, annual_variable: str,
     annual figures are published, e.g. European day-ahead power)."""
     annual = dataset.annual_series(annual_variable, region)
     table = dataset.history_monthly
-    rows = table[(table["variable"] == monthly_variable) & (table["region"] == region)
-                 & (table["basis"] == "annual_average")]
+    positions = dataset.row_positions("history_monthly", ("variable", "region", "basis"))
+    rows = table.iloc[positions.get((monthly_variable, region, "annual_average"), [])]
     extra = pd.Series(rows["value"].to_numpy(float), index=rows["period"].astype(str).str[:4].astype(int))
     extra = extra[~extra.index.isin(annual.index)]
     return pd.concat([annual, extra]).sort_index().astype(float) if len(extra) else annual

@@ -15,6 +15,7 @@ import xarray as xr
 
 from alusim.dataset import Dataset
 from alusim.engine import kernel as K
+from alusim.engine.annual import ordered_values
 from alusim.engine.inputs import EngineInputs, month_labels
 from alusim.engine.stochastic import Drivers
 from alusim.quantiles import path_quantiles
@@ -193,7 +194,7 @@ class SimulationResult:
     # -- summaries ---------------------------------------------------------------------------
     @property
     def variables(self) -> list[str]:
-        return [v for v in self.data.data_vars if "region" in self.data[v].dims]
+        return [v for v in self.data.data_vars if "region" in self.data.variables[v].dims]
 
     def annual(self) -> xr.Dataset:
         """Per path and calendar year: flows summed, stocks at year end, the rest averaged (cached)."""
@@ -220,17 +221,22 @@ class SimulationResult:
         blocks = [(source, name) for name in self.variables]
         if self.regions is not None:      # the regions outside China, after the aggregates
             nodes = self.regions if key == "M" else self._regions_annual()
-            blocks += [(nodes, name) for name in nodes.data_vars if nodes[name].dims == ("path", "month", "region")]
+            blocks += [(nodes, name) for name in nodes.data_vars
+                       if nodes.variables[name].dims == ("path", "month", "region")]
         for data, name in blocks:
-            arr = data[name].transpose("path", "month", "region").values
+            arr = ordered_values(data, name)
             names_r = [str(r) for r in data["region"].values]
-            # one sort per variable gives every percentile (bit for bit np.nanquantile's)
-            qs = path_quantiles(arr, QUANTILES)          # (3, month, region)
             nan = np.isnan(arr)
-            for r, region in enumerate(names_r):
+            # regions with no value in any month or path (e.g. SHFE outside China) have no rows: they
+            # are not sorted (a percentile of a column depends on that column alone)
+            defined = [r for r in range(len(names_r)) if not nan[:, :, r].all()]
+            if not defined:
+                continue
+            # one sort per variable gives every percentile (bit for bit np.nanquantile's)
+            qs = path_quantiles(arr if len(defined) == len(names_r) else arr[:, :, defined], QUANTILES)
+            for j, r in enumerate(defined):      # qs: (3, month, defined region)
+                region = names_r[r]
                 column, column_nan = arr[:, :, r], nan[:, :, r]
-                if column_nan.all():
-                    continue
                 if column_nan.any():      # rare (e.g. a cost percentile with no plant running)
                     with np.errstate(all="ignore"), warnings.catch_warnings():
                         warnings.simplefilter("ignore", RuntimeWarning)
@@ -240,9 +246,9 @@ class SimulationResult:
                 names.append(name)
                 regions.append(region)
                 means.append(mean)
-                p05.append(qs[0, :, r])
-                p50.append(qs[1, :, r])
-                p95.append(qs[2, :, r])
+                p05.append(qs[0, :, j])
+                p50.append(qs[1, :, j])
+                p95.append(qs[2, :, j])
         n = len(labels)
         out = pd.DataFrame({"variable": np.repeat(np.array(names, dtype=object), n),
                             "region": np.repeat(np.array(regions, dtype=object), n),

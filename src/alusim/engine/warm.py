@@ -16,8 +16,10 @@ def warm(paths: int = 2) -> float:
     """Simulate the baseline on ``paths`` paths (compiling or loading the kernel); returns seconds."""
     from alusim.cli.run_cmd import load
     from alusim.engine.simulate import simulate
+    from alusim.units import registry
 
     t0 = time.perf_counter()
+    registry()          # pint's parsed definitions, for the runs that parse a unit (a baseline run does not)
     simulate(load(None, paths, None))
     return time.perf_counter() - t0
 

@@ -55,13 +55,15 @@ def write_paths_parquet(data: xr.Dataset, dest: Path, variables: tuple[str, ...]
     region, path, month, one row group per (variable, region) for big runs so filters skip the rest.
     Regions where a variable is undefined (all NaN, e.g. the SHFE price outside CN) are left out.
     """
+    from alusim.engine.annual import ordered_values
+
     months = pd.DatetimeIndex(data["month"].values).strftime("%Y-%m").tolist()
     regions = [str(r) for r in data["region"].values]
     n_paths, n_months = data.sizes["path"], data.sizes["month"]
-    names = [v for v in variables if v in data.data_vars and set(data[v].dims) == {"path", "month", "region"}]
+    names = [v for v in variables if v in data.data_vars and set(data.variables[v].dims) == {"path", "month", "region"}]
     values, var_idx, reg_idx = [], [], []
     for vi, name in enumerate(names):
-        arr = data[name].transpose("path", "month", "region").values
+        arr = ordered_values(data, name)
         for ri in range(len(regions)):
             block = arr[:, :, ri]
             if np.isnan(block).all():
