@@ -218,19 +218,24 @@ class Smelter(mesa.Agent):
 
 def weighted_quantile(ranked: list, key: str, weight: str, total: float, q: float) -> float:
     """Quantile ``q`` of ``key`` over agents ``ranked`` by ``key``, weighted by ``weight``: the
-    kernel's rule, the first plant with weight at which the cumulative weight reaches ``q × total``
-    (the dearest plant with weight if rounding leaves the sum short)."""
+    kernel's rule (:func:`alusim.engine.curves.two_quantiles`), walked the kernel's way, from the
+    dearest plant down — the first plant with weight at which the weight above it plus its own
+    exceeds ``(1 − q) × total`` (the cheapest plant with weight if the walk ends short).
+
+    The direction matters, not only for the last digit: ``total`` is the market's operating
+    capacity, greenfield capacity included, which is not on the curve; walked from the top, that
+    capacity sits below the cheapest plant (walked from the bottom it would sit above the dearest)."""
     if total <= 0.0:
         return math.nan
-    target = q * total - 1e-12
-    acc = 0.0
+    bound = (1.0 - q) * total + 1e-12
+    tail = 0.0
     last = math.nan
-    for agent in ranked:
+    for agent in reversed(ranked):
         w = getattr(agent, weight)
         if w <= 0.0:
             continue
-        acc += w
+        tail += w
         last = getattr(agent, key)
-        if acc >= target:
+        if tail > bound:
             return last
     return last

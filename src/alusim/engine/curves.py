@@ -15,11 +15,22 @@ FAST = {"contract", "arcp", "reassoc"}
 
 @njit(cache=True, inline="always", fastmath=FAST, error_model="numpy")
 def insertion_sort(order, key, n):
-    """Re-sort ``order[:n]`` by ``key`` in place; near-linear when last month's order is nearly right."""
+    """Re-sort ``order[:n]`` by ``key`` in place; near-linear when last month's order is nearly right.
+
+    The key of the sorted prefix's last plant is kept at hand (``top``): a plant not below it stays
+    where it is without reading its neighbour's key again, the common case month to month; one below
+    it moves down as in the textbook sort, and the plant then last in the prefix is the same one (the
+    same order as the textbook sort, ties and NaN included)."""
+    if n <= 0:
+        return
+    top = key[order[0]]
     for i in range(1, n):
-        j = i
         item = order[i]
         kv = key[item]
+        if not top > kv:          # the textbook's first comparison, NaN included
+            top = kv
+            continue
+        j = i
         while j > 0 and key[order[j - 1]] > kv:
             order[j] = order[j - 1]
             j -= 1
