@@ -67,16 +67,27 @@ def admissible(dataset, other_cn: float) -> bool:
                 and np.average(shandong["cash_cost_cny_t"], weights=shandong["capacity_kt"]) <= 3100)
 
 
-def main() -> None:
+def paths_option() -> int:
+    """``--paths`` of the alumina fit scripts (paths per replay, common random numbers)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--paths", type=int, default=60)
-    args = parser.parse_args()
+    return parser.parse_args().paths
+
+
+def save_grid(table: pd.DataFrame, name: str) -> Path:
+    """Write a fit's scored grid to ``src/alusim/data/calibration/<name>`` (the parameters' cited source)."""
+    path = Path(__file__).resolve().parents[1] / "src" / "alusim" / "data" / "calibration" / name
+    table.to_csv(path, index=False, float_format="%.4f")
+    return path
+
+
+def main() -> None:
+    paths = paths_option()
     dataset = load_dataset()
     record = recorded_alumina(dataset)
-    rows = [errors(dataset, record, a, b, c, args.paths) for a, b, c in itertools.product(OTHER_CN, OTHER_ROW, RATIO)]
+    rows = [errors(dataset, record, a, b, c, paths) for a, b, c in itertools.product(OTHER_CN, OTHER_ROW, RATIO)]
     table = pd.DataFrame(rows).sort_values(["admissible", "loss"], ascending=[False, True])
-    path = Path(__file__).resolve().parents[1] / "src" / "alusim" / "data" / "calibration" / "alumina_2015_2019.csv"
-    table.to_csv(path, index=False, float_format="%.4f")
+    save_grid(table, "alumina_2015_2019.csv")
     print(table.head(8).to_string(index=False))
 
 

@@ -16,9 +16,7 @@ Writes ``src/alusim/data/calibration/alumina_restart_2015_2019.csv``.
 
 from __future__ import annotations
 
-import argparse
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -55,18 +53,17 @@ def errors(dataset, record, margin: float, from_kernel: float, paths: int) -> di
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--paths", type=int, default=60)
-    args = parser.parse_args()
+    from fit_alumina import paths_option, save_grid  # the sibling script (scripts/ is on sys.path)
+
+    paths = paths_option()
     dataset = load_dataset()
     record = recorded_alumina(dataset)
     rows = []
     for a, b in itertools.product(MARGINS, DEMAND):
-        rows.append(errors(dataset, record, a, b, args.paths))
+        rows.append(errors(dataset, record, a, b, paths))
         print(rows[-1], flush=True)
     table = pd.DataFrame(rows).sort_values("loss")
-    path = Path(__file__).resolve().parents[1] / "src" / "alusim" / "data" / "calibration" / "alumina_restart_2015_2019.csv"
-    table.to_csv(path, index=False, float_format="%.4f")
+    save_grid(table, "alumina_restart_2015_2019.csv")
     print(table.to_string(index=False))
 
 
