@@ -45,7 +45,11 @@ def two_quantiles(order_a, n_a, key_a, scale_a, order_b, n_b, key_b, w1, total1,
 
     Both quantiles the engine needs sit near the top of the curve (p90 and the marginal plant), so the
     walk runs from the dearest plant down: the answer is the first plant at which the weight above it
-    plus its own exceeds ``(1 − q) × total`` — a tenth of the curve instead of nine tenths.
+    plus its own exceeds ``(1 − q) × total`` — a tenth of the curve instead of nine tenths. The two
+    walks differ when ``total`` exceeds the weight on the curve (greenfield capacity outside China
+    counts in the operating total but has no plant on the curve): walked from the top, that excess sits
+    in effect below the cheapest plant, not at the greenfield cash cost; the Mesa reference walks the
+    same way (:func:`alusim.bench.mesa_agents.weighted_quantile`).
     """
     out1 = np.nan
     out2 = np.nan
