@@ -124,10 +124,10 @@ def convert(value, from_unit: str, to_unit: str):
     450.0
     """
     if from_unit == to_unit and from_unit in SAME_UNIT:
-        return np.asarray(value) * 1.0 / 1.0
+        return np.asarray(value) * 1.0       # a float array, as pint's magnitude is
     factor = SCALE_FACTORS.get((from_unit, to_unit))
-    if factor is not None:   # pint's arithmetic: (value × 1) × factor / 1, on numpy values
-        return np.asarray(value) * 1.0 * factor / 1.0
+    if factor is not None:   # pint's (value × 1) × factor / 1: the factors of one are exact in IEEE
+        return np.asarray(value) * factor
     import pint
 
     try:

@@ -272,8 +272,10 @@ def alumina_prices(inputs, dataset: Dataset, alumina: np.ndarray, alumina_mult: 
     price = np.where(free, out["price"] * scale, alumina)
     out["cif_mult"] = cif_mult[variant]
     out["bauxite_cut_kt"] = np.stack([(base[None] * cut)[..., market == k].sum(-1) for k in (0, 1)], -1)[variant] / 12
-    out["_rerun"] = {"x": x, "par": par, "cn_export_open": cn_export_open, "free": free, "scale": scale,
-                     "alumina": alumina}
+    if dataset.param_or("alumina.market.demand_from_kernel", 0.0) >= 0.5:
+        # what kernel_feedback needs to run the market again (kept only when it will)
+        out["_rerun"] = {"x": x, "par": par, "cn_export_open": cn_export_open, "free": free, "scale": scale,
+                         "alumina": alumina}
     inputs.notes.extend(["alumina market on (alumina.market 1): " + f"{len(ids)} refineries, "
                          f"{int(free[0, :, 0].sum())} free months (CN)"] + notes)
     return price, out

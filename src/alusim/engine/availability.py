@@ -39,24 +39,34 @@ def _segments(row, history: pd.DataFrame | None) -> list[tuple[str, float, str]]
     """(date ``YYYY-MM`` or "" for the start, running share, cause) of a plant, oldest first: its ``capacity_history.csv``
     rows (a row without a cause of its own takes the table's when it is the latest, the one that
     agrees with the table, else ``economic``), or the table's own share and cause alone."""
-    table_cause = str(row.get("curtailment_cause", "") or "economic")
-    capacity = float(row["capacity_kt"])
-    table_share = min(float(row["operating_kt"]) / capacity, 1.0) if capacity > 0 else 1.0
     rows = history[history["asset_id"] == _base_id(str(row["asset_id"]))] if history is not None else []
-    if not len(rows):
+    records = []
+    if len(rows):
+        rows = rows.sort_values("date")
+        own = rows["curtailment_cause"] if "curtailment_cause" in rows else pd.Series("", index=rows.index)
+        records = [(change.date, change.capacity_kt, change.operating_kt, own.iloc[i])
+                   for i, change in enumerate(rows.itertuples())]
+    return _segments_of(row.get("curtailment_cause", ""), row["capacity_kt"], row["operating_kt"],
+                        row.get("source_date", ""), records)
+
+
+def _segments_of(cause, capacity_kt, operating_kt, source_date, records: list) -> list[tuple[str, float, str]]:
+    """:func:`_segments` from plain values: the table's cause, capacity, operating capacity and date,
+    and the plant's record rows ``(date, capacity_kt, operating_kt, own cause)`` oldest first."""
+    table_cause = str(cause or "economic")
+    capacity = float(capacity_kt)
+    table_share = min(float(operating_kt) / capacity, 1.0) if capacity > 0 else 1.0
+    if not records:
         return [("", table_share, table_cause)]            # no record but the table: from the start
-    rows = rows.sort_values("date")
-    own = rows["curtailment_cause"] if "curtailment_cause" in rows else pd.Series("", index=rows.index)
-    dated = str(row.get("source_date", "") or "")
+    dated = str(source_date or "")
     as_of = dated if len(dated) == 7 else (f"{dated}-12" if dated else "")
-    table_is_later = as_of > str(rows["date"].iloc[-1])      # the table's state is the newest record
+    table_is_later = as_of > str(records[-1][0])          # the table's state is the newest record
     out = []
-    for i, change in enumerate(rows.itertuples()):
-        latest = i == len(rows) - 1 and not table_is_later
-        cause = str(own.iloc[i]) if isinstance(own.iloc[i], str) and own.iloc[i] else (
-            table_cause if latest else "economic")
-        share = min(change.operating_kt / change.capacity_kt, 1.0) if change.capacity_kt > 0 else 1.0
-        out.append((str(change.date), share, cause))
+    for i, (date, cap, oper, own) in enumerate(records):
+        latest = i == len(records) - 1 and not table_is_later
+        cause_i = str(own) if isinstance(own, str) and own else (table_cause if latest else "economic")
+        share = min(oper / cap, 1.0) if cap > 0 else 1.0
+        out.append((str(date), share, cause_i))
     if table_is_later:
         out.append((as_of, table_share, table_cause))
     return out
@@ -91,29 +101,17 @@ class _Columns:
         column is missing: :func:`_segments` then says which)."""
         if not self.complete:
             return None
-        table_cause = str(self.cause[a] or "economic")
-        capacity = float(self.capacity[a])
-        table_share = min(float(self.operating[a]) / capacity, 1.0) if capacity > 0 else 1.0
         positions = self.rows.get(base)
-        if positions is None or not len(positions):
-            return [("", table_share, table_cause)]
-        dates = [self.date[i] for i in positions]
-        if not all(isinstance(d, str) for d in dates) or len(set(dates)) != len(dates):
-            return None
-        ordered = [positions[j] for j in sorted(range(len(dates)), key=dates.__getitem__)]
-        dated = str((self.source_date[a] if self.source_date is not None else "") or "")
-        as_of = dated if len(dated) == 7 else (f"{dated}-12" if dated else "")
-        table_is_later = as_of > str(self.date[ordered[-1]])
-        out = []
-        for i, h in enumerate(ordered):
-            latest = i == len(ordered) - 1 and not table_is_later
-            own = self.own[h] if self.own is not None else ""
-            cause = str(own) if isinstance(own, str) and own else (table_cause if latest else "economic")
-            share = min(self.h_operating[h] / self.h_capacity[h], 1.0) if self.h_capacity[h] > 0 else 1.0
-            out.append((str(self.date[h]), share, cause))
-        if table_is_later:
-            out.append((as_of, table_share, table_cause))
-        return out
+        records = []
+        if positions is not None and len(positions):
+            dates = [self.date[i] for i in positions]
+            if not all(isinstance(d, str) for d in dates) or len(set(dates)) != len(dates):
+                return None
+            ordered = [positions[j] for j in sorted(range(len(dates)), key=dates.__getitem__)]
+            records = [(self.date[h], self.h_capacity[h], self.h_operating[h],
+                        self.own[h] if self.own is not None else "") for h in ordered]
+        return _segments_of(self.cause[a], self.capacity[a], self.operating[a],
+                            self.source_date[a] if self.source_date is not None else "", records)
 
 
 def run_ceiling(assets: pd.DataFrame, capacity_history: pd.DataFrame, start: str, months: int,
