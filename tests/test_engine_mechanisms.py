@@ -148,3 +148,36 @@ def test_the_first_month_starts_at_the_price_rules_equilibrium():
     other = abs(monthly(jump, "price_shfe_cny_t", "CN").iloc[1] / monthly(jump, "price_shfe_cny_t", "CN").iloc[0] - 1)
     assert first < 0.02 and first < other
     assert quiet.balance_error_kt() < 1e-6
+
+
+def test_the_cap_rent_is_zero_with_room_to_build_and_full_at_the_cap():
+    from alusim.engine.market import cap_rent_target_log, cap_rent_weight, shortness
+
+    assert cap_rent_weight(40_000.0, np.inf, 0.1) == 0.0                 # no cap: cost sets the price
+    assert cap_rent_weight(40_000.0, 45_000.0, 0.1) == 0.0               # 11 % of the cap still unbuilt
+    assert cap_rent_weight(42_750.0, 45_000.0, 0.1) == pytest.approx(0.5)
+    assert cap_rent_weight(45_000.0, 45_000.0, 0.1) == 1.0
+    assert cap_rent_weight(45_000.0, 45_000.0, 0.0) == 0.0               # share 0: the mechanism is off
+    assert shortness(900.0, 1000.0, 2.0) == 1.0 and shortness(1500.0, 1000.0, 2.0) == pytest.approx(0.5)
+    assert shortness(2500.0, 1000.0, 2.0) == 0.0                          # a glut undercuts the import
+    low = np.log(17_000.0)
+    assert cap_rent_target_log(low, 20_000.0, 1.0, 0.0) == pytest.approx(np.log(20_000.0))
+    assert cap_rent_target_log(low, 20_000.0, 0.5, 0.0) == pytest.approx(0.5 * (low + np.log(20_000.0)))
+    high = np.log(21_000.0)
+    assert cap_rent_target_log(high, 20_000.0, 1.0, 0.0) == high         # never pulls a scarce price down
+
+
+def test_a_binding_cap_lifts_shfe_toward_import_parity_and_only_then():
+    """At the cap no new plant can compete the rent away and the next tonne is imported, so SHFE
+    rises toward import parity (and imports with it); without a cap the headroom parameter changes
+    nothing."""
+    cap = [{"type": "capacity_cap", "limit_kt": 45_000, "start": "2025-01"}]
+    off = run(events=cap, end="2026-12", assumptions={"market.cap_rent_headroom_share": 0.0})
+    on = run(events=cap, end="2026-12", assumptions={"market.cap_rent_headroom_share": 0.1})
+    assert annual(on, "price_shfe_cny_t", "CN").iloc[-1] > 1.01 * annual(off, "price_shfe_cny_t", "CN").iloc[-1]
+    assert annual(on, "imports_primary_kt", "CN").iloc[-1] > annual(off, "imports_primary_kt", "CN").iloc[-1]
+    ratio = (monthly(on, "price_shfe_cny_t", "CN") / monthly(on, "import_parity_cny_t", "CN")).iloc[-6:]
+    assert (ratio < 1.0 + 0.05).all()                                      # it stops near parity
+    free_a = run(end="2026-06", assumptions={"market.cap_rent_headroom_share": 0.0})
+    free_b = run(end="2026-06", assumptions={"market.cap_rent_headroom_share": 0.3})
+    assert np.array_equal(free_a.data["price_shfe_cny_t"].values, free_b.data["price_shfe_cny_t"].values, equal_nan=True)

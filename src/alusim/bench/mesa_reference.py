@@ -262,6 +262,16 @@ class MarketModel(mesa.Model):
         support_cn = sup_cn + cn.alumina_fwd_delta if sup_cn == sup_cn else cn.price
         support_row = sup_world + row.alumina_fwd_delta if sup_world == sup_world else row.price
         target_cn = self._target(cn, support_cn, normal_cn)
+        # the cap's rent: with little of China's cap left to build, SHFE's target moves toward parity
+        cap = self.cap_limit_cn[m] - self.cap_cut
+        if cap < math.inf and cap > 0.0 and q["cap_rent_headroom"] > 0.0:
+            weight = min(max(1.0 - (1.0 - self.built_cn / cap) / q["cap_rent_headroom"], 0.0), 1.0)
+            ratio = cn.stock / max(normal_cn, 1e-9)     # a glut undercuts the marginal import
+            if ratio > 1.0:
+                weight *= min(max((q["stock_ceiling"] - ratio) / max(q["stock_ceiling"] - 1.0, 1e-9), 0.0), 1.0)
+            rent = math.log(parity) + q["log_cap_rent_parity"]
+            if weight > 0.0 and rent > target_cn:
+                target_cn += weight * (rent - target_cn)
         target_cn = min(target_cn, math.log(parity) + q["import_threshold"] + 3.0 * q["import_width"])
         incentive = q["incentive_usd_t"] * (1.0 + q["incentive_escalation"]) ** self.years_from_ref[m]
         support_row = self._incentive_capped(support_row, incentive)

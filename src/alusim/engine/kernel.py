@@ -49,6 +49,7 @@ from alusim.engine.supply import (
     A_OPER,
     A_PROD,
     B_BUILT_CN,
+    B_CAP_CUT,
     B_RESTART_CN,
     B_RESTART_ROW,
     K_HURDLE,
@@ -336,6 +337,12 @@ def simulate_kernel(assets, series, nodes, events, draws, par, start, out, regio
             target_cn = mkt.price_target_log(support_cn, par.log_price_to_cost_cn[s], par.stock_elasticity[s],
                                              stock_cn, normal_cn, par.stock_floor[s], par.stock_ceiling[s],
                                              par.log_cost_floor[s], par.glut_max[s])
+            # under a cap that leaves little to build, the marginal tonne is imported: SHFE toward parity
+            target_cn = mkt.cap_rent_target_log(target_cn, parity,
+                                                mkt.cap_rent_weight(book[B_BUILT_CN], series.cap_limit_cn[v, m] - book[B_CAP_CUT],
+                                                                    par.cap_rent_headroom[s])
+                                                * mkt.shortness(stock_cn, normal_cn, par.stock_ceiling[s]),
+                                                par.log_cap_rent_parity[s])
             # metal flows in above import parity: the target stops where imports run near their maximum
             target_cn = min(target_cn, np.log(parity) + par.import_threshold[s] + 3.0 * par.import_width[s])
             # the incentive price caps the rent above cost at normal stocks (new capacity comes in at

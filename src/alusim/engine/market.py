@@ -13,6 +13,9 @@ Plain numbers in, plain numbers out; inlined into the kernel's month loop. The r
   (a cost curve above it still passes through); SHFE cannot rise above import parity (LME × FX × (1 + duty) × (1 + VAT) plus freight and
   premium: metal flows in instead — the scarcity rent of a capped market stops there); thin stocks
   still lift LME above the incentive price for a while;
+* **the cap's rent**: while China's built capacity nears its national cap, no new plant can compete a
+  rent away, and the marginal tonne is an import: SHFE's target moves toward import parity, by the
+  share of the last ``cap_rent_headroom`` of the cap already built (:func:`cap_rent_target_log`);
 * **China's primary imports** follow the import arbitrage (SHFE over import parity) on a logistic
   curve bounded by ``import_max``; **exports of semis and products** follow the export arbitrage
   (netback abroad after foreign tariffs and export tax, over the domestic basis after the VAT rebate)
@@ -75,6 +78,39 @@ def price_target_log(support, log_price_to_cost, elasticity, stock, normal, rati
     glut = min(max(raw / ratio_ceiling, 1.0), glut_max)
     return (np.log(support) + max(log_price_to_cost + elasticity * np.log(ratio), log_floor)
             + elasticity * np.log(glut))
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def cap_rent_weight(built_kt, cap_kt, headroom_share):
+    """Share (0–1) of the way SHFE's target moves to import parity under China's capacity cap: 0 while
+    built capacity leaves ``headroom_share`` of the cap or more unbuilt (new plants can still come, so
+    cost sets the price), rising linearly to 1 as built capacity reaches the cap (the next tonne must
+    be imported). 0 without a cap (an infinite limit) or with ``headroom_share`` 0."""
+    if not cap_kt < np.inf or headroom_share <= 0.0 or cap_kt <= 0.0:
+        return 0.0
+    headroom = 1.0 - built_kt / cap_kt
+    return min(max(1.0 - headroom / headroom_share, 0.0), 1.0)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def shortness(stock, normal, ratio_ceiling):
+    """1 while stocks are at or below normal (a short market), falling linearly to 0 as they reach
+    ``ratio_ceiling`` × normal (a glut: holders of surplus metal undercut the marginal import)."""
+    raw = stock / max(normal, 1e-9)
+    if raw <= 1.0:
+        return 1.0
+    return min(max((ratio_ceiling - raw) / max(ratio_ceiling - 1.0, 1e-9), 0.0), 1.0)
+
+
+@njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")
+def cap_rent_target_log(target_log, parity, weight, log_parity_ratio):
+    """SHFE's log target with the cap's rent: ``weight`` of the way from the cost-and-stocks target up to
+    import parity × ``exp(log_parity_ratio)`` — never down (a target already above parity keeps its
+    stocks' scarcity; the import-parity ceiling applies after)."""
+    rent = np.log(parity) + log_parity_ratio
+    if weight <= 0.0 or rent <= target_log:
+        return target_log
+    return target_log + weight * (rent - target_log)
 
 
 @njit(cache=True, inline="always", fastmath=_FAST, error_model="numpy")

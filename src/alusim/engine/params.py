@@ -92,6 +92,8 @@ FIELDS: dict[str, tuple[str | None, Callable[[float], float]]] = {
     "stock_floor": ("market.stock_ratio_floor", _same),
     "stock_ceiling": ("market.stock_ratio_ceiling", _same),
     "glut_max": ("market.glut_ratio_max", _same),
+    "cap_rent_headroom": ("market.cap_rent_headroom_share", _same),
+    "log_cap_rent_parity": ("market.cap_rent_price_to_parity", _log),
     "vol_shfe": ("price.shfe.vol_pct_per_month", _pct),
     "vol_lme": ("price.lme.vol_pct_per_month", _pct),
     "price_elast_cn": (None, _same),
