@@ -83,3 +83,10 @@ def test_us_outages_and_power_disputes_hold_the_plant_to_the_record(ceilings):
     # Mt Holly: one of two potlines stopped in the Santee Cooper dispute (Dec 2015), half held to 2022
     holly = ceilings["us_century_mt_holly"]
     assert np.all(holly[_month("2015-12"):_month("2022-01")] == pytest.approx(115 / 229))
+
+
+def test_the_rheinwerk_runs_on_the_power_it_contracted(ceilings):
+    # Hydro, Jul 2015: two-thirds of capacity on 2.2 TWh/yr contracted to 2017 (and again to 2025)
+    neuss = ceilings["de_speira_rheinwerk_neuss"]
+    assert np.all(neuss[:_month("2022-10")] == pytest.approx(155 / 230))
+    assert neuss[_month("2023-01")] == pytest.approx(0.5)
