@@ -69,3 +69,24 @@ def test_a_plant_listed_closed_shuts_for_good_at_its_last_record(dataset):
     before = assets_at(dataset, START).set_index("asset_id")
     assert before.loc["us_alcoa_intalco", "closes"] == "2020-07"
     assert "us_alcoa_intalco" not in set(assets_at(dataset, "2021-01")["asset_id"])
+
+
+def test_us_outages_and_power_disputes_hold_the_plant_to_the_record(ceilings):
+    # New Madrid: circuit failure Jan 2016 (equipment), the last line off in Mar 2016 for want of a
+    # power rate (power), Magnitude 7's restart from May 2018 (ramp_up) to two lines in Nov 2018
+    madrid = ceilings["us_magnitude7_new_madrid"]
+    assert madrid[_month("2015-12")] == 1.0
+    assert madrid[_month("2016-02")] == pytest.approx(88 / 263)
+    assert np.all(madrid[_month("2016-03"):_month("2018-05")] == 0.0)
+    restart = madrid[_month("2018-05"):_month("2018-11")]
+    assert restart[0] == pytest.approx(88 / 263) and np.all(np.diff(restart) > 0)
+    # Mt Holly: one of two potlines stopped in the Santee Cooper dispute (Dec 2015), half held to 2022
+    holly = ceilings["us_century_mt_holly"]
+    assert np.all(holly[_month("2015-12"):_month("2022-01")] == pytest.approx(115 / 229))
+
+
+def test_the_rheinwerk_runs_on_the_power_it_contracted(ceilings):
+    # Hydro, Jul 2015: two-thirds of capacity on 2.2 TWh/yr contracted to 2017 (and again to 2025)
+    neuss = ceilings["de_speira_rheinwerk_neuss"]
+    assert np.all(neuss[:_month("2022-10")] == pytest.approx(155 / 230))
+    assert neuss[_month("2023-01")] == pytest.approx(0.5)

@@ -165,11 +165,32 @@ def _sources(dataset: Dataset, monthly: str, annual: str, region: str) -> str:
 EU_MARKET_POWER_COUNTRIES = ("DE", "FR", "ES", "NL", "GB", "IT", "GR", "SE", "BE", "RO", "SK", "SI", "BA", "ME")
 
 
+def owner_market_shares(owners, default: float, share_of) -> dict[str, float]:
+    """Market-exposed share of each owner's power that differs from ``default``: ``share_of(name)``
+    is the owner's own ``cost.eu_power_market_share.<owner>`` (None when it has none)."""
+    out = {}
+    for owner in sorted({str(o) for o in owners}):
+        own = share_of(owner.lower())
+        if own is not None and abs(own - default) > 1e-12:
+            out[owner] = float(own)
+    return out
+
+
+def top_up_change(default_change: float, own_change: float) -> float:
+    """The change on top of ``default_change`` that brings a tariff to ``own_change`` (power_price
+    percentage events multiply): (1 + default) × (1 + top-up) = 1 + own."""
+    return (1.0 + own_change) / (1.0 + default_change) - 1.0
+
+
 def power_events(dataset: Dataset, start: str, months: int, notes: list[str] | None = None) -> list[dict]:
     """The European energy crisis as it reached smelter costs: for each year of the window, the
     grid-powered smelters of :data:`EU_MARKET_POWER_COUNTRIES` pay their tariff moved by the share of
     power bought at market prices (``cost.eu_power_market_share``) times the change of the German
-    day-ahead price from its level in the tariffs' year (``price_power_eu_usd_mwh``, WCE)."""
+    day-ahead price from its level in the tariffs' year (``price_power_eu_usd_mwh``, WCE).
+
+    An owner with a share of its own (``cost.eu_power_market_share.<owner>``, e.g. Trimet, which buys
+    all its power on the exchange) gets a second event per year, on its plants only, that tops the
+    common change up to its own share (:func:`top_up_change`)."""
     from alusim.history.start import recorded_path
 
     found = recorded_path(dataset, "price_power_eu_usd_mwh", "power_price_eu_usd_mwh", "WCE", start, months)
@@ -185,22 +206,38 @@ def power_events(dataset: Dataset, start: str, months: int, notes: list[str] | N
         return []
     level = float(reference[0].mean())
     share = dataset.param("cost.eu_power_market_share")
+
+    def share_of(owner: str) -> float | None:
+        own = dataset.param_or(f"cost.eu_power_market_share.{owner}", float("nan"))
+        return None if np.isnan(own) else own
+
+    owners = owner_market_shares(smelters.loc[hit, "owner"], share, share_of)
     labels = pd.period_range(start, periods=months, freq="M")
+    countries = sorted(set(smelters.loc[hit, "country"]))
     events = []
     for year in sorted(set(labels.year)):
         inside = labels.year == year
-        change = share * (float(path[inside].mean()) / level - 1.0)
-        if abs(change) < 1e-6:
-            continue
+        ratio = float(path[inside].mean()) / level
+        change = share * (ratio - 1.0)
         first, last = labels[inside][0], labels[inside][-1]
-        events.append(dict(type="power_price", target={"country": sorted(set(smelters.loc[hit, "country"])),
-                                                        "power_source": "grid"},
-                           change=f"{100 * change:+.2f}%", start=str(first), end=str(last),
-                           source=f"history_monthly.csv price_power_eu_usd_mwh (WCE, German day-ahead), {year} "
-                                  f"against {tariff_year}, × market-exposed share {share:.0%}"))
+        what = f"history_monthly.csv price_power_eu_usd_mwh (WCE, German day-ahead), {year} against {tariff_year}"
+        if abs(change) >= 1e-6:
+            events.append(dict(type="power_price", target={"country": countries, "power_source": "grid"},
+                               change=f"{100 * change:+.2f}%", start=str(first), end=str(last),
+                               source=f"{what}, × market-exposed share {share:.0%}"))
+        for owner, own in owners.items():
+            extra = top_up_change(change, own * (ratio - 1.0))
+            if abs(extra) < 1e-6:
+                continue
+            events.append(dict(type="power_price", target={"owner": owner, "country": countries,
+                                                            "power_source": "grid"},
+                               change=f"{100 * extra:+.2f}%", start=str(first), end=str(last),
+                               source=f"{what}, {owner}: market-exposed share {own:.0%} "
+                                      f"(parameters.csv cost.eu_power_market_share.{owner.lower()})"))
     if notes is not None:
-        notes.append(f"European power: grid smelters in {', '.join(sorted(set(smelters.loc[hit, 'country'])))} pay "
-                     f"{share:.0%} of their power at the German day-ahead price, against its {tariff_year} level")
+        notes.append(f"European power: grid smelters in {', '.join(countries)} pay "
+                     f"{share:.0%} of their power at the German day-ahead price, against its {tariff_year} level"
+                     + "".join(f"; {o} {v:.0%}" for o, v in owners.items()))
     return events
 
 
