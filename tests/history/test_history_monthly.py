@@ -85,6 +85,36 @@ def test_annual_values_prefer_the_published_total_and_sum_only_complete_years():
     assert annual.to_dict() == {2022: 1111.0, 2023: 1200.0}
 
 
+def test_a_price_year_with_a_single_day_quote_has_no_annual_mean_but_a_stock_year_does():
+    prices = [("price_shfe_cny_t", "CN", f"2023-{m:02d}", 100.0, "CNY/t", "month_average") for m in range(1, 13)]
+    prices += [("price_shfe_cny_t", "CN", f"2024-{m:02d}", 100.0, "CNY/t",
+                "point" if m == 5 else "month_average") for m in range(1, 13)]
+    stocks = [("inventory_kt", "CN", f"2024-{m:02d}", 10.0, "kt", "point" if m % 2 else "month_end")
+              for m in range(1, 13)]
+    table = rows(*prices, *stocks)
+    assert annual_values(table, "price_shfe_cny_t", "CN").to_dict() == {2023: 100.0}
+    assert annual_values(table, "inventory_kt", "CN").to_dict() == {2024: 10.0}
+
+
+def test_a_price_is_scored_on_its_month_averages_only_while_the_cube_keeps_every_reading():
+    from types import SimpleNamespace
+
+    from alusim.history.actuals import _record_monthly
+
+    table = rows(("price_shfe_cny_t", "CN", "2024-01", 19_000.0, "CNY/t", "month_average"),
+                 ("price_shfe_cny_t", "CN", "2024-02", 18_870.0, "CNY/t", "point"),
+                 ("price_shfe_cny_t", "CN", "2024-03", 18_950.0, "CNY/t", "month_end"),
+                 ("price_shfe_cny_t", "CN", "2024-04", 19_600.0, "CNY/t", "month_average"),
+                 ("inventory_kt", "CN", "2024-01", 500.0, "kt", "point"),
+                 ("inventory_kt", "CN", "2024-02", 700.0, "kt", "month_end"))
+    dataset = SimpleNamespace(history=history_cube(table), history_monthly=table)
+    assert int(dataset.history.sel(variable="price_shfe_cny_t", region="CN").notnull().sum()) == 4
+    shfe = _record_monthly(dataset, "price_shfe_cny_t", "CN")
+    assert [str(p) for p in shfe.index] == ["2024-01", "2024-04"]
+    assert shfe.tolist() == [19_000.0, 19_600.0]
+    assert _record_monthly(dataset, "inventory_kt", "CN").tolist() == [500.0, 700.0]   # stocks: every reading
+
+
 def test_the_embedded_record_passes_its_own_checks_and_is_a_cube(dataset):
     check_history(dataset.history_monthly)
     cube = dataset.history

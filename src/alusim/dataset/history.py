@@ -62,6 +62,17 @@ BASES = (*MONTHLY_BASES, *QUARTERLY_BASES, *ANNUAL_BASES)
 SPLIT_BASIS = "jan_feb_total_split_by_days"
 DERIVED_ROW_BASIS = "derived_world_minus_cn"
 
+#: a price month counts as the month's average only with basis ``month_average``: a single-day quote
+#: (``point``) or a month-end close (``month_end``) fills the cube (coverage, a replay's start value) but
+#: is neither scored against a simulated month average nor averaged into a year
+PRICE_PREFIXES = ("price_", "premium_", "fx_")
+
+
+def is_price(variable: str) -> bool:
+    """True for a price or exchange-rate series (averaged and scored on month averages only)."""
+    return variable.startswith(PRICE_PREFIXES)
+
+
 _PERIOD_PATTERNS = {"M": r"^\d{4}-(0[1-9]|1[0-2])$", "Q": r"^\d{4}Q[1-4]$", "A": r"^\d{4}$"}
 
 
@@ -186,7 +197,8 @@ def long_form(table: pd.DataFrame, variable: str | None = None, region: str | No
 
 def annual_values(table: pd.DataFrame, variable: str, region: str) -> pd.Series:
     """Annual figure by year: the published annual row where there is one, else the sum (flows) or
-    mean (prices, stocks) of a year whose twelve months are all recorded."""
+    mean (prices, stocks) of a year whose twelve months are all recorded — for a price, all twelve as
+    month averages (a year with a single-day quote or a month-end close in it has no annual mean)."""
     rows = table[(table["variable"] == variable) & (table["region"] == region)]
     out = {int(r.period): float(r.value) for r in rows.itertuples() if frequency(r.basis) == "A"}
     monthly = monthly_rows(rows)
@@ -194,6 +206,9 @@ def annual_values(table: pd.DataFrame, variable: str, region: str) -> pd.Series:
         flow = monthly["basis"].isin(("month_total", SPLIT_BASIS, DERIVED_ROW_BASIS)).all()
         by_year = monthly.groupby(monthly["month"].dt.year)["value"]
         full = by_year.count() == 12
+        if is_price(variable):
+            averages = (monthly["basis"] == "month_average").groupby(monthly["month"].dt.year).sum()
+            full &= averages.reindex(full.index, fill_value=0) == 12
         agg = (by_year.sum() if flow else by_year.mean())[full]
         for year, value in agg.items():
             out.setdefault(int(year), float(value))

@@ -100,10 +100,19 @@ def load_actuals(dataset: Dataset, raw_dir: Path | None = None) -> Actuals:
 
 
 def _record_monthly(dataset: Dataset, variable: str, region: str) -> pd.Series:
-    """Recorded monthly values (Period index), NaN months dropped; empty when the record has none."""
+    """Recorded monthly values (Period index), NaN months dropped; empty when the record has none.
+    A price keeps its month averages only: a single-day quote (``point``) or a month-end close is not
+    scored against a simulated month average (:data:`alusim.dataset.history.PRICE_PREFIXES`)."""
+    from alusim.dataset.history import is_price, monthly_rows
+
     cube = dataset.history
     if variable not in cube["variable"].values or region not in cube["region"].values:
         return pd.Series(dtype=float)
     values = cube.sel(variable=variable, region=region).to_series().dropna()
     values.index = pd.PeriodIndex(values.index, freq="M")
+    if is_price(variable) and len(values):
+        table = dataset.history_monthly
+        rows = monthly_rows(table[(table["variable"] == variable) & (table["region"] == region)])
+        averages = pd.PeriodIndex(rows.loc[rows["basis"] == "month_average", "month"], freq="M")
+        values = values[values.index.isin(averages)]
     return values.astype(float)
