@@ -123,3 +123,26 @@ def test_a_replay_start_idles_the_dearest_power_whole_to_meet_the_recorded_run_r
     cost = out["power_kwh_t"].to_numpy(float) * power_tariff_per_kwh(replace(dataset, smelters=out), 2015)
     assert cost[idle.to_numpy()].min() >= cost[running.to_numpy()].max() - 1e-9
     assert "start idle" in notes[-1]
+
+
+def test_a_ban_in_the_record_does_not_block_a_layer_the_capacity_record_shows_built(dataset):
+    """A layer with a commissioning month was built: the capacity record says so. The event record's
+    bans stop projects it does not show (State Council, Oct 2016); they must not stop a recorded
+    commissioning at its month. Hongqiao's unapproved lines, dated at the ban's own month, were never
+    built by the replay though they ran until the August 2017 clean-up."""
+    from alusim.engine.simulate import prepare
+    from alusim.history.replay import replay
+
+    scenario, history = replay(dataset, "2015-01", "2019-12", paths=2)
+    _, inputs = prepare(scenario, history)
+    table = inputs.assets
+    checked = 0
+    for a in np.flatnonzero(table["commission"].astype(str) != ""):
+        when = pd.Period(table["commission"].iloc[a], freq="M")
+        month = (when.year - 2015) * 12 + when.month - 1
+        if month < inputs.months:
+            assert not inputs.build_block[:, month, a].any(), table["asset_id"].iloc[a]
+            checked += 1
+    assert checked > 10
+    unapproved = np.flatnonzero(table["plant_id"].astype(str) == "cn_shandong_hongqiao_noncompliant")
+    assert len(unapproved) == 1
