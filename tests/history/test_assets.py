@@ -84,16 +84,26 @@ def test_targets_by_asset_id_reach_every_layer(dataset):
     assert mask.sum() == (table["plant_id"] == plant).sum() > 1
 
 
-def test_closures_are_scheduled_in_their_month(dataset):
+@pytest.fixture(scope="module")
+def replay_inputs(dataset):
+    """The engine inputs of a short 2015–2019 replay (two paths)."""
     from alusim.engine.simulate import prepare
     from alusim.history.replay import replay
 
     scenario, history = replay(dataset, "2015-01", "2019-12", paths=2)
-    _, inputs = prepare(scenario, history)
+    return prepare(scenario, history)[1]
+
+
+def _month_index(period: str) -> int:
+    """Month ``YYYY-MM`` as an index of a replay starting 2015-01."""
+    return (pd.Period(period, freq="M") - pd.Period("2015-01", freq="M")).n
+
+
+def test_closures_are_scheduled_in_their_month(replay_inputs):
+    inputs = replay_inputs
     table = inputs.assets
     for a in np.flatnonzero(table["closes"].astype(str) != ""):
-        when = pd.Period(table["closes"].iloc[a], freq="M")
-        month = (when.year - 2015) * 12 + when.month - 1
+        month = _month_index(table["closes"].iloc[a])
         if month < inputs.months:
             assert inputs.force_close[0, month, a]
             assert not inputs.force_close[0, :month, a].any()
@@ -125,21 +135,16 @@ def test_a_replay_start_idles_the_dearest_power_whole_to_meet_the_recorded_run_r
     assert "start idle" in notes[-1]
 
 
-def test_a_ban_in_the_record_does_not_block_a_layer_the_capacity_record_shows_built(dataset):
+def test_a_ban_in_the_record_does_not_block_a_layer_the_capacity_record_shows_built(replay_inputs):
     """A layer with a commissioning month was built: the capacity record says so. The event record's
     bans stop projects it does not show (State Council, Oct 2016); they must not stop a recorded
     commissioning at its month. Hongqiao's unapproved lines, dated at the ban's own month, were never
     built by the replay though they ran until the August 2017 clean-up."""
-    from alusim.engine.simulate import prepare
-    from alusim.history.replay import replay
-
-    scenario, history = replay(dataset, "2015-01", "2019-12", paths=2)
-    _, inputs = prepare(scenario, history)
+    inputs = replay_inputs
     table = inputs.assets
     checked = 0
     for a in np.flatnonzero(table["commission"].astype(str) != ""):
-        when = pd.Period(table["commission"].iloc[a], freq="M")
-        month = (when.year - 2015) * 12 + when.month - 1
+        month = _month_index(table["commission"].iloc[a])
         if month < inputs.months:
             assert not inputs.build_block[:, month, a].any(), table["asset_id"].iloc[a]
             checked += 1
