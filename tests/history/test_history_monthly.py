@@ -146,8 +146,8 @@ def test_known_values_of_the_record(dataset):
     assert lme.loc["2015-01-01":"2025-12-01"].notna().all()                # LME: every month recorded
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9, open: the compiled record has SHFE for 111 of the 132 months of "
-                                       "2015-2025 (43 of them single-day quotes), China output for 111 and China's "
+@pytest.mark.xfail(strict=True, reason="issue 9, open: the compiled record has SHFE for 112 of the 132 months of "
+                                       "2015-2025 (44 of them single-day quotes), China output for 112 and China's "
                                        "stocks for 81 (docs/data-notes/history_monthly.md)")
 def test_every_month_of_2015_2025_has_shfe_lme_china_output_and_stocks(dataset):
     cube = dataset.history.sel(month=slice("2015-01-01", "2025-12-01"))
