@@ -74,6 +74,30 @@ def paths_option() -> int:
     return parser.parse_args().paths
 
 
+def replay_errors(dataset, record, assumptions: dict, paths: int, years: list[int]) -> dict:
+    """A 2015-01...2019-12 replay with the alumina market on, its price free from the first month, and
+    ``assumptions`` on top: the in-sample MAPE of China's price, FOB Australia and China's output, the
+    mean absolute year-on-year FOB move, the 2018 FOB average and the loss (mean of the two prices'
+    MAPE) — what the sibling fits (restart hysteresis, scarcity response) score a candidate on."""
+    scenario, history = replay(dataset, "2015-01", "2019-12", paths=paths, seed=11, fit_last=2019,
+                               assumptions={"alumina.market": 1.0, "alumina.market.pin_until_year": 0.0,
+                                            **assumptions})
+    annual = simulate(scenario, history).annual()
+    out = {}
+    index = [int(str(m)[:4]) for m in annual["month"].values]
+    for key, variable, region in (("alumina_cn", "price_alumina_cny_t", "CN"),
+                                  ("alumina_fob", "price_alumina_usd_t", "WORLD"),
+                                  ("china_alumina_production", "production_alumina_kt", "CN")):
+        sim = pd.Series(np.median(annual[variable].sel(region=region).values, axis=0), index=index)
+        scored = [y for y in years if y in record[key].index]
+        out[f"mape_{key}"] = mape(sim, record[key], scored) if scored else np.nan
+        if key == "alumina_fob":
+            out["fob_mean_abs_move"] = float(np.mean(np.abs(np.diff(np.log(sim.loc[years].to_numpy())))))
+            out["fob_2018"] = float(sim.loc[2018])
+    out["loss"] = (out["mape_alumina_cn"] + out["mape_alumina_fob"]) / 2.0
+    return out
+
+
 def save_grid(table: pd.DataFrame, name: str) -> Path:
     """Write a fit's scored grid to ``src/alusim/data/calibration/<name>`` (the parameters' cited source)."""
     path = Path(__file__).resolve().parents[1] / "src" / "alusim" / "data" / "calibration" / name

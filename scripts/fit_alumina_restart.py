@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pandas as pd
 
 from alusim import load_dataset
-from alusim.engine.simulate import simulate
 from alusim.history.alumina_scoring import recorded_alumina
-from alusim.history.replay import replay
-from alusim.history.scoring import mape
 
 MARGINS = (0.0, 3.0, 7.0, 15.0)
 DEMAND = (0.0, 1.0)
@@ -33,23 +29,11 @@ YEARS = list(range(2015, 2020))
 
 
 def errors(dataset, record, margin: float, from_kernel: float, paths: int) -> dict:
-    scenario, history = replay(dataset, "2015-01", "2019-12", paths=paths, seed=11, fit_last=2019,
-                               assumptions={"alumina.market": 1.0, "alumina.market.pin_until_year": 0.0,
-                                            "alumina.market.restart_margin_pct_of_cost": margin,
-                                            "alumina.market.demand_from_kernel": from_kernel})
-    annual = simulate(scenario, history).annual()
+    from fit_alumina import replay_errors  # the sibling script (scripts/ is on sys.path)
+
     out = {"restart_margin_pct_of_cost": margin, "demand_from_kernel": from_kernel}
-    years = [int(str(m)[:4]) for m in annual["month"].values]
-    for key, variable, region in (("alumina_cn", "price_alumina_cny_t", "CN"),
-                                  ("alumina_fob", "price_alumina_usd_t", "WORLD"),
-                                  ("china_alumina_production", "production_alumina_kt", "CN")):
-        sim = pd.Series(np.median(annual[variable].sel(region=region).values, axis=0), index=years)
-        scored = [y for y in YEARS if y in record[key].index]
-        out[f"mape_{key}"] = mape(sim, record[key], scored) if scored else np.nan
-        if key == "alumina_fob":
-            out["fob_mean_abs_move"] = float(np.mean(np.abs(np.diff(np.log(sim.loc[YEARS].to_numpy())))))
-    out["loss"] = (out["mape_alumina_cn"] + out["mape_alumina_fob"]) / 2.0
-    return out
+    assumptions = {"alumina.market.restart_margin_pct_of_cost": margin, "alumina.market.demand_from_kernel": from_kernel}
+    return {**out, **replay_errors(dataset, record, assumptions, paths, YEARS)}
 
 
 def main() -> None:
