@@ -45,6 +45,7 @@ def test_a_backtest_starting_later_writes_no_nan(tmp_path):
                  "--out", str(out)]) == 0
     text = (out / "metrics.json").read_text()
     assert "NaN" not in text and json.loads(text)["window"]["in_sample"] == [2020, 2022]
+    assert json.loads(text)["seed_checks"] == []          # a 2020 start covers none of the seeds' months
 
 
 def test_backtest_writes_metrics_report_and_fans(tmp_path):
@@ -61,6 +62,11 @@ def test_backtest_writes_metrics_report_and_fans(tmp_path):
     html = (out / "report.html").read_text()
     assert "Simulated against actual" in html and "plotly" in html.lower()
     assert "china_production" in (out / "fans.csv").read_text()
+    # the seeds' statements of 2016-2017 are read on the replay, beside the targets, not among them
+    seeds = metrics["seed_checks"]
+    assert [c["seed"] for c in seeds] == ["001", "001", "002", "004", "004"]
+    assert all(isinstance(c["met"], bool) for c in seeds) and "The seeds' history" in html
+    assert not any(k.startswith("seed") for k in metrics["targets"])
 
 
 @pytest.mark.parametrize("args, field", [

@@ -121,6 +121,10 @@ def backtest(
     regional = regional_rows(bt.metrics)
     if regional:
         console.print(table("Regions (issue 11)", ["figure", "years", "measured", "bar", "met"], regional))
+    seeds = [[c["seed"], c["statement"], f"{c['value']:,.1f} {c['unit']}", c["bar"], "yes" if c["met"] else "no"]
+             for c in bt.metrics.get("seed_checks", [])]
+    if seeds:
+        console.print(table("The seeds' history (not targets)", ["seed", "statement", "simulated", "bar", "met"], seeds))
     alumina = bt.metrics.get("alumina", {})
     if alumina.get("scored"):
         rows = [[alumina[k]["label"], *(_pct(alumina[k].get(f)) for f in ("mape_in_sample", "mape_out_of_sample",

@@ -20,6 +20,7 @@ from alusim.engine.simulate import simulate
 from alusim.history.actuals import MONTHLY, SERIES, Actuals, load_actuals
 from alusim.history.replay import replay
 from alusim.history.scoring import direction_hit_rate, mape, score_series
+from alusim.history.seed_checks import seed_checks
 from alusim.scenario.model import Scenario
 
 #: out-of-sample MAPE targets (issue 10: calibration 2015–2019, scored 2020–2024), as fractions
@@ -247,6 +248,7 @@ def run_backtest(dataset: Dataset, start: str, end: str, *, split: int = 2019, p
     metrics["targets"].update(regional_targets(metrics["regions"]))
     metrics["alumina"] = alumina_metrics(result, dataset, split)
     metrics["targets"].update({f"alumina.{k}": v for k, v in metrics["alumina"]["targets"].items()})
+    metrics["seed_checks"] = seed_checks(result)
     metrics["notes"] = notes
     return Backtest(result=result, actuals=actuals, metrics=metrics, bands=bands, lme_monthly_bands=lme_m,
                     notes=notes, regional=regional)

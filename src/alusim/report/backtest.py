@@ -105,6 +105,16 @@ def recorded_monthly(cube, variable: str, region: str, index: pd.PeriodIndex) ->
     return series if series.notna().any() else None
 
 
+def seed_table(metrics: dict) -> Table:
+    """The seeds' statements checked in the replay (:mod:`alusim.history.seed_checks`)."""
+    t = Table(columns=[("Seed", ""), ("Months", ""), ("Statement", ""), ("Simulated", "num"), ("Bar", ""), ("Met", "")])
+    for check in metrics.get("seed_checks", []):
+        t.add([(check["seed"], ""), (check["months"], ""), (check["statement"], ""),
+               (f"{check['value']:,.1f} {check['unit']}", "num"), (check["bar"], ""),
+               ("yes" if check["met"] else "no", "")])
+    return t
+
+
 def write_backtest_report(backtest, path: str | Path, *, split: int, record_name: str) -> Path:
     """Write the backtest report to ``path`` (atomically)."""
     from alusim.history.actuals import SERIES
@@ -140,7 +150,7 @@ def write_backtest_report(backtest, path: str | Path, *, split: int, record_name
         f"{record_name}: the dated event record replayed from the asset state of {scenario.start}, "
         f"simulated against what happened. {sum(met)} of {len(met)} scored targets met.", meta, SECTIONS)
     context.update(
-        scores=score_table(metrics), target_table=target_table(metrics), regional_table=regional_table(metrics),
+        scores=score_table(metrics), target_table=target_table(metrics), regional_table=regional_table(metrics), seed_table=seed_table(metrics),
         annual_figs=annual_figs,
         monthly_figs=monthly_figs, events=_events(scenario), notes=backtest.notes,
         scoring_note=("Errors are mean absolute percentage errors of the median path against the record; coverage "
