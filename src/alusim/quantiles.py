@@ -17,9 +17,13 @@ import numpy as np
 
 
 def sort_paths(values: np.ndarray, axis: int = 0) -> np.ndarray:
-    """``values`` with ``axis`` (the paths) moved last and sorted along it (NaNs last)."""
+    """``values`` with ``axis`` (the paths) moved last and sorted along it (NaNs last). One C-ordered
+    copy sorted in place — what ``np.sort`` does to a copy of its own — instead of a contiguous copy
+    and then ``np.sort``'s second one (a run sorts ~100 arrays of 3 MB)."""
     moved = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
-    return np.sort(np.ascontiguousarray(moved), axis=-1)
+    ordered = np.array(moved, dtype=float, order="C", copy=True)   # never the caller's array
+    ordered.sort(axis=-1)
+    return ordered
 
 
 def from_sorted(ordered: np.ndarray, qs: Sequence[float]) -> np.ndarray:

@@ -87,3 +87,18 @@ def test_run_writes_the_monthly_summary_it_computed_on_a_thread(dataset, small_b
     write_dir_atomically(tmp_path / "out", files)
     expected = simulate(scenario, dataset).summary("M").to_csv(index=False)
     assert (tmp_path / "out" / "summary.csv").read_text() == expected
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_sort_paths_sorts_a_copy_never_its_input(axis):
+    """The paths are sorted in place in a copy: also when moving the axis leaves the array C-ordered
+    (no copy would be made for it otherwise)."""
+    from alusim.quantiles import sort_paths
+
+    values = np.random.default_rng(1).normal(size=(5, 7, 9))
+    values[0, 0, 0] = np.nan
+    before = values.copy()
+    got = sort_paths(values, axis)
+    assert np.array_equal(values, before, equal_nan=True)
+    assert np.array_equal(got, np.sort(np.moveaxis(values, axis, -1), axis=-1), equal_nan=True)
+    assert got.flags.c_contiguous and not np.shares_memory(got, values)
