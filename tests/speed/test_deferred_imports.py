@@ -86,3 +86,48 @@ def test_dask_hidden_after_xarray_looked_for_it():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def _without_blas_setting() -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+
+
+def test_run_starts_no_blas_worker_threads(tmp_path):
+    """``alusim run`` asks OpenBLAS for no worker threads before numpy loads (they spin ~0.1 s each,
+    taking CPU from the run): the program's own imports leave numpy unloaded, and once the setting is
+    made numpy's import starts no thread."""
+    code = textwrap.dedent(f"""
+        import os, sys
+        import alusim.cli
+        assert "numpy" not in sys.modules, "the command line loads numpy before a command runs"
+        from alusim.cli.common import single_threaded_blas
+        single_threaded_blas()
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+        threads = len(os.listdir("/proc/self/task"))
+        import numpy
+        assert len(os.listdir("/proc/self/task")) == threads, "OpenBLAS started a worker thread"
+        from alusim.cli import main
+        assert main(["run", "--paths", "2", "--no-store", "--out", {str(tmp_path / "out")!r}, "--json"]) == 0
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env=_without_blas_setting())
+    assert done.returncode == 0, done.stderr
+
+
+def test_blas_threads_left_as_the_user_set_them():
+    code = textwrap.dedent("""
+        import os
+        from alusim.cli.common import single_threaded_blas
+        os.environ["OPENBLAS_NUM_THREADS"] = "2"
+        single_threaded_blas()
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "2"                # the user's choice
+        del os.environ["OPENBLAS_NUM_THREADS"]
+        import numpy
+        single_threaded_blas()
+        assert "OPENBLAS_NUM_THREADS" not in os.environ                 # too late to matter: not set
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=_without_blas_setting())
+    assert done.returncode == 0, done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -207,6 +208,17 @@ class _NoPintArrays:
         from packaging.version import Version
 
         return Version("0.0.0")
+
+
+def single_threaded_blas() -> None:
+    """Before numpy loads, ask OpenBLAS for no worker threads (``OPENBLAS_NUM_THREADS=1``) unless the
+    user chose a number. A run does no linear algebra worth a thread (the kernel is numba's), yet each
+    OpenBLAS that loads — numpy's at ``import numpy``, scipy's when numba checks for BLAS at its first
+    call — starts a worker per extra core, which spins ~0.1 s waiting for work: ~0.2 s of CPU taken
+    from the main thread and the kernel's second thread on the 2-vCPU machine. Nothing changes once
+    numpy is imported (OpenBLAS reads the variable when it loads). For one-shot commands."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 #: numpy submodules that scipy imports only to copy numpy's namespace (``scipy._lib.array_api_compat``

@@ -17,6 +17,7 @@ from alusim.cli.common import (
     pint_unseen_by_xarray,
     print_json,
     progress_bar,
+    single_threaded_blas,
     table,
     without_dask,
 )
@@ -94,6 +95,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the headline as JSON.")] = False,
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
+    single_threaded_blas()
     defer_unused_imports()
     with without_dask(), collector_paused(), pint_unseen_by_xarray():
         _run(scenario, paths, seed, out, store, no_store, data, params, as_json)
