@@ -96,9 +96,10 @@ def run(
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
     single_threaded_blas()
-    defer_unused_imports()
-    with without_dask(), collector_paused(), pint_unseen_by_xarray():
-        _run(scenario, paths, seed, out, store, no_store, data, params, as_json)
+    with collector_paused():
+        defer_unused_imports()
+        with without_dask(), pint_unseen_by_xarray():
+            _run(scenario, paths, seed, out, store, no_store, data, params, as_json)
     allow_quick_exit()
 
 
