@@ -3,6 +3,7 @@ work when something does use them."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -94,26 +95,35 @@ def _without_blas_setting() -> dict:
     return {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
 
 
-def test_run_starts_no_blas_worker_threads(tmp_path):
-    """``alusim run`` asks OpenBLAS for no worker threads before numpy loads (they spin ~0.1 s each,
-    taking CPU from the run): the program's own imports leave numpy unloaded, and once the setting is
-    made numpy's import starts no thread."""
+def test_the_program_asks_for_single_threaded_blas_before_numpy_loads(tmp_path):
+    """``alusim`` sets OPENBLAS_NUM_THREADS=1 before anything imports numpy (OpenBLAS reads it as it
+    loads; its worker threads spin ~0.1 s each, taking CPU from a run), and numpy's import then
+    starts no thread."""
+    record = tmp_path / "numpy-import.json"
     code = textwrap.dedent(f"""
-        import os, sys
-        import alusim.cli
-        assert "numpy" not in sys.modules, "the command line loads numpy before a command runs"
-        from alusim.cli.common import single_threaded_blas
-        single_threaded_blas()
-        assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
-        threads = len(os.listdir("/proc/self/task"))
-        import numpy
-        assert len(os.listdir("/proc/self/task")) == threads, "OpenBLAS started a worker thread"
-        from alusim.cli import main
-        assert main(["run", "--paths", "2", "--no-store", "--out", {str(tmp_path / "out")!r}, "--json"]) == 0
+        import atexit, builtins, json, os, runpy, sys
+        seen = {{}}
+        original = builtins.__import__
+        def watch(name, *args, **kwargs):
+            if name.split(".")[0] == "numpy" and "numpy" not in sys.modules and not seen:
+                seen["setting"] = os.environ.get("OPENBLAS_NUM_THREADS")
+                seen["threads"] = len(os.listdir("/proc/self/task"))
+                module = original(name, *args, **kwargs)
+                seen["after"] = len(os.listdir("/proc/self/task"))
+                return module
+            return original(name, *args, **kwargs)
+        builtins.__import__ = watch
+        # the program ends the process itself after a run (exit handlers first): write what was seen then
+        atexit.register(lambda: open({str(record)!r}, "w").write(json.dumps(seen)))
+        sys.argv = ["alusim", "run", "--paths", "2", "--no-store", "--out", {str(tmp_path / "out")!r}, "--json"]
+        runpy.run_module("alusim", run_name="__main__")
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                           env=_without_blas_setting())
     assert done.returncode == 0, done.stderr
+    seen = json.loads(record.read_text())
+    assert seen["setting"] == "1", seen
+    assert seen["after"] == seen["threads"], f"OpenBLAS started a worker thread: {seen}"
 
 
 def test_blas_threads_left_as_the_user_set_them():

@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns the exit code (0 ok, 2 bad input). Without ``argv`` it is the
     program (the ``alusim`` script, ``python -m alusim``: the arguments are ``sys.argv``) and ends the
     process itself, quickly after a run (:func:`alusim.cli.process_exit.end_process`)."""
+    common.single_threaded_blas()      # before the first import of numpy (quiet_numerics)
     code = _main(argv)
     if argv is None:
         process_exit.end_process(code)

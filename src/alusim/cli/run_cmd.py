@@ -17,7 +17,6 @@ from alusim.cli.common import (
     pint_unseen_by_xarray,
     print_json,
     progress_bar,
-    single_threaded_blas,
     table,
     without_dask,
 )
@@ -95,7 +94,6 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the headline as JSON.")] = False,
 ) -> None:
     """Simulate a scenario month by month, plant by plant, over Monte Carlo paths; write the report."""
-    single_threaded_blas()
     with collector_paused():
         defer_unused_imports()
         with without_dask(), pint_unseen_by_xarray():
