@@ -95,7 +95,7 @@ def _without_blas_setting() -> dict:
     return {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
 
 
-def test_the_program_asks_for_single_threaded_blas_before_numpy_loads(tmp_path):
+def test_the_program_asks_for_single_threaded_blas_before_numpy_loads_and_skips_unused_modules(tmp_path):
     """``alusim`` sets OPENBLAS_NUM_THREADS=1 before anything imports numpy (OpenBLAS reads it as it
     loads; its worker threads spin ~0.1 s each, taking CPU from a run), and numpy's import then
     starts no thread."""
@@ -114,7 +114,11 @@ def test_the_program_asks_for_single_threaded_blas_before_numpy_loads(tmp_path):
             return original(name, *args, **kwargs)
         builtins.__import__ = watch
         # the program ends the process itself after a run (exit handlers first): write what was seen then
-        atexit.register(lambda: open({str(record)!r}, "w").write(json.dumps(seen)))
+        def write():
+            seen["loaded"] = sorted(m for m in ("pyarrow.dataset", "dask", "pint", "scipy.linalg") if m in sys.modules
+                                    and type(sys.modules[m]).__name__ != "_LazyModule")
+            open({str(record)!r}, "w").write(json.dumps(seen))
+        atexit.register(write)
         sys.argv = ["alusim", "run", "--paths", "2", "--no-store", "--out", {str(tmp_path / "out")!r}, "--json"]
         runpy.run_module("alusim", run_name="__main__")
     """)
@@ -124,6 +128,9 @@ def test_the_program_asks_for_single_threaded_blas_before_numpy_loads(tmp_path):
     seen = json.loads(record.read_text())
     assert seen["setting"] == "1", seen
     assert seen["after"] == seen["threads"], f"OpenBLAS started a worker thread: {seen}"
+    # nor does a run load what it does not use: pyarrow's dataset layer (its cached tables are single
+    # Parquet files), dask, pint, scipy.linalg (docs/performance.md)
+    assert seen["loaded"] == [], seen["loaded"]
 
 
 def test_blas_threads_left_as_the_user_set_them():
