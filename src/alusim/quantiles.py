@@ -17,9 +17,13 @@ import numpy as np
 
 
 def sort_paths(values: np.ndarray, axis: int = 0) -> np.ndarray:
-    """``values`` with ``axis`` (the paths) moved last and sorted along it (NaNs last)."""
+    """``values`` with ``axis`` (the paths) moved last and sorted along it (NaNs last). One C-ordered
+    copy sorted in place — what ``np.sort`` does to a copy of its own — instead of a contiguous copy
+    and then ``np.sort``'s second one (a run sorts ~100 arrays of 3 MB)."""
     moved = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
-    return np.sort(np.ascontiguousarray(moved), axis=-1)
+    ordered = np.array(moved, dtype=float, order="C", copy=True)   # never the caller's array
+    ordered.sort(axis=-1)
+    return ordered
 
 
 def from_sorted(ordered: np.ndarray, qs: Sequence[float]) -> np.ndarray:
@@ -66,3 +70,17 @@ def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
 def path_quantiles(values: np.ndarray, qs: Sequence[float], axis: int = 0) -> np.ndarray:
     """``np.nanquantile(values, qs, axis=axis)`` without its warnings (NaN where a column is empty)."""
     return from_sorted(sort_paths(values, axis), qs)
+
+
+def path_nanmean(values: np.ndarray) -> np.ndarray:
+    """``np.nanmean(values, axis=0)`` bit for bit, without its "Mean of empty slice" warning (NaN where
+    a column has no number): numpy's own steps — the values copied in their layout with NaN set to 0,
+    summed, divided by the count — so that no ``warnings.catch_warnings`` is needed, which is not
+    thread-safe (the monthly summary is computed on a thread, :mod:`alusim.background`)."""
+    mask = np.isnan(values)
+    filled = np.array(values, copy=True)
+    np.copyto(filled, 0, where=mask)
+    count = np.sum(~mask, axis=0, dtype=np.intp)
+    total = np.sum(filled, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):      # numpy's _divide_by_count (0 / 0 is NaN)
+        return np.divide(total, count, out=total, casting="unsafe")

@@ -70,6 +70,23 @@ def test_paths_come_back_from_the_disk_cache_unchanged_and_any_edit_is_a_new_key
     assert paths._content_key(replace(dataset, recycling=edited), 2025, 2027, None) != key
     assert paths._content_key(dataset.with_overrides({"recycling.collection_uplift.cn": 0.1}), 2025, 2027, None) != key
     assert paths._content_key(dataset, 2025, 2027, {("pv_installations_gw", "CN"): {2026: 0.1}}) != key
+    retyped = dataset.recycling.astype({"value": "float32"})
+    assert paths._content_key(replace(dataset, recycling=retyped), 2025, 2027, None) != key
+    # equal tables made apart (a copy, another process loading the dataset) share the key: a cache hit
+    assert paths._content_key(replace(dataset, recycling=dataset.recycling.copy()), 2025, 2027, None) == key
+
+
+def test_the_paths_key_is_the_same_in_another_process(dataset):
+    """The key of the embedded dataset (as every run loads it) does not depend on the process."""
+    import subprocess
+    import sys
+
+    import alusim.demand.paths as paths
+
+    code = ("from alusim.dataset import load_dataset; import alusim.demand.paths as p; "
+            "print(p._content_key(load_dataset(), 2025, 2027, None))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert other.stdout.strip() == paths._content_key(dataset, 2025, 2027, None), other.stderr
 
 
 def test_the_scrap_fit_recovers_a_known_collection_factor_and_import_yield():

@@ -3,6 +3,7 @@ work when something does use them."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -85,4 +86,65 @@ def test_dask_hidden_after_xarray_looked_for_it():
         assert module_available("dask") == installed
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def _without_blas_setting() -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+
+
+def test_the_program_asks_for_single_threaded_blas_before_numpy_loads_and_skips_unused_modules(tmp_path):
+    """``alusim`` sets OPENBLAS_NUM_THREADS=1 before anything imports numpy (OpenBLAS reads it as it
+    loads; its worker threads spin ~0.1 s each, taking CPU from a run), and numpy's import then
+    starts no thread."""
+    record = tmp_path / "numpy-import.json"
+    code = textwrap.dedent(f"""
+        import atexit, builtins, json, os, runpy, sys
+        seen = {{}}
+        original = builtins.__import__
+        def watch(name, *args, **kwargs):
+            if name.split(".")[0] == "numpy" and "numpy" not in sys.modules and not seen:
+                seen["setting"] = os.environ.get("OPENBLAS_NUM_THREADS")
+                seen["threads"] = len(os.listdir("/proc/self/task"))
+                module = original(name, *args, **kwargs)
+                seen["after"] = len(os.listdir("/proc/self/task"))
+                return module
+            return original(name, *args, **kwargs)
+        builtins.__import__ = watch
+        # the program ends the process itself after a run (exit handlers first): write what was seen then
+        def write():
+            seen["loaded"] = sorted(m for m in ("pyarrow.dataset", "dask", "pint", "scipy.linalg") if m in sys.modules
+                                    and type(sys.modules[m]).__name__ != "_LazyModule")
+            open({str(record)!r}, "w").write(json.dumps(seen))
+        atexit.register(write)
+        sys.argv = ["alusim", "run", "--paths", "2", "--no-store", "--out", {str(tmp_path / "out")!r}, "--json"]
+        runpy.run_module("alusim", run_name="__main__")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env=_without_blas_setting())
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(record.read_text())
+    assert seen["setting"] == "1", seen
+    assert seen["after"] == seen["threads"], f"OpenBLAS started a worker thread: {seen}"
+    # nor does a run load what it does not use: pyarrow's dataset layer (its cached tables are single
+    # Parquet files), dask, pint, scipy.linalg (docs/performance.md)
+    assert seen["loaded"] == [], seen["loaded"]
+
+
+def test_blas_threads_left_as_the_user_set_them():
+    code = textwrap.dedent("""
+        import os
+        from alusim.cli.common import single_threaded_blas
+        os.environ["OPENBLAS_NUM_THREADS"] = "2"
+        single_threaded_blas()
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "2"                # the user's choice
+        del os.environ["OPENBLAS_NUM_THREADS"]
+        import numpy
+        single_threaded_blas()
+        assert "OPENBLAS_NUM_THREADS" not in os.environ                 # too late to matter: not set
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=_without_blas_setting())
     assert done.returncode == 0, done.stderr

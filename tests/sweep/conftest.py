@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from alusim.scenario import dump_scenario
@@ -35,9 +37,22 @@ def dask_cluster():
 
     from alusim.analysis.executors import dask_worker_config
 
+    # the nanny sets its pre-spawn environment in this process's own os.environ before it spawns a
+    # worker (distributed.nanny.WorkerProcess.start): left there, NUMBA_NUM_THREADS=1 makes the next
+    # numba compilation in the test process fail once its thread pool runs with more threads
+    # ("Cannot set NUMBA_NUM_THREADS to a different value once the threads have been launched")
+    saved = dict(os.environ)
     with dask.config.set(dask_worker_config()):
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    _restore_environ(saved)
     try:
         yield cluster.scheduler_address
     finally:
         cluster.close()
+        _restore_environ(saved)
+
+
+def _restore_environ(saved: dict[str, str]) -> None:
+    for key in set(os.environ) - set(saved):
+        del os.environ[key]
+    os.environ.update(saved)

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 import sys
 
-import typer
+from alusim.cli import process_exit  # the standard library only
 
-from alusim.cli import (
-    catalogue_cmd,  # noqa: F401 - registers scenario list | new | events
-    common,
-    process_exit,
-)
-from alusim.cli.bench_cmd import bench
-from alusim.cli.costcurve_cmd import costcurve
-from alusim.cli.data_cmd import data_app
-from alusim.cli.history_cmd import backtest, calibrate
-from alusim.cli.news_cmd import news
-from alusim.cli.run_cmd import compare, run
-from alusim.cli.runs_cmd import runs_app
-from alusim.cli.scenario_cmd import scenario_app
-from alusim.cli.sensitivity_cmd import sensitivity
-from alusim.cli.sweep_cmd import discover, sweep
-from alusim.cli.workbench_cmd import app as app_command
-from alusim.cli.workbench_cmd import report
-from alusim.errors import InputError
+# Importing the commands (typer, rich, pydantic's scenario models …: ~400 modules) makes many objects and
+# no garbage; the cyclic collector's ~90 passes over them took ~40 ms of every start. Paused while they
+# import, as it is during a run (process_exit.collector_paused), and restored after.
+with process_exit.collector_paused():
+    import typer
+
+    from alusim.cli import (
+        catalogue_cmd,  # noqa: F401 - registers scenario list | new | events
+        common,
+    )
+    from alusim.cli.bench_cmd import bench
+    from alusim.cli.costcurve_cmd import costcurve
+    from alusim.cli.data_cmd import data_app
+    from alusim.cli.history_cmd import backtest, calibrate
+    from alusim.cli.news_cmd import news
+    from alusim.cli.run_cmd import compare, run
+    from alusim.cli.runs_cmd import runs_app
+    from alusim.cli.scenario_cmd import scenario_app
+    from alusim.cli.sensitivity_cmd import sensitivity
+    from alusim.cli.sweep_cmd import discover, sweep
+    from alusim.cli.workbench_cmd import app as app_command
+    from alusim.cli.workbench_cmd import report
+    from alusim.errors import InputError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="alusim — plant-level simulator of the primary-aluminium industry.")
@@ -54,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns the exit code (0 ok, 2 bad input). Without ``argv`` it is the
     program (the ``alusim`` script, ``python -m alusim``: the arguments are ``sys.argv``) and ends the
     process itself, quickly after a run (:func:`alusim.cli.process_exit.end_process`)."""
+    common.single_threaded_blas()      # before the first import of numpy (quiet_numerics)
     code = _main(argv)
     if argv is None:
         process_exit.end_process(code)

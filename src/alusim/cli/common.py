@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -207,6 +208,17 @@ class _NoPintArrays:
         from packaging.version import Version
 
         return Version("0.0.0")
+
+
+def single_threaded_blas() -> None:
+    """Before numpy loads, ask OpenBLAS for no worker threads (``OPENBLAS_NUM_THREADS=1``) unless the
+    user chose a number. alusim's linear algebra is small (a demand system, OLS fits), where one thread
+    is as fast; yet each OpenBLAS that loads — numpy's at ``import numpy``, scipy's when numba checks
+    for BLAS at its first call — starts a worker per extra core, which spins ~0.1 s waiting for work:
+    in ``alusim run``, ~0.2 s of CPU taken from the main thread and the kernel's second thread on the
+    2-vCPU machine. Nothing changes once numpy is imported (OpenBLAS reads the variable as it loads)."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 #: numpy submodules that scipy imports only to copy numpy's namespace (``scipy._lib.array_api_compat``

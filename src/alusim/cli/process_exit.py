@@ -26,13 +26,21 @@ _QUICK = {"allowed": False}
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Run the block with the cyclic garbage collector off (reference counting still frees every
-    array and frame as soon as it is unused); the collector's former state is restored after."""
+    array and frame as soon as it is unused); the collector's former state is restored after.
+
+    While it is off, Python still counts allocations: on re-enabling, the next allocation would
+    collect the young generation — every object the block made that is still alive (~75 ms after a
+    1,000-path run, ~20 ms after the command line's imports). Those objects are moved to the old
+    generation instead (``gc.freeze`` then ``gc.unfreeze``, which also resets the count), as a
+    collection would have promoted them; cycles among them are collected with the old generation."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -6,7 +6,6 @@ prices are SHFE CNY/t (tax-inclusive) and LME USD/t; stock days are days of curr
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +17,7 @@ from alusim.engine import kernel as K
 from alusim.engine.annual import ordered_values
 from alusim.engine.inputs import EngineInputs, month_labels
 from alusim.engine.stochastic import Drivers
-from alusim.quantiles import path_quantiles
+from alusim.quantiles import path_nanmean, path_quantiles
 from alusim.scenario.model import Scenario
 
 REGIONS = ("CN", "ROW", "WORLD")
@@ -238,9 +237,7 @@ class SimulationResult:
                 region = names_r[r]
                 column, column_nan = arr[:, :, r], nan[:, :, r]
                 if column_nan.any():      # rare (e.g. a cost percentile with no plant running)
-                    with np.errstate(all="ignore"), warnings.catch_warnings():
-                        warnings.simplefilter("ignore", RuntimeWarning)
-                        mean = np.nanmean(column, axis=0)
+                    mean = path_nanmean(column)     # np.nanmean's values, without touching warnings
                 else:
                     mean = column.mean(axis=0)
                 names.append(name)

@@ -3,7 +3,8 @@
 The kernel is compiled by numba with ``cache=True``: the first call after an install compiles it
 (tens of seconds) and writes the machine code beside the sources; later runs load it. This runs a
 two-path baseline so that the install step (``make install``) pays for compilation, the dataset's
-validated tables and pint's parsed units — not the user's first ``alusim run``.
+validated tables, pint's parsed units and the run report's compiled templates — not the user's first
+``alusim run``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ def warm(paths: int = 2) -> float:
     t0 = time.perf_counter()
     registry()          # pint's parsed definitions, for the runs that parse a unit (a baseline run does not)
     simulate(load(None, paths, None))
+    from alusim.report.html import _environment
+
+    for name in ("run.html", "base.html", "macros.html"):      # the run report's compiled templates
+        _environment().get_template(name)
     return time.perf_counter() - t0
 
 

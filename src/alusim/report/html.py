@@ -72,9 +72,12 @@ def alusim_version() -> str:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    from alusim.report.template_cache import template_cache
+
     loader = jinja2.FileSystemLoader(str(Path(__file__).with_name("templates")))
     return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(default=True),
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              bytecode_cache=template_cache())
 
 
 @lru_cache(maxsize=1)
