@@ -10,9 +10,10 @@ written, or an entry that cannot be read, means the template is compiled, as wit
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import jinja2
+
+from alusim.dataset.cache import cache_root
 
 
 class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -33,7 +34,7 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def template_cache() -> QuietBytecodeCache | None:
     """The cache in ``$ALUSIM_CACHE/templates``, or None when that folder cannot be made or written."""
-    folder = Path(os.environ.get("ALUSIM_CACHE", "~/.cache/alusim")).expanduser() / "templates"
+    folder = cache_root() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
